@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "corpus-clean",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "corpus-clean", targets: ["corpus-clean"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // System libraries. Each is a module map plus a one-line shim header.
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        // ICU is reached only through this C target, whose public header uses plain C types:
+        // importing ICU headers into Swift clashes with Foundation's bundled ICU.
+        .target(
+            name: "CShims", path: "Sources/CShims",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+        .target(
+            name: "Formats", dependencies: ["CZstd", "CCrypto"], path: "Sources/Formats",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(
+            name: "Normalize", dependencies: ["Formats", "CShims"], path: "Sources/Normalize"),
+        .target(
+            name: "Pipelines", dependencies: ["Formats", "Normalize"], path: "Sources/Pipelines"),
+        .executableTarget(
+            name: "corpus-clean",
+            dependencies: [
+                "Pipelines", "Formats", "Normalize",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/corpus-clean"),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"], path: "Tests/FormatsTests"),
+        .testTarget(
+            name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests"),
+        .testTarget(
+            name: "PipelinesTests", dependencies: ["Pipelines"], path: "Tests/PipelinesTests",
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CLITests", dependencies: ["corpus-clean", "Formats"], path: "Tests/CLITests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

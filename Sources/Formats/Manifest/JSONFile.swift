@@ -1,0 +1,34 @@
+import Foundation
+
+/// Writes a `Codable` value as deterministic, human-readable JSON, atomically.
+///
+/// Keys are snake_case and sorted, and the output ends with a newline, so the same value always gives the same
+/// bytes. The file is written under a temporary name and renamed into place.
+public enum JSONFile {
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return Array(try encoder.encode(value)) + [0x0A]
+    }
+
+    /// Decodes what ``encode(_:)`` wrote.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: data)
+    }
+
+    /// Writes `value` to `path` via `.<name>.partial` and a rename.
+    public static func write<T: Encodable>(_ value: T, to path: String) throws {
+        let bytes = try encode(value)
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial").path
+        let out = try FileOutput(path: tmp)
+        try out.write(bytes)
+        _ = try out.close()
+        if rename(tmp, path) != 0 {
+            throw FormatsError.renameFailed(from: tmp, to: path, errno: errno)
+        }
+    }
+}

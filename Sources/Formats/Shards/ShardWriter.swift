@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One finished output file, as the manifest records it.
+public struct ShardInfo: Sendable, Codable, Equatable {
+    /// The path relative to the output root, e.g. `xiaohuangji/xiaohuangji-00000.jsonl.zst`.
+    public var path: String
+    public var records: Int
+    public var bytes: UInt64
+    public var sha256: String
+}
+
+/// Writes numbered shards `<prefix>-00000.<ext>[.zst]`, rotating every `shardRecords` records.
+///
+/// Each shard is written under a hidden temporary name (`.<name>.partial`) and renamed when it
+/// is complete, so a reader never sees half a shard under its final name. Records are encoded
+/// into a buffer and handed to zstd (or the file) in large blocks.
+public final class ShardWriter {
+    public let directory: String
+    /// The part of `directory` that shard paths in the manifest are relative to.
+    public let relativeDirectory: String
+    public let prefix: String
+    public let fileExtension: String
+    public let compression: Compression
+    public let level: Int
+    public let shardRecords: Int
+
+    private var file: FileOutput?
+    private var zstd: ZstdEncoder?
+    private var buffer: [UInt8] = []
+    private var recordsInShard = 0
+    private var finalName = ""
+    public private(set) var shards: [ShardInfo] = []
+
+    /// - Parameters:
+    ///   - directory: where the shards go (must exist).
+    ///   - relativeDirectory: how `directory` is named in ``ShardInfo/path``.
+    ///   - prefix: the shard name prefix, e.g. the source id or `rejects`.
+    ///   - fileExtension: `jsonl` or `tsv`.
+    ///   - compression: zstd or none.
+    ///   - level: the zstd level.
+    ///   - shardRecords: records per shard before rotating (at least 1).
+    public init(
+        directory: String, relativeDirectory: String, prefix: String, fileExtension: String,
+        compression: Compression, level: Int, shardRecords: Int
+    ) {
+        self.directory = directory
+        self.relativeDirectory = relativeDirectory
+        self.prefix = prefix
+        self.fileExtension = fileExtension
+        self.compression = compression
+        self.level = level
+        self.shardRecords = max(1, shardRecords)
+        buffer.reserveCapacity(1 << 18)
+    }
+
+    /// Appends one record, encoded by `encode` into the buffer; `encode` returns how many
+    /// output lines it wrote, which is what shards count.
+    @discardableResult
+    public func write(_ encode: (inout [UInt8]) -> Int) throws -> Int {
+        if file == nil { try openShard() }
+        let lines = encode(&buffer)
+        recordsInShard += lines
+        if buffer.count >= 1 << 18 { try drain() }
+        if recordsInShard >= shardRecords { try closeShard() }
+        return lines
+    }
+
+    /// Closes the open shard; returns every shard written.
+    public func finish() throws -> [ShardInfo] {
+        if file != nil { try closeShard() }
+        return shards
+    }
+
+    private func openShard() throws {
+        var name = "\(prefix)-\(String(repeating: "0", count: max(0, 5 - String(shards.count).count)))\(shards.count).\(fileExtension)"
+        if compression == .zstd { name += ".zst" }
+        finalName = name
+        let out = try FileOutput(path: "\(directory)/.\(name).partial")
+        file = out
+        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level) : nil
+        recordsInShard = 0
+    }
+
+    private func drain() throws {
+        guard !buffer.isEmpty, let file else { return }
+        try buffer.withUnsafeBytes { bytes in
+            if let zstd { try zstd.write(bytes) } else { try file.write(bytes) }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func closeShard() throws {
+        guard let file else { return }
+        try drain()
+        try zstd?.finish()
+        let sha = try file.close()
+        let finalPath = "\(directory)/\(finalName)"
+        if rename(file.path, finalPath) != 0 {
+            throw FormatsError.renameFailed(from: file.path, to: finalPath, errno: errno)
+        }
+        let rel = relativeDirectory.isEmpty ? finalName : "\(relativeDirectory)/\(finalName)"
+        shards.append(ShardInfo(path: rel, records: recordsInShard, bytes: file.byteCount, sha256: sha))
+        self.file = nil
+        self.zstd = nil
+        recordsInShard = 0
+    }
+}

@@ -1,0 +1,99 @@
+/// Options of ``TextNormalizer``, with explicit defaults.
+public struct NormalizeOptions: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Fold full-width ASCII letters and digits (U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A) to
+    /// half-width. Full-width punctuation is never folded: it is how Chinese text writes it.
+    public static let foldWidth = NormalizeOptions(rawValue: 1 << 0)
+
+    public static let `default`: NormalizeOptions = [.foldWidth]
+}
+
+/// The common text normalisation applied to every turn.
+///
+/// In one pass over the scalars it:
+/// - removes zero-width characters (U+200B–U+200D, U+2060, U+FEFF);
+/// - turns U+2028, U+2029 and U+0085 into `\n`;
+/// - turns U+3000 (ideographic space) into an ASCII space;
+/// - folds full-width ASCII letters and digits to half-width (``NormalizeOptions/foldWidth``);
+/// - trims leading and trailing white space.
+///
+/// It does not touch inner spaces, punctuation width, or script; text that needs no change is
+/// returned as it is, without copying.
+public struct TextNormalizer: Sendable {
+    public var options: NormalizeOptions
+
+    public init(options: NormalizeOptions = .default) {
+        self.options = options
+    }
+
+    /// The normalised text; `text` itself when nothing changes.
+    public func normalize(_ text: String) -> String {
+        guard needsWork(text) else { return text }
+        var scalars = String.UnicodeScalarView()
+        let fold = options.contains(.foldWidth)
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x200B...0x200D, 0x2060, 0xFEFF:
+                continue
+            case 0x2028, 0x2029, 0x85:
+                scalars.append("\n")
+            case 0x3000:
+                scalars.append(" ")
+            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:
+                scalars.append(fold ? Unicode.Scalar(UInt8(s.value - 0xFEE0)) : s)
+            default:
+                scalars.append(s)
+            }
+        }
+        return Self.trim(String(scalars))
+    }
+
+    /// Whether `text` contains anything ``normalize(_:)`` would change.
+    ///
+    /// Checks the first and last scalar for white space, then scans the UTF-8 bytes for the
+    /// exact encodings of the characters it rewrites, so ordinary CJK text takes no copy.
+    private func needsWork(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return false }
+        if first.properties.isWhitespace || last.properties.isWhitespace { return true }
+        let fold = options.contains(.foldWidth)
+        var text = text
+        return text.withUTF8 { b -> Bool in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let lead = b[i]
+                if lead < 0xC2 { i += 1; continue }
+                if lead == 0xC2, i + 1 < n, b[i + 1] == 0x85 { return true }
+                if i + 2 < n {
+                    let b1 = b[i + 1], b2 = b[i + 2]
+                    switch lead {
+                    case 0xE2:
+                        if b1 == 0x80, (0x8B...0x8D).contains(b2) || b2 == 0xA8 || b2 == 0xA9 { return true }
+                        if b1 == 0x81, b2 == 0xA0 { return true }
+                    case 0xE3:
+                        if b1 == 0x80, b2 == 0x80 { return true }
+                    case 0xEF:
+                        if b1 == 0xBB, b2 == 0xBF { return true }
+                        if fold, b1 == 0xBC, (0x90...0x99).contains(b2) || (0xA1...0xBA).contains(b2) { return true }
+                        if fold, b1 == 0xBD, (0x81...0x9A).contains(b2) { return true }
+                    default: break
+                    }
+                }
+                i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            }
+            return false
+        }
+    }
+
+    /// `s` without leading and trailing white space (Unicode `White_Space`).
+    public static func trim(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return s }
+        return String(scalars[first...last])
+    }
+}

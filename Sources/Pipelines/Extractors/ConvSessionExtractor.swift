@@ -1,0 +1,92 @@
+import Formats
+
+/// The dgk `.conv` E/M layout (xiaohuangji; subtitle with a de-slashing transform).
+///
+/// ```
+/// E
+/// M 呵呵
+/// M 是王若猫的。
+/// ```
+/// A line `E` starts a session; each `M ␠text` line is one utterance. The last session is
+/// kept even without a closing `E`. Rules:
+/// - a session is one record, identified by its ordinal in the file and its `E` line;
+/// - `M` lines before the first `E` form a session of their own;
+/// - a session with any line that is not valid UTF-8 is malformed (`invalid-utf8`) as a whole;
+/// - any other line (blank, a timestamp, `m …`, ` M …`) is a malformed record of its own
+///   (`stray-line`), reported with its line number, and does not end the session;
+/// - an `E` directly followed by another `E` (or the end) holds no utterance and no record.
+/// Role assignment and the minimum length are the recipe's job (`roles.pair-alternation`).
+public struct ConvSessionExtractor: SourceExtractor {
+    public let source: String
+    /// Turns the text after `M ` into the utterance (identity for unsegmented files).
+    public let utterance: @Sendable (Substring) -> String
+
+    public init(source: String, utterance: @escaping @Sendable (Substring) -> String = { String($0) }) {
+        self.source = source
+        self.utterance = utterance
+    }
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        let reader = try LineReader(path: file.path)
+        var session = Session()
+        var ordinal = 0
+
+        func flush() throws {
+            defer { session = Session() }
+            guard session.started, !session.utterances.isEmpty || session.badLine != nil else { return }
+            ordinal += 1
+            if let bad = session.badLine {
+                try emit(.malformed(InputIssue(
+                    kind: .invalidUTF8, file: file.name, line: bad.line,
+                    detail: "utterance is not valid UTF-8 (session starting at line \(session.line))",
+                    raw: bad.raw)))
+                return
+            }
+            let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
+            try emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
+        }
+
+        while let line = try reader.next() {
+            if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
+            guard let text = line.text else {
+                let raw = line.bytes
+                if raw.starts(with: [0x4D, 0x20]) || raw == [0x4D] {
+                    if !session.started { session.start(at: line.number) }
+                    if session.badLine == nil { session.badLine = (line.number, raw) }
+                } else {
+                    try emit(.malformed(InputIssue(
+                        kind: .invalidUTF8, file: file.name, line: line.number,
+                        detail: "line is not valid UTF-8", raw: raw)))
+                }
+                continue
+            }
+            if text == "E" || (text.first == "E" && text.dropFirst().allSatisfy(\.isWhitespace)) {
+                try flush()
+                session.start(at: line.number)
+            } else if text.hasPrefix("M ") || text == "M" {
+                if !session.started { session.start(at: line.number) }
+                session.utterances.append(utterance(text.dropFirst(2)))
+            } else {
+                try emit(.malformed(InputIssue(
+                    kind: .strayLine, file: file.name, line: line.number,
+                    detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
+            }
+        }
+        try flush()
+        progress(reader.bytesRead)
+    }
+
+    private struct Session {
+        var started = false
+        var line = 0
+        var utterances: [String] = []
+        var badLine: (line: Int, raw: [UInt8])?
+
+        mutating func start(at line: Int) {
+            started = true
+            self.line = line
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Formats
+
+/// An input file of a source: its path on disk and its name in ids and messages.
+public struct InputFileRef: Sendable, Hashable {
+    /// The path to open.
+    public var path: String
+    /// The name relative to the source's folder, used in ids, issues and the manifest.
+    public var name: String
+    /// Size on disk.
+    public var bytes: UInt64
+}
+
+/// What an extractor yields: a parsed conversation, or a malformed record.
+public enum ExtractedRecord {
+    case conversation(Conversation)
+    case malformed(InputIssue)
+}
+
+/// Parses one source's raw files into conversations. One conforming type per source format.
+///
+/// Extractors only parse: cleaning rules belong in the source's recipe as named steps. Records
+/// are pushed to `emit` one at a time, in file order, so memory stays bounded.
+public protocol SourceExtractor {
+    /// Reads `file` and emits every record in it.
+    ///
+    /// - Parameters:
+    ///   - file: the input file.
+    ///   - progress: told the number of input bytes consumed so far, from time to time.
+    ///   - emit: receives each record.
+    /// - Throws: ``FormatsError`` when the file cannot be read; malformed records are emitted,
+    ///   not thrown.
+    func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws
+}

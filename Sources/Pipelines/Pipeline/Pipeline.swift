@@ -1,0 +1,67 @@
+import Formats
+
+/// An ordered array of steps applied to each conversation, with per-step counts.
+///
+/// The pipeline does no I/O: the runner pulls records from an extractor, hands each to
+/// ``process(_:)``, and routes the result to the writer or the rejects sink.
+public struct Pipeline {
+    public private(set) var steps: [any PipelineStep]
+    public private(set) var stats: PipelineStats
+
+    public init(steps: [any PipelineStep]) {
+        self.steps = steps
+        self.stats = PipelineStats(stepIDs: steps.map(\.id))
+    }
+
+    /// The outcome for one conversation.
+    public enum Outcome {
+        case kept(Conversation)
+        /// The conversation as it was when rejected, and why.
+        case rejected(Conversation, Rejection)
+    }
+
+    /// Runs every step on `conversation` and counts the record as kept or rejected.
+    public mutating func process(_ conversation: Conversation) -> Outcome {
+        var c = conversation
+        stats.read += 1
+        for i in steps.indices {
+            stats.steps[i].input += 1
+            switch steps[i].apply(&c) {
+            case .unchanged:
+                stats.steps[i].output += 1
+            case .modified:
+                stats.steps[i].output += 1
+                stats.steps[i].modified += 1
+            case .rejected(let reason, let detail):
+                stats.steps[i].rejected[reason.rawValue, default: 0] += 1
+                stats.rejected[reason.rawValue, default: 0] += 1
+                return .rejected(c, Rejection(step: steps[i].id, reason: reason, detail: detail))
+            }
+        }
+        stats.kept += 1
+        return .kept(c)
+    }
+
+    /// Counts a malformed input record (it never reaches the steps).
+    public mutating func countMalformed(_ kind: MalformedKind) {
+        stats.read += 1
+        stats.malformed[kind.rawValue, default: 0] += 1
+    }
+
+    /// Counts what the writer wrote for a kept record.
+    public mutating func countWritten(conversations: Int, lines: Int) {
+        stats.conversationsWritten += conversations
+        stats.outputLines += lines
+    }
+
+    /// The pipeline as the manifest describes it: step ids and parameters, in order.
+    public var description: [StepDescription] {
+        steps.map { StepDescription(id: $0.id, parameters: $0.parameters) }
+    }
+}
+
+/// A step as recorded in the manifest.
+public struct StepDescription: Sendable, Codable, Equatable {
+    public var id: String
+    public var parameters: [String: String]
+}

@@ -1,0 +1,53 @@
+/// Counts of one step: what went in, came out, was changed, and was dropped and why.
+public struct StepStats: Sendable, Codable, Equatable {
+    public var id: String
+    public var input = 0
+    public var output = 0
+    public var modified = 0
+    public var rejected: [String: Int] = [:]
+
+    public init(id: String) { self.id = id }
+
+    mutating func merge(_ other: StepStats) {
+        input += other.input
+        output += other.output
+        modified += other.modified
+        rejected.merge(other.rejected, uniquingKeysWith: +)
+    }
+}
+
+/// Counts of a whole source run. A value type that merges across shards and sources.
+///
+/// Counts are per input record, and add up: `read == kept + rejected + malformed`.
+/// Conversations and output lines written are counted apart, since one record may yield several.
+public struct PipelineStats: Sendable, Codable, Equatable {
+    public var read = 0
+    public var kept = 0
+    public var rejected: [String: Int] = [:]
+    public var malformed: [String: Int] = [:]
+    public var conversationsWritten = 0
+    public var outputLines = 0
+    public var steps: [StepStats] = []
+
+    public init(stepIDs: [String] = []) {
+        steps = stepIDs.map(StepStats.init(id:))
+    }
+
+    public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+    public var malformedTotal: Int { malformed.values.reduce(0, +) }
+    /// Whether every record read is accounted for.
+    public var balanced: Bool { read == kept + rejectedTotal + malformedTotal }
+
+    /// Adds `other`'s counts; steps are matched by position when both have the same ids.
+    public mutating func merge(_ other: PipelineStats) {
+        read += other.read
+        kept += other.kept
+        rejected.merge(other.rejected, uniquingKeysWith: +)
+        malformed.merge(other.malformed, uniquingKeysWith: +)
+        conversationsWritten += other.conversationsWritten
+        outputLines += other.outputLines
+        if steps.map(\.id) == other.steps.map(\.id) {
+            for i in steps.indices { steps[i].merge(other.steps[i]) }
+        }
+    }
+}

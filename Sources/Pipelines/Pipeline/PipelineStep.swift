@@ -1,0 +1,20 @@
+import Formats
+
+/// One step of a pipeline: a normaliser, a filter or a deduplicator.
+///
+/// A step sees one conversation at a time and may change it in place. A filter rejects with a
+/// named ``RejectionReason``; a deduplicator keeps state between calls (hence `mutating`).
+/// Policy (phrases, patterns, thresholds) is passed in and reported in ``parameters``, so the
+/// manifest records exactly what ran.
+public protocol PipelineStep {
+    /// A stable kebab-case id, e.g. `filter.empty-turn`.
+    var id: String { get }
+    /// The step's parameters as recorded in the manifest.
+    var parameters: [String: String] { get }
+    /// Applies the step to `conversation`.
+    mutating func apply(_ conversation: inout Conversation) -> StepVerdict
+}
+
+extension PipelineStep {
+    public var parameters: [String: String] { [:] }
+}

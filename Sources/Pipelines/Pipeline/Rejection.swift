@@ -1,0 +1,28 @@
+/// Why a record was rejected: stable kebab-case identifiers used in stats, manifests, rejects
+/// files and the CLI. Renaming one is a breaking change.
+public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable {
+    case emptyTurn = "empty-turn"
+    case duplicate = "duplicate"
+    case tooFewTurns = "too-few-turns"
+    case templatePlaceholder = "template-placeholder"
+    case botPersona = "bot-persona"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What a step decided about a conversation.
+public enum StepVerdict: Sendable, Equatable {
+    /// Passed through untouched.
+    case unchanged
+    /// Passed through, changed.
+    case modified
+    /// Dropped, with a reason and an optional detail (e.g. the id a duplicate repeats).
+    case rejected(RejectionReason, detail: String?)
+}
+
+/// One rejection as the pipeline reports it.
+public struct Rejection: Sendable, Equatable {
+    public var step: String
+    public var reason: RejectionReason
+    public var detail: String?
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Formats
+
+/// Runs several sources, up to `jobs` at a time, and writes the run-wide manifest.
+///
+/// Each source gets its own pipeline, extractor and C handles; only reports cross threads.
+/// One source failing does not stop the others.
+public struct BatchRunner {
+    public var outputRoot: String
+    public var options: RunOptions
+    public var jobs: Int
+    public var progress: ProgressBoard?
+    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    public init(outputRoot: String, options: RunOptions, jobs: Int) {
+        self.outputRoot = outputRoot
+        self.options = options
+        self.jobs = max(1, jobs)
+    }
+
+    /// Runs every `(source, files)` and returns the reports in the same order.
+    public func run(_ work: [(Source, [InputFileRef])]) throws -> [SourceReport] {
+        try FileManager.default.createDirectory(atPath: outputRoot, withIntermediateDirectories: true)
+        let slots = DispatchSemaphore(value: jobs)
+        let lock = NSLock()
+        nonisolated(unsafe) var reports = [SourceReport?](repeating: nil, count: work.count)
+        let group = DispatchGroup()
+        for (i, (source, files)) in work.enumerated() {
+            slots.wait()
+            group.enter()
+            Thread.detachNewThread { [self] in
+                var runner = SourceRunner(source: source, files: files, outputRoot: outputRoot, options: options)
+                runner.progress = progress
+                runner.log = log
+                let report = runner.run()
+                lock.lock()
+                reports[i] = report
+                lock.unlock()
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        let done = reports.compactMap { $0 }
+        try writeRunManifest(failures: done.filter(\.failed))
+        return done
+    }
+
+    /// Writes `<output>/manifest.json` from every source manifest in the output folder, with
+    /// this run's failures (which published nothing) in their place.
+    func writeRunManifest(failures: [SourceReport]) throws {
+        var entries: [String: RunManifest.Entry] = [:]
+        var totals = PipelineStats()
+        for source in Source.allCases {
+            let path = "\(outputRoot)/\(source.rawValue)/manifest.json"
+            guard let data = FileManager.default.contents(atPath: path),
+                let m = try? JSONFile.decode(SourceManifest.self, from: data)
+            else { continue }
+            entries[source.rawValue] = .init(
+                status: m.status, error: m.error, manifest: "\(source.rawValue)/manifest.json", counts: m.counts)
+        }
+        for f in failures where f.manifest.outputs.isEmpty || entries[f.source.rawValue] == nil {
+            entries[f.source.rawValue] = .init(
+                status: f.manifest.status, error: f.manifest.error, manifest: nil, counts: f.manifest.counts)
+        }
+        for entry in entries.values { totals.add(entry.counts) }
+        try JSONFile.write(
+            RunManifest(sources: entries, totals: .init(totals)), to: "\(outputRoot)/manifest.json")
+    }
+}
+
+extension PipelineStats {
+    mutating func add(_ c: SourceManifest.Counts) {
+        read += c.read
+        kept += c.kept
+        rejected.merge(c.rejected, uniquingKeysWith: +)
+        malformed.merge(c.malformed, uniquingKeysWith: +)
+        conversationsWritten += c.conversationsWritten
+        outputLines += c.outputLines
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Formats
+
+/// The result of running one source.
+public struct SourceReport: Sendable {
+    public var source: Source
+    public var manifest: SourceManifest
+    public var failed: Bool { manifest.status != "ok" }
+    public var bytesIn: UInt64
+    public var seconds: Double
+
+    public var megabytesPerSecond: Double {
+        seconds > 0 ? Double(bytesIn) / 1_000_000 / seconds : 0
+    }
+}
+
+/// Runs one source end to end: extract, pipeline, shards, rejects, manifest.
+///
+/// Output goes to a staging folder `<output>/.<source>.staging` first; only when everything is
+/// written does it replace `<output>/<source>`, so a rerun replaces the previous output and a
+/// failed run leaves it untouched. Warnings and malformed-record samples go to `log`.
+public struct SourceRunner {
+    public let source: Source
+    public let files: [InputFileRef]
+    public let outputRoot: String
+    public let options: RunOptions
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var progress: ProgressBoard?
+    /// How many malformed records of each kind are shown in the log and the manifest.
+    public var samplesPerKind = 5
+
+    public init(source: Source, files: [InputFileRef], outputRoot: String, options: RunOptions) {
+        self.source = source
+        self.files = files
+        self.outputRoot = outputRoot
+        self.options = options
+    }
+
+    public func run() -> SourceReport {
+        let started = Date()
+        let name = source.rawValue
+        let staging = "\(outputRoot)/.\(name).staging"
+        let final = "\(outputRoot)/\(name)"
+        var state = RunState(
+            pipeline: Pipeline(steps: Recipe.steps(for: source, options: options.recipe)))
+        var error: String?
+        let totalBytes = files.reduce(0) { $0 + $1.bytes }
+        progress?.update(name) { $0.bytesTotal = totalBytes }
+        do {
+            try Self.recreate(staging)
+            let writer = ShardWriter(
+                directory: staging, relativeDirectory: name, prefix: name,
+                fileExtension: options.format.fileExtension, compression: options.compression,
+                level: options.zstdLevel, shardRecords: options.shardRecords)
+            let rejects = options.keepRejects
+                ? ShardWriter(
+                    directory: staging, relativeDirectory: name, prefix: "rejects", fileExtension: "jsonl",
+                    compression: options.compression, level: options.zstdLevel,
+                    shardRecords: options.shardRecords)
+                : nil
+            try extractAll(into: &state, writer: writer, rejects: rejects, totalBytes: totalBytes)
+            state.outputs = try writer.finish()
+            state.rejectOutputs = try rejects?.finish() ?? []
+        } catch let e {
+            error = "\(e)"
+        }
+        // Under --strict, malformed input fails the source, but its output is complete and
+        // is published with the manifest saying so.
+        let complete = error == nil
+        if complete, options.strict, state.pipeline.stats.malformedTotal > 0 {
+            error = "\(state.pipeline.stats.malformedTotal) malformed record(s) and --strict was given"
+        }
+        var manifest = makeManifest(state, error: error)
+        if complete {
+            do {
+                try JSONFile.write(manifest, to: "\(staging)/manifest.json")
+                try Self.replace(final, with: staging)
+            } catch let e {
+                manifest.status = "failed"
+                manifest.error = "\(e)"
+            }
+        }
+        try? FileManager.default.removeItem(atPath: staging)
+        progress?.update(name) { $0.finished = true }
+        return SourceReport(
+            source: source, manifest: manifest, bytesIn: totalBytes,
+            seconds: Date().timeIntervalSince(started))
+    }
+
+    private struct RunState {
+        var pipeline: Pipeline
+        var inputs: [SourceManifest.Input] = []
+        var outputs: [ShardInfo] = []
+        var rejectOutputs: [ShardInfo] = []
+        var samples: [String] = []
+        var sampleCounts: [MalformedKind: Int] = [:]
+        var warnings: [String] = []
+    }
+
+    private func extractAll(
+        into state: inout RunState, writer: ShardWriter, rejects: ShardWriter?, totalBytes: UInt64
+    ) throws {
+        let extractor = source.makeExtractor()
+        let encoder = JSONLEncoder(layout: options.layout)
+        let tsv = TSVEncoder()
+        let name = source.rawValue
+        var doneBefore: UInt64 = 0
+        for file in files {
+            state.inputs.append(.init(path: file.name, bytes: file.bytes))
+            if file.bytes == 0 {
+                let w = "\(file.name): the file is empty"
+                state.warnings.append(w)
+                log("warning: \(name): \(w)")
+            }
+            let before = doneBefore
+            try extractor.extract(
+                file,
+                progress: { done in
+                    progress?.update(name) { $0.bytesDone = before + done; $0.records = state.pipeline.stats.read }
+                },
+                emit: { record in
+                    switch record {
+                    case .malformed(let issue):
+                        state.pipeline.countMalformed(issue.kind)
+                        noteMalformed(issue, &state)
+                        try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
+                    case .conversation(let c):
+                        switch state.pipeline.process(c) {
+                        case .kept(let kept):
+                            let lines: Int
+                            if options.format == .jsonl {
+                                lines = try writer.write { encoder.encode(kept, into: &$0); return 1 }
+                            } else {
+                                lines = try writer.write { tsv.encode(kept, into: &$0) }
+                            }
+                            state.pipeline.countWritten(conversations: 1, lines: lines)
+                        case .rejected(let rc, let why):
+                            try rejects?.write { RejectsEncoder.encode(rc, why, layout: options.layout, into: &$0) }
+                        }
+                    }
+                })
+            doneBefore += file.bytes
+        }
+    }
+
+    private func noteMalformed(_ issue: InputIssue, _ state: inout RunState) {
+        let n = state.sampleCounts[issue.kind, default: 0]
+        state.sampleCounts[issue.kind] = n + 1
+        guard n < samplesPerKind else { return }
+        state.samples.append(issue.description)
+        log("warning: \(source.rawValue): \(issue)")
+    }
+
+    private func makeManifest(_ state: RunState, error: String?) -> SourceManifest {
+        var warnings = state.warnings
+        for (kind, n) in state.sampleCounts.sorted(by: { $0.key < $1.key }) where n > samplesPerKind {
+            warnings.append("\(n - samplesPerKind) more \(kind.rawValue) record(s) not shown")
+        }
+        return SourceManifest(
+            source: source.rawValue, status: error == nil ? "ok" : "failed", error: error,
+            inputs: state.inputs, outputs: state.outputs, rejects: state.rejectOutputs,
+            options: options.manifestFields, pipeline: state.pipeline.description,
+            counts: .init(state.pipeline.stats), steps: state.pipeline.stats.steps,
+            malformedSamples: state.samples, warnings: warnings)
+    }
+
+    static func recreate(_ dir: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError.outputFailed(path: dir, reason: error.localizedDescription)
+        }
+    }
+
+    /// Puts `staging` in the place of `final`, removing what was there.
+    static func replace(_ final: String, with staging: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: final) { try fm.removeItem(atPath: final) }
+        if rename(staging, final) != 0 {
+            throw FormatsError.renameFailed(from: staging, to: final, errno: errno)
+        }
+    }
+}

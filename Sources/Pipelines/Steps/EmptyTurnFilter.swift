@@ -1,0 +1,17 @@
+import Formats
+
+/// `filter.empty-turn`: rejects a conversation whole when any turn is empty (`empty-turn`).
+///
+/// Runs after normalisation, so a turn of only spaces or zero-width characters counts as empty.
+public struct EmptyTurnFilter: PipelineStep {
+    public let id = "filter.empty-turn"
+
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        if let i = c.turns.firstIndex(where: { $0.text.isEmpty }) {
+            return .rejected(.emptyTurn, detail: "turn \(i + 1) is empty")
+        }
+        return .unchanged
+    }
+}

@@ -1,0 +1,45 @@
+import Formats
+
+/// A filter that rejects conversations containing any of a list of phrases.
+///
+/// Matching is case-insensitive for ASCII letters (after width folding, so `ＱＱ` matches too)
+/// and looks at every turn. The id and reason are chosen by the recipe, e.g.
+/// `filter.bot-persona` with reason `bot-persona` for Qingyun's `qq` and `菲菲`.
+public struct PhraseFilter: PipelineStep {
+    public let id: String
+    public let reason: RejectionReason
+    public let phrases: [String]
+    private let needles: [[UInt8]]
+
+    public init(id: String, reason: RejectionReason, phrases: [String]) {
+        self.id = id
+        self.reason = reason
+        self.phrases = phrases
+        self.needles = phrases.map { Array($0.lowercased().utf8) }
+    }
+
+    public var parameters: [String: String] {
+        ["phrases": phrases.joined(separator: ","), "case-insensitive": "true"]
+    }
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        for turn in c.turns {
+            if let hit = firstPhrase(in: turn.text) {
+                return .rejected(reason, detail: phrases[hit])
+            }
+        }
+        return .unchanged
+    }
+
+    private func firstPhrase(in text: String) -> Int? {
+        let hay = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for (k, needle) in needles.enumerated() where !needle.isEmpty && hay.count >= needle.count {
+            var i = 0
+            while i + needle.count <= hay.count {
+                if hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return k }
+                i += 1
+            }
+        }
+        return nil
+    }
+}

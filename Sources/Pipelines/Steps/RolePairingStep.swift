@@ -1,0 +1,22 @@
+import Formats
+
+/// `roles.pair-alternation`: makes a chat session a conversation of human/gpt pairs.
+///
+/// Sessions arrive with roles alternating backwards from a final `gpt` turn (see
+/// ``Conversation/session(source:origin:utterances:metadata:)``). When the session has an odd
+/// number of utterances the first one is a `gpt` turn with nothing to answer: it is moved to
+/// the metadata key `opening` (so the TSV view still pairs it) and the record counts as
+/// modified. Sessions of fewer than two utterances are rejected as `too-few-turns`.
+public struct RolePairingStep: PipelineStep {
+    public let id = "roles.pair-alternation"
+    public var parameters: [String: String] { ["min-turns": "2", "last-role": "gpt"] }
+
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        guard c.turns.count >= 2 else { return .rejected(.tooFewTurns, detail: "\(c.turns.count) turn(s)") }
+        guard c.turns[0].role == .gpt else { return .unchanged }
+        c.metadata[TSVEncoder.openingKey] = c.turns.removeFirst().text
+        return .modified
+    }
+}

@@ -1,0 +1,26 @@
+import Formats
+
+/// `filter.template-placeholder`: rejects a conversation whose text still holds `{…}` template
+/// markup (a `{` followed later by `}` in one turn), e.g. Qingyun's `{face:12}` codes.
+///
+/// Runs after the source's known codes have been replaced (``ReplaceStep``), so only unknown
+/// markup remains to reject (`template-placeholder`).
+public struct TemplatePlaceholderFilter: PipelineStep {
+    public let id = "filter.template-placeholder"
+    public var parameters: [String: String] { ["pattern": "{…}"] }
+
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        for turn in c.turns {
+            let utf8 = turn.text.utf8
+            if let open = utf8.firstIndex(of: UInt8(ascii: "{")),
+                let close = utf8[open...].firstIndex(of: UInt8(ascii: "}"))
+            {
+                let markup = String(turn.text[open...close])
+                return .rejected(.templatePlaceholder, detail: String(markup.prefix(40)))
+            }
+        }
+        return .unchanged
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// The root command: `corpus-clean <subcommand>`.
+struct CorpusClean: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus-clean",
+        abstract: "Turn raw Chinese chat corpora into clean, unified training data.",
+        subcommands: [AllCommand.self, RunCommand.self, SourcesCommand.self, BenchCommand.self])
+}

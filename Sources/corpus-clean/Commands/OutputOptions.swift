@@ -1,0 +1,64 @@
+import ArgumentParser
+import Formats
+import Pipelines
+
+extension OutputFormat: ExpressibleByArgument {}
+extension ConversationLayout: ExpressibleByArgument {}
+extension Compression: ExpressibleByArgument {}
+extension Source: ExpressibleByArgument {}
+
+/// Options shared by `all`, `run` and `bench`.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output record format: jsonl (conversations) or tsv (query\\tanswer pairs).")
+    var format: OutputFormat = .jsonl
+
+    @Option(help: "JSONL layout: sharegpt (from/value) or messages (role/content).")
+    var layout: ConversationLayout = .sharegpt
+
+    @Option(help: "Shard compression: zstd or none.")
+    var compression: Compression = .zstd
+
+    @Option(name: .customLong("zstd-level"), help: "zstd compression level (1-19).")
+    var zstdLevel = 3
+
+    @Option(name: .customLong("shard-records"), help: "Output records (lines) per shard.")
+    var shardRecords = 100_000
+
+    @Flag(name: .customLong("keep-rejects"), help: "Write rejected and malformed records to rejects-*.jsonl.")
+    var keepRejects = false
+
+    @Flag(name: .customLong("no-dedup"), help: "Keep exact duplicates.")
+    var noDedup = false
+
+    @Flag(name: .customLong("keep-width"), help: "Do not fold full-width letters and digits.")
+    var keepWidth = false
+
+    @Flag(help: "Fail a source (exit 1) when it has malformed records.")
+    var strict = false
+
+    @Option(help: "Sources to run at the same time (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        guard (1...19).contains(zstdLevel) else { throw ValidationError("--zstd-level must be between 1 and 19.") }
+        guard shardRecords >= 1 else { throw ValidationError("--shard-records must be at least 1.") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    var runOptions: RunOptions {
+        var o = RunOptions()
+        o.format = format
+        o.layout = layout
+        o.compression = compression
+        o.zstdLevel = zstdLevel
+        o.shardRecords = shardRecords
+        o.keepRejects = keepRejects
+        o.strict = strict
+        o.recipe = RecipeOptions(foldWidth: !keepWidth, dedup: !noDedup)
+        return o
+    }
+
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+import Foundation
