@@ -45,7 +45,7 @@ let package = Package(
             name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests"),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines"], path: "Tests/PipelinesTests",
-            resources: [.copy("Fixtures")]),
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "CLITests", dependencies: ["corpus-clean", "Formats"], path: "Tests/CLITests"),
     ],

@@ -78,7 +78,9 @@ public final class ZstdDecoder: ByteSource {
             return code
         }
         compressedOffset += UInt64(inPos - startPos)
-        pending = ret
+        // A call that neither consumed nor produced anything says nothing about the frame
+        // (after a complete frame, zstd asks for the next header).
+        if inPos > startPos || produced > 0 { pending = ret }
         return (produced, inPos - startPos)
     }
 }

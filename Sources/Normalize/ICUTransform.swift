@@ -1,0 +1,51 @@
+import CShims
+
+/// Errors of the normalisation layer.
+public enum NormalizeError: Error, Sendable, CustomStringConvertible, Equatable {
+    case icuTransform(id: String, status: String)
+
+    public var description: String {
+        switch self {
+        case .icuTransform(let id, let status):
+            return "ICU could not run the transform \"\(id)\" (\(status)); check the transform id."
+        }
+    }
+}
+
+/// An ICU transliterator (`utrans_openU`, `utrans_transUChars` through the CShims target):
+/// the one Swift file that calls ICU.
+///
+/// Owns its ICU handle and closes it in `deinit`; not `Sendable`, so each worker opens its own.
+/// The converter of a later stage compiles what it needs from this once; it is not meant for
+/// the per-record hot path.
+public final class ICUTransform {
+    public let id: String
+    private let handle: OpaquePointer
+
+    /// Opens the transform `id`, e.g. `Traditional-Simplified`.
+    ///
+    /// - Throws: ``NormalizeError/icuTransform(id:status:)`` with ICU's error name.
+    public init(id: String) throws {
+        var status: Int32 = 0
+        guard let h = ccs_transform_open(id, &status) else {
+            throw NormalizeError.icuTransform(id: id, status: String(cString: ccs_error_name(status)))
+        }
+        self.id = id
+        self.handle = h
+    }
+
+    deinit { ccs_transform_close(handle) }
+
+    /// `text` transformed.
+    public func apply(_ text: String) throws -> String {
+        var units = Array(text.utf16)
+        let length = Int32(units.count)
+        units.append(contentsOf: repeatElement(0, count: units.count + 16))
+        var status: Int32 = 0
+        let n = ccs_transform_apply(handle, &units, length, Int32(units.count), &status)
+        guard n >= 0 else {
+            throw NormalizeError.icuTransform(id: id, status: String(cString: ccs_error_name(status)))
+        }
+        return String(decoding: units[0..<Int(n)], as: UTF16.self)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Formats
+import Testing
+
+/// Runs the built `corpus-clean` binary and captures what it does.
+enum CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let binary: URL = {
+        let here = Bundle.main.bundleURL
+        for dir in [here, here.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("corpus-clean")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return here.appendingPathComponent("corpus-clean")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static var sample: String { packageRoot.appendingPathComponent("raw_chat_corpus").path }
+}
+
+final class Scratch {
+    let path = NSTemporaryDirectory() + "corpus-clean-cli-" + UUID().uuidString
+
+    init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func files(under sub: String) throws -> [String: Data] {
+        let root = "\(path)/\(sub)"
+        var result: [String: Data] = [:]
+        for rel in FileManager.default.enumerator(atPath: root)?.compactMap({ $0 as? String }) ?? [] {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "\(root)/\(rel)", isDirectory: &isDir), !isDir.boolValue {
+                result[rel] = FileManager.default.contents(atPath: "\(root)/\(rel)")
+            }
+        }
+        return result
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func allOnTheSampleCorpus() throws {
+        let s = try Scratch()
+        let r = try CLI.run(["all", "--input", CLI.sample, "--output", "\(s.path)/out"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try s.files(under: "out")
+        #expect(files.keys.contains("manifest.json"))
+        #expect(files.keys.contains("xiaohuangji/xiaohuangji-00000.jsonl.zst"))
+        #expect(files.keys.contains("xiaohuangji/manifest.json"))
+        #expect(files.keys.contains("qingyun/qingyun-00000.jsonl.zst"))
+        #expect(!files.keys.contains { $0.contains("partial") || $0.contains("staging") })
+        #expect(r.stderr.contains("source"))  // the summary table
+        #expect(r.stderr.contains("xiaohuangji"))
+        let run = try JSONSerialization.jsonObject(with: files["manifest.json"]!) as? [String: Any]
+        let totals = run?["totals"] as? [String: Any]
+        #expect(totals?["balanced"] as? Bool == true)
+        let read = totals?["read"] as? Int ?? -1
+        let kept = totals?["kept"] as? Int ?? -1
+        let rejected = totals?["rejected_total"] as? Int ?? -1
+        let malformed = totals?["malformed_total"] as? Int ?? -1
+        #expect(read > 0 && read == kept + rejected + malformed)
+    }
+
+    @Test func rerunIsByteIdenticalAndReplaces() throws {
+        let s = try Scratch()
+        let out = "\(s.path)/out"
+        #expect(try CLI.run(["all", "--input", CLI.sample, "--output", out]).status == 0)
+        let first = try s.files(under: "out")
+        // A stale shard from an earlier run with smaller shards must disappear.
+        #expect(try CLI.run(["all", "--input", CLI.sample, "--output", out, "--shard-records", "2"]).status == 0)
+        #expect(try s.files(under: "out").keys.contains("qingyun/qingyun-00002.jsonl.zst"))
+        #expect(try CLI.run(["all", "--input", CLI.sample, "--output", out]).status == 0)
+        let second = try s.files(under: "out")
+        #expect(first == second)
+    }
+
+    @Test func runAcceptsRootFolderOrFile() throws {
+        let s = try Scratch()
+        let folder = "\(CLI.sample)/xiaohuangji-40w"
+        for input in [CLI.sample, folder, "\(folder)/xiaohuangji50w_nofenci.conv"] {
+            let r = try CLI.run(["run", "xiaohuangji", "--input", input, "--output", "\(s.path)/o", "--compression", "none", "--format", "tsv"])
+            #expect(r.status == 0, "\(input): \(r.stderr)")
+            let tsv = try s.files(under: "o")["xiaohuangji/xiaohuangji-00000.tsv"]
+            #expect(tsv.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("你好呀\t") == true)
+        }
+    }
+
+    @Test func zstdInputWorksLikePlain() throws {
+        let s = try Scratch()
+        let plain = "\(CLI.sample)/xiaohuangji-40w/xiaohuangji50w_nofenci.conv"
+        let dir = "\(s.path)/raw/xiaohuangji-40w"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try compress(plain, to: "\(dir)/xiaohuangji50w_nofenci.conv.zst")
+        #expect(try CLI.run(["run", "xiaohuangji", "--input", "\(s.path)/raw", "--output", "\(s.path)/a"]).status == 0)
+        #expect(try CLI.run(["run", "xiaohuangji", "--input", plain, "--output", "\(s.path)/b"]).status == 0)
+        let a = try s.files(under: "a")["xiaohuangji/xiaohuangji-00000.jsonl.zst"]
+        let b = try s.files(under: "b")["xiaohuangji/xiaohuangji-00000.jsonl.zst"]
+        #expect(a != nil && a == b)
+    }
+
+    @Test func truncatedZstdFailsItsSourceOnly() throws {
+        let s = try Scratch()
+        let raw = "\(s.path)/raw"
+        try FileManager.default.copyItem(atPath: CLI.sample, toPath: raw)
+        let conv = "\(raw)/xiaohuangji-40w/xiaohuangji50w_nofenci.conv"
+        try compress(conv, to: conv + ".zst")
+        try FileManager.default.removeItem(atPath: conv)
+        let bytes = FileManager.default.contents(atPath: conv + ".zst")!
+        try bytes.prefix(bytes.count - 6).write(to: URL(fileURLWithPath: conv + ".zst"))
+        let r = try CLI.run(["all", "--input", raw, "--output", "\(s.path)/out"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("xiaohuangji50w_nofenci.conv.zst is truncated"))
+        let files = try s.files(under: "out")
+        #expect(files.keys.contains("qingyun/qingyun-00000.jsonl.zst"))  // the other source still ran
+        #expect(!files.keys.contains { $0.hasPrefix("xiaohuangji/") })
+        let run = String(decoding: files["manifest.json"] ?? Data(), as: UTF8.self)
+        #expect(run.contains(#""status" : "failed""#))
+    }
+
+    @Test func exitCodes() throws {
+        let s = try Scratch()
+        #expect(try CLI.run(["run", "nosuchsource"]).status == 64)
+        #expect(try CLI.run(["all", "--zstd-level", "40", "--input", CLI.sample]).status == 64)
+        let missing = try CLI.run(["run", "qingyun", "--input", "\(s.path)/nope", "--output", "\(s.path)/o"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("\(s.path)/nope does not exist"))
+        let empty = try CLI.run(["run", "qingyun", "--input", s.path, "--output", "\(s.path)/o"])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("holds none of qingyun's files"))
+        // The sample has malformed qingyun lines: fine by default, a failure under --strict.
+        #expect(try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o"]).status == 0)
+        let strict = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o", "--strict"])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("--strict"))
+    }
+
+    @Test func absentSourcesAreReportedAndSkipped() throws {
+        let s = try Scratch()
+        let raw = "\(s.path)/raw"
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(CLI.sample)/qingyun-11w", toPath: "\(raw)/qingyun-11w")
+        let r = try CLI.run(["all", "--input", raw, "--output", "\(s.path)/out"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("skipped: xiaohuangji: absent"))
+    }
+
+    @Test func keepRejectsWritesEveryDroppedRecord() throws {
+        let s = try Scratch()
+        let r = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o", "--keep-rejects", "--compression", "none"])
+        #expect(r.status == 0)
+        let files = try s.files(under: "o")
+        let rejects = String(decoding: files["qingyun/rejects-00000.jsonl"] ?? Data(), as: UTF8.self)
+        let manifest = try JSONSerialization.jsonObject(with: files["qingyun/manifest.json"] ?? Data()) as? [String: Any]
+        let counts = manifest?["counts"] as? [String: Any]
+        let dropped = (counts?["rejected_total"] as? Int ?? -1) + (counts?["malformed_total"] as? Int ?? -1)
+        #expect(rejects.split(separator: "\n").count == dropped)
+        let outputs = manifest?["outputs"] as? [[String: Any]]
+        #expect(outputs?.first?["path"] as? String == "qingyun/qingyun-00000.jsonl")
+        #expect((outputs?.first?["sha256"] as? String)?.count == 64)
+    }
+
+    @Test func sourcesListsFilesAndPresence() throws {
+        let r = try CLI.run(["sources", "--input", CLI.sample])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("xiaohuangji\tpresent"))
+        #expect(r.stdout.contains("xiaohuangji-40w/xiaohuangji50w_nofenci.conv\tpresent"))
+        #expect(r.stdout.contains("qingyun-11w/12万对话语料青云库.csv\tpresent"))
+    }
+
+    private func compress(_ from: String, to: String) throws {
+        let out = try FileOutput(path: to)
+        let enc = try ZstdEncoder(sink: out, level: 3)
+        let data = FileManager.default.contents(atPath: from) ?? Data()
+        try data.withUnsafeBytes { try enc.write($0) }
+        try enc.finish()
+        _ = try out.close()
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import Formats
+
+private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:]) -> Conversation {
+    Conversation(
+        id: "s:f:1", source: "s", turns: turns.map { Turn($0.0, $0.1) }, metadata: metadata,
+        origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
+}
+
+@Suite struct WriterTests {
+    @Test func jsonlShareGPTEscapes() throws {
+        var out: [UInt8] = []
+        JSONLEncoder().encode(sample([(.human, "a\"b\\c\n\t\u{01}"), (.gpt, "好\u{2028}")], metadata: ["z": "1", "a": "2"]), into: &out)
+        let line = String(decoding: out, as: UTF8.self)
+        #expect(line == #"{"id":"s:f:1","source":"s","conversations":[{"from":"human","value":"a\"b\\c\n\t\u0001"},{"from":"gpt","value":"好"# + "\u{2028}" + #""}],"metadata":{"a":"2","z":"1"}}"# + "\n")
+        let parsed = try JSONSerialization.jsonObject(with: Data(out.dropLast())) as? [String: Any]
+        let turns = parsed?["conversations"] as? [[String: String]]
+        #expect(turns?[0]["value"] == "a\"b\\c\n\t\u{01}")
+    }
+
+    @Test func jsonlMessagesLayout() {
+        var out: [UInt8] = []
+        JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"id":"s:f:1","source":"s","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}"# + "\n")
+    }
+
+    @Test(arguments: [
+        ("a\\b", "a\\\\b"), ("tab\there", "tab\\there"), ("l1\nl2", "l1\\nl2"), ("cr\r", "cr\\r"), ("纯文本", "纯文本"),
+    ])
+    func tsvEscaping(_ raw: String, _ escaped: String) {
+        var out: [UInt8] = []
+        let n = TSVEncoder().encode(sample([(.human, raw), (.gpt, "x")]), into: &out)
+        #expect(n == 1)
+        #expect(String(decoding: out, as: UTF8.self) == "\(escaped)\tx\n")
+    }
+
+    @Test func tsvPairsConsecutiveTurnsWithOpening() {
+        var out: [UInt8] = []
+        let c = sample([(.human, "b"), (.gpt, "c")], metadata: ["opening": "a"])
+        #expect(TSVEncoder().encode(c, into: &out) == 2)
+        #expect(String(decoding: out, as: UTF8.self) == "a\tb\nb\tc\n")
+    }
+
+    @Test func shardsRotateAndRecordDigests() throws {
+        let dir = try TempDir()
+        let w = ShardWriter(
+            directory: dir.path, relativeDirectory: "src", prefix: "src", fileExtension: "jsonl",
+            compression: .zstd, level: 3, shardRecords: 2)
+        for i in 0..<5 {
+            try w.write { out in out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1 }
+        }
+        let shards = try w.finish()
+        #expect(shards.map(\.path) == ["src/src-00000.jsonl.zst", "src/src-00001.jsonl.zst", "src/src-00002.jsonl.zst"])
+        #expect(shards.map(\.records) == [2, 2, 1])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["src-00000.jsonl.zst", "src-00001.jsonl.zst", "src-00002.jsonl.zst"])  // no .partial left
+        for s in shards {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir.path)/\(s.path.dropFirst(4))")))
+            #expect(UInt64(bytes.count) == s.bytes)
+            #expect(try SHA256Digest.hex(of: bytes) == s.sha256)
+        }
+        let r = try LineReader(path: "\(dir.path)/src-00001.jsonl.zst")
+        #expect(try r.next()?.text == #"{"n":2}"#)
+    }
+
+    @Test func sha256KnownVector() throws {
+        #expect(try SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
