@@ -55,12 +55,10 @@ public struct TextNormalizer: Sendable {
     /// Checks the first and last scalar for white space, then scans the UTF-8 bytes for the
     /// exact encodings of the characters it rewrites, so ordinary CJK text takes no copy.
     private func needsWork(_ text: String) -> Bool {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return false }
-        if first.properties.isWhitespace || last.properties.isWhitespace { return true }
         let fold = options.contains(.foldWidth)
         var text = text
         return text.withUTF8 { b -> Bool in
+            if Self.hasEdgeWhitespace(b) { return true }
             let n = b.count
             var i = 0
             while i < n {
@@ -88,8 +86,46 @@ public struct TextNormalizer: Sendable {
         }
     }
 
+    private static func isASCIISpace(_ b: UInt8) -> Bool {
+        b == 0x20 || (b >= 0x09 && b <= 0x0D)
+    }
+
+    /// Whether the first or last scalar of the UTF-8 text `b` is white space (Unicode
+    /// `White_Space`), by its bytes: ASCII space and controls 09–0D, U+0085, U+00A0, U+1680,
+    /// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
+    static func hasEdgeWhitespace(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !b.isEmpty else { return false }
+        if isWhitespace(b, at: 0) { return true }
+        var i = b.count - 1
+        while i > 0, b[i] & 0xC0 == 0x80 { i -= 1 }
+        return isWhitespace(b, at: i)
+    }
+
+    private static func isWhitespace(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let b0 = b[i]
+        if b0 < 0x80 { return isASCIISpace(b0) }
+        let n = b.count - i
+        switch b0 {
+        case 0xC2: return n >= 2 && (b[i + 1] == 0x85 || b[i + 1] == 0xA0)
+        case 0xE1: return n >= 3 && b[i + 1] == 0x9A && b[i + 2] == 0x80
+        case 0xE2:
+            guard n >= 3 else { return false }
+            let (b1, b2) = (b[i + 1], b[i + 2])
+            if b1 == 0x80 { return b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF }
+            return b1 == 0x81 && b2 == 0x9F
+        case 0xE3: return n >= 3 && b[i + 1] == 0x80 && b[i + 2] == 0x80
+        default: return false
+        }
+    }
+
+    static func hasEdgeWhitespace(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { hasEdgeWhitespace($0) }
+    }
+
     /// `s` without leading and trailing white space (Unicode `White_Space`).
     public static func trim(_ s: String) -> String {
+        guard hasEdgeWhitespace(s) else { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

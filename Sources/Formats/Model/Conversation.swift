@@ -42,17 +42,27 @@ public struct RecordOrigin: Sendable, Codable, Hashable {
 /// The id traces back to the input as `<source>:<file>:<ordinal>`, so any output line can be
 /// found in the raw corpus. Metadata is a flat string map, written with sorted keys.
 public struct Conversation: Sendable, Codable, Hashable {
-    public var id: String
+    /// The id, when it is not the one derived from the origin (e.g. an id from the record).
+    public var explicitID: String?
     public var source: String
     public var turns: [Turn]
     public var metadata: [String: String]
     public var origin: RecordOrigin
 
+    /// `<source>:<file>:<ordinal>` unless the record brought its own id.
+    ///
+    /// Derived on demand rather than stored: building a string per record is measurable on
+    /// the hot path, and the writers spell it straight into their buffers.
+    public var id: String {
+        get { explicitID ?? "\(source):\(origin.file):\(origin.ordinal)" }
+        set { explicitID = newValue }
+    }
+
     public init(
-        id: String, source: String, turns: [Turn], metadata: [String: String] = [:],
+        id: String? = nil, source: String, turns: [Turn], metadata: [String: String] = [:],
         origin: RecordOrigin
     ) {
-        self.id = id
+        self.explicitID = id
         self.source = source
         self.turns = turns
         self.metadata = metadata
@@ -67,15 +77,8 @@ public struct Conversation: Sendable, Codable, Hashable {
         source: String, origin: RecordOrigin, utterances: [String],
         metadata: [String: String] = [:]
     ) -> Conversation {
-        var role: Role = utterances.count % 2 == 0 ? .human : .gpt
-        var turns: [Turn] = []
-        turns.reserveCapacity(utterances.count)
-        for text in utterances {
-            turns.append(Turn(role, text))
-            role = role.other
-        }
-        return Conversation(
-            id: "\(source):\(origin.file):\(origin.ordinal)", source: source, turns: turns,
-            metadata: metadata, origin: origin)
+        let parity = (utterances.count + 1) % 2  // the index parity of the last utterance
+        let turns = utterances.enumerated().map { i, text in Turn(i % 2 == parity ? .gpt : .human, text) }
+        return Conversation(source: source, turns: turns, metadata: metadata, origin: origin)
     }
 }

@@ -27,6 +27,21 @@ public struct Line: Sendable {
     }
 }
 
+/// A line's bytes without the terminator, borrowed from the reader's buffer.
+public struct RawLine {
+    public var number: Int
+    public var offset: UInt64
+    public var bytes: UnsafeBufferPointer<UInt8>
+
+    /// The line as a string, or `nil` when it is not valid UTF-8.
+    public var text: String? { UTF8Validation.string(bytes) }
+
+    /// `bytes[from...]` as a string, or `nil` when not valid UTF-8.
+    public func text(from: Int) -> String? {
+        UTF8Validation.string(UnsafeBufferPointer(rebasing: bytes[min(from, bytes.count)...]))
+    }
+}
+
 /// Splits a byte stream into lines on `\n` only, accepting `\r\n`.
 ///
 /// Other separators (a lone `\r`, U+2028, U+0085 …) are content, left for the normaliser:
@@ -60,17 +75,38 @@ public final class LineReader {
     ///
     /// - Throws: ``FormatsError`` when reading or decompressing fails.
     public func next() throws -> Line? {
+        var line: Line?
+        _ = try nextRaw { raw in
+            let content: Line.Content
+            if let s = raw.text {
+                content = .text(s)
+            } else {
+                content = .invalidUTF8(Array(raw.bytes))
+            }
+            line = Line(number: raw.number, offset: raw.offset, content: content)
+        }
+        return line
+    }
+
+    /// Calls `body` with the next line's raw bytes, which are valid only during the call.
+    ///
+    /// The zero-copy form of ``next()`` for parsers that look at bytes before making strings.
+    /// - Returns: `false` at the end of the input (without calling `body`).
+    /// - Throws: ``FormatsError`` when reading fails, or what `body` throws.
+    public func nextRaw(_ body: (RawLine) throws -> Void) throws -> Bool {
         while true {
             if let nl = findNewline() {
                 let lineStart = start
                 start = nl + 1
-                return makeLine(from: lineStart, to: nl)
+                try emit(from: lineStart, to: nl, body)
+                return true
             }
             if eof {
-                guard start < end else { return nil }
+                guard start < end else { return false }
                 let lineStart = start
                 start = end
-                return makeLine(from: lineStart, to: end)
+                try emit(from: lineStart, to: end, body)
+                return true
             }
             try refill()
         }
@@ -86,7 +122,7 @@ public final class LineReader {
         }
     }
 
-    private func makeLine(from first: Int, to terminator: Int) -> Line {
+    private func emit(from first: Int, to terminator: Int, _ body: (RawLine) throws -> Void) throws {
         lineNumber += 1
         let offset = consumed
         consumed += UInt64(start - first)
@@ -98,14 +134,10 @@ public final class LineReader {
         }
         var stop = terminator
         if stop > lineStart, buffer[stop - 1] == 0x0D { stop -= 1 }
-        let slice = buffer[lineStart..<stop]
-        let content: Line.Content
-        if let s = String(validating: slice, as: UTF8.self) {
-            content = .text(s)
-        } else {
-            content = .invalidUTF8(Array(slice))
+        let number = lineNumber
+        try buffer.withUnsafeBufferPointer { p in
+            try body(RawLine(number: number, offset: offset, bytes: UnsafeBufferPointer(rebasing: p[lineStart..<stop])))
         }
-        return Line(number: lineNumber, offset: offset, content: content)
     }
 
     private func refill() throws {

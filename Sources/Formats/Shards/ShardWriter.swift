@@ -81,7 +81,9 @@ public final class ShardWriter {
         finalName = name
         let out = try FileOutput(path: "\(directory)/.\(name).partial")
         file = out
-        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level) : nil
+        // One zstd worker thread: compression overlaps with parsing, and the bytes are the
+        // same for every run (zstd's multi-threaded output depends on parameters, not timing).
+        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level, workers: 1) : nil
         recordsInShard = 0
     }
 

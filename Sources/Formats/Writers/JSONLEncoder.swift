@@ -5,26 +5,37 @@
 /// RFC 8259 (`"`, `\`, and control characters; everything else is written as UTF-8).
 /// Metadata, when present, follows the turns as an object with sorted keys.
 public struct JSONLEncoder: Sendable {
-    public var layout: ConversationLayout
+    public let layout: ConversationLayout
+    private let listOpen: [UInt8]
+    private let humanOpen: [UInt8]
+    private let gptOpen: [UInt8]
 
     public init(layout: ConversationLayout = .sharegpt) {
         self.layout = layout
+        let (list, role, text) =
+            layout == .sharegpt ? ("conversations", "from", "value") : ("messages", "role", "content")
+        let (human, gpt) = layout == .sharegpt ? ("human", "gpt") : ("user", "assistant")
+        listOpen = Array(",\"\(list)\":[".utf8)
+        humanOpen = Array("{\"\(role)\":\"\(human)\",\"\(text)\":".utf8)
+        gptOpen = Array("{\"\(role)\":\"\(gpt)\",\"\(text)\":".utf8)
     }
 
     /// Appends `conversation` and a `\n` to `out`.
     public func encode(_ conversation: Conversation, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"id":"#.utf8)
-        JSONString.append(conversation.id, to: &out)
+        if let id = conversation.explicitID {
+            JSONString.append(id, to: &out)
+        } else {
+            JSONString.appendDerivedID(conversation, to: &out)
+        }
         out.append(contentsOf: #","source":"#.utf8)
         JSONString.append(conversation.source, to: &out)
-        let (listKey, roleKey, textKey) =
-            layout == .sharegpt ? ("conversations", "from", "value") : ("messages", "role", "content")
-        out.append(contentsOf: ",\"\(listKey)\":[".utf8)
-        for (i, turn) in conversation.turns.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: "{\"\(roleKey)\":\"".utf8)
-            out.append(contentsOf: roleName(turn.role).utf8)
-            out.append(contentsOf: "\",\"\(textKey)\":".utf8)
+        out.append(contentsOf: listOpen)
+        var first = true
+        for turn in conversation.turns {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: turn.role == .human ? humanOpen : gptOpen)
             JSONString.append(turn.text, to: &out)
             out.append(UInt8(ascii: "}"))
         }
@@ -35,15 +46,6 @@ public struct JSONLEncoder: Sendable {
         }
         out.append(contentsOf: "}\n".utf8)
     }
-
-    private func roleName(_ role: Role) -> String {
-        switch (layout, role) {
-        case (.sharegpt, .human): return "human"
-        case (.sharegpt, .gpt): return "gpt"
-        case (.messages, .human): return "user"
-        case (.messages, .gpt): return "assistant"
-        }
-    }
 }
 
 /// JSON string and flat-object escaping into a byte buffer.
@@ -53,6 +55,12 @@ public enum JSONString {
     /// Appends `s` as a quoted JSON string.
     public static func append(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendEscaped(s, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escaped content of `s`, without quotes.
+    static func appendEscaped(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { bytes in
             var runStart = 0
@@ -73,7 +81,27 @@ public enum JSONString {
             }
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
+    }
+
+    /// Appends `"<source>:<file>:<ordinal>"` without building the string first.
+    static func appendDerivedID(_ c: Conversation, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendEscaped(c.source, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendEscaped(c.origin.file, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(c.origin.ordinal, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 {
+            out.append(UInt8(ascii: "-"))
+            appendDecimal(-n, to: &out)
+            return
+        }
+        if n >= 10 { appendDecimal(n / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(n % 10))
     }
 
     /// Appends a string map as a JSON object with sorted keys.

@@ -18,10 +18,16 @@ import Formats
 /// Role assignment and the minimum length are the recipe's job (`roles.pair-alternation`).
 public struct ConvSessionExtractor: SourceExtractor {
     public let source: String
-    /// Turns the text after `M ` into the utterance (identity for unsegmented files).
-    public let utterance: @Sendable (Substring) -> String
+    /// Turns the bytes after `M ` into the utterance (UTF-8 decoding for unsegmented files);
+    /// `nil` means the bytes are not valid UTF-8.
+    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>) -> String?
 
-    public init(source: String, utterance: @escaping @Sendable (Substring) -> String = { String($0) }) {
+    public init(
+        source: String,
+        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> String? = {
+            UTF8Validation.string($0)
+        }
+    ) {
         self.source = source
         self.utterance = utterance
     }
@@ -48,32 +54,29 @@ public struct ConvSessionExtractor: SourceExtractor {
             try emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
         }
 
-        while let line = try reader.next() {
+        while try reader.nextRaw({ line in
             if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
-            guard let text = line.text else {
-                let raw = line.bytes
-                if raw.starts(with: [0x4D, 0x20]) || raw == [0x4D] {
-                    if !session.started { session.start(at: line.number) }
-                    if session.badLine == nil { session.badLine = (line.number, raw) }
-                } else {
-                    try emit(.malformed(InputIssue(
-                        kind: .invalidUTF8, file: file.name, line: line.number,
-                        detail: "line is not valid UTF-8", raw: raw)))
-                }
-                continue
-            }
-            if text == "E" || (text.first == "E" && text.dropFirst().allSatisfy(\.isWhitespace)) {
+            let b = line.bytes
+            if b.first == UInt8(ascii: "E") && b.dropFirst().allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 try flush()
                 session.start(at: line.number)
-            } else if text.hasPrefix("M ") || text == "M" {
+            } else if b.first == UInt8(ascii: "M") && (b.count == 1 || b[1] == 0x20) {
                 if !session.started { session.start(at: line.number) }
-                session.utterances.append(utterance(text.dropFirst(2)))
-            } else {
+                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...])) {
+                    session.utterances.append(text)
+                } else if session.badLine == nil {
+                    session.badLine = (line.number, Array(b))
+                }
+            } else if let text = line.text {
                 try emit(.malformed(InputIssue(
                     kind: .strayLine, file: file.name, line: line.number,
                     detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
+            } else {
+                try emit(.malformed(InputIssue(
+                    kind: .invalidUTF8, file: file.name, line: line.number,
+                    detail: "line is not valid UTF-8", raw: Array(b))))
             }
-        }
+        }) {}
         try flush()
         progress(reader.bytesRead)
     }

@@ -20,42 +20,52 @@ public struct QingyunExtractor: SourceExtractor {
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
         let reader = try LineReader(path: file.path)
-        while let line = try reader.next() {
+        while try reader.nextRaw({ line in
             if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
-            guard let text = line.text else {
+            guard let cut = Self.separator(in: line.bytes) else {
+                let issue: InputIssue
+                if line.text == nil {
+                    issue = InputIssue(kind: .invalidUTF8, file: file.name, line: line.number,
+                        detail: "line is not valid UTF-8", raw: Array(line.bytes))
+                } else {
+                    issue = InputIssue(kind: .missingSeparator, file: file.name, line: line.number,
+                        detail: "expected `question | answer`", raw: Array(line.bytes))
+                }
+                try emit(.malformed(issue))
+                return
+            }
+            let b = line.bytes
+            guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
+                let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
+            else {
                 try emit(.malformed(InputIssue(
                     kind: .invalidUTF8, file: file.name, line: line.number,
-                    detail: "line is not valid UTF-8", raw: line.bytes)))
-                continue
-            }
-            guard let (q, a) = Self.split(text) else {
-                try emit(.malformed(InputIssue(
-                    kind: .missingSeparator, file: file.name, line: line.number,
-                    detail: "expected `question | answer`", raw: Array(text.utf8))))
-                continue
+                    detail: "line is not valid UTF-8", raw: Array(b))))
+                return
             }
             let origin = RecordOrigin(file: file.name, line: line.number, ordinal: line.number)
             try emit(.conversation(.session(source: source, origin: origin, utterances: [q, a])))
-        }
+        }) {}
         progress(reader.bytesRead)
     }
 
-    /// Splits at the first ` | `, else at the first `|`; both sides trimmed.
-    static func split(_ line: String) -> (String, String)? {
-        let bytes = Array(line.utf8)
+    /// The byte range of the separator: the first ` | `, else the first `|`.
+    static func separator(in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var firstBar: Int?
-        var cut: (Int, Int)?
-        for i in bytes.indices where bytes[i] == UInt8(ascii: "|") {
+        for i in b.indices where b[i] == UInt8(ascii: "|") {
             if firstBar == nil { firstBar = i }
-            if i > 0, i + 1 < bytes.count, bytes[i - 1] == 0x20, bytes[i + 1] == 0x20 {
-                cut = (i - 1, i + 2)
-                break
-            }
+            if i > 0, i + 1 < b.count, b[i - 1] == 0x20, b[i + 1] == 0x20 { return (i - 1)..<(i + 2) }
         }
-        if cut == nil, let bar = firstBar { cut = (bar, bar + 1) }
-        guard let (lo, hi) = cut else { return nil }
-        let q = String(decoding: bytes[..<lo], as: UTF8.self)
-        let a = String(decoding: bytes[hi...], as: UTF8.self)
-        return (TextNormalizer.trim(q), TextNormalizer.trim(a))
+        return firstBar.map { $0..<($0 + 1) }
+    }
+
+    /// The field without surrounding white space, or `nil` when it is not valid UTF-8.
+    static func trimmedText(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        var lo = 0
+        var hi = b.count
+        while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+        while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+        guard let s = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[lo..<hi])) else { return nil }
+        return TextNormalizer.trim(s)
     }
 }

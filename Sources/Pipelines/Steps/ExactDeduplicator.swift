@@ -10,7 +10,7 @@ public struct ExactDeduplicator: PipelineStep {
     public let id = "dedup.exact"
     public var parameters: [String: String] { ["key": "roles+texts", "hash": "128-bit"] }
 
-    private var seen: [StableHash: UInt64] = [:]
+    private var seen = HashIndex()
     private var files: [String] = []
     private var fileIndex: [String: Int] = [:]
 
@@ -23,17 +23,21 @@ public struct ExactDeduplicator: PipelineStep {
             h.combine(turn.text)
         }
         let key = h.finalize()
-        let f = fileIndex[c.origin.file] ?? {
+        let f: Int
+        if let last = files.last, last == c.origin.file {
+            f = files.count - 1  // the common case: records arrive file by file
+        } else if let known = fileIndex[c.origin.file] {
+            f = known
+        } else {
             files.append(c.origin.file)
             fileIndex[c.origin.file] = files.count - 1
-            return files.count - 1
-        }()
+            f = files.count - 1
+        }
         let here = UInt64(f) << 40 | UInt64(c.origin.ordinal)
-        if let first = seen[key] {
+        if let first = seen.insertIfAbsent(key, value: here) {
             let firstID = "\(c.source):\(files[Int(first >> 40)]):\(first & (1 << 40 - 1))"
             return .rejected(.duplicate, detail: firstID)
         }
-        seen[key] = here
         return .unchanged
     }
 }

@@ -1,4 +1,5 @@
 import Formats
+import Normalize
 
 /// A filter that rejects conversations containing any of a list of phrases.
 ///
@@ -32,14 +33,6 @@ public struct PhraseFilter: PipelineStep {
     }
 
     private func firstPhrase(in text: String) -> Int? {
-        let hay = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for (k, needle) in needles.enumerated() where !needle.isEmpty && hay.count >= needle.count {
-            var i = 0
-            while i + needle.count <= hay.count {
-                if hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return k }
-                i += 1
-            }
-        }
-        return nil
+        needles.firstIndex { UTF8Search.firstOffset(of: $0, in: text, asciiCaseInsensitive: true) != nil }
     }
 }

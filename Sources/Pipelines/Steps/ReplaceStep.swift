@@ -1,12 +1,15 @@
 import Formats
+import Normalize
 
 /// `normalize.replace`: literal replacements in every turn, e.g. Qingyun's `{br}` → line break.
 public struct ReplaceStep: PipelineStep {
     public let id = "normalize.replace"
     public let replacements: [(String, String)]
+    private let byteReplacements: [([UInt8], [UInt8])]
 
     public init(_ replacements: [(String, String)]) {
         self.replacements = replacements
+        self.byteReplacements = replacements.map { (Array($0.0.utf8), Array($0.1.utf8)) }
     }
 
     public var parameters: [String: String] {
@@ -16,13 +19,13 @@ public struct ReplaceStep: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         var changed = false
         for i in c.turns.indices {
-            for (from, to) in replacements where c.turns[i].text.contains(from) {
-                c.turns[i].text = c.turns[i].text.replacingOccurrences(of: from, with: to)
-                changed = true
+            for (from, to) in byteReplacements {
+                if let replaced = UTF8Search.replacingAll(from, with: to, in: c.turns[i].text) {
+                    c.turns[i].text = replaced
+                    changed = true
+                }
             }
         }
         return changed ? .modified : .unchanged
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import Formats
+import Normalize
 
 /// `filter.template-placeholder`: rejects a conversation whose text still holds `{…}` template
 /// markup (a `{` followed later by `}` in one turn), e.g. Qingyun's `{face:12}` codes.
@@ -13,11 +14,11 @@ public struct TemplatePlaceholderFilter: PipelineStep {
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for turn in c.turns {
+            guard let open = UTF8Search.firstOffset(of: [UInt8(ascii: "{")], in: turn.text) else { continue }
             let utf8 = turn.text.utf8
-            if let open = utf8.firstIndex(of: UInt8(ascii: "{")),
-                let close = utf8[open...].firstIndex(of: UInt8(ascii: "}"))
-            {
-                let markup = String(turn.text[open...close])
+            let from = utf8.index(utf8.startIndex, offsetBy: open)
+            if let close = utf8[from...].firstIndex(of: UInt8(ascii: "}")) {
+                let markup = String(turn.text[from...close])
                 return .rejected(.templatePlaceholder, detail: String(markup.prefix(40)))
             }
         }

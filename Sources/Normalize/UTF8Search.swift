@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Substring search over UTF-8 bytes, for the filters and replacements on the hot path.
+///
+/// Foundation's `String.contains(_:)` and `replacingOccurrences(of:with:)` cost far more
+/// per call than a byte search; since UTF-8 is self-synchronising, a byte match of a valid
+/// needle is always a match of whole characters.
+public enum UTF8Search {
+    /// The byte offset of the first occurrence of `needle` in `text`, if any.
+    ///
+    /// - Parameter asciiCaseInsensitive: match ASCII letters regardless of case (`needle`
+    ///   must then be lowercase); other characters match exactly.
+    public static func firstOffset(of needle: [UInt8], in text: String, asciiCaseInsensitive: Bool = false) -> Int? {
+        guard !needle.isEmpty else { return 0 }
+        var text = text
+        return text.withUTF8 { hay -> Int? in
+            guard hay.count >= needle.count, let base = hay.baseAddress else { return nil }
+            let first = needle[0]
+            var i = 0
+            let last = hay.count - needle.count
+            if !asciiCaseInsensitive {
+                // memchr to each candidate first byte, then compare the rest.
+                while i <= last, let hit = memchr(base + i, Int32(first), last - i + 1) {
+                    let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    if UnsafeBufferPointer(rebasing: hay[at..<(at + needle.count)]).elementsEqual(needle) { return at }
+                    i = at + 1
+                }
+                return nil
+            }
+            while i <= last {
+                if fold(hay[i]) == first {
+                    var j = 1
+                    while j < needle.count, fold(hay[i + j]) == needle[j] { j += 1 }
+                    if j == needle.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    /// `text` with every occurrence of `target` replaced by `replacement`; `nil` when there
+    /// is none (so callers can tell that nothing changed without comparing).
+    public static func replacingAll(_ target: [UInt8], with replacement: [UInt8], in text: String) -> String? {
+        guard firstOffset(of: target, in: text) != nil else { return nil }
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { hay in
+            out.reserveCapacity(hay.count)
+            var i = 0
+            while i < hay.count {
+                if i + target.count <= hay.count, hay[i] == target[0],
+                    UnsafeBufferPointer(rebasing: hay[i..<(i + target.count)]).elementsEqual(target)
+                {
+                    out.append(contentsOf: replacement)
+                    i += target.count
+                } else {
+                    out.append(hay[i])
+                    i += 1
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+}
