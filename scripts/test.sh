@@ -4,4 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build
+# The shards must load with Hugging Face datasets (installed here once if missing).
+python3 -c "import datasets, zstandard" 2>/dev/null || python3 -m pip install -q datasets zstandard
+python3 scripts/check_datasets_load.py
 swift test

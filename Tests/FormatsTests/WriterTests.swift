@@ -14,7 +14,7 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         var out: [UInt8] = []
         JSONLEncoder().encode(sample([(.human, "a\"b\\c\n\t\u{01}"), (.gpt, "好\u{2028}")], metadata: ["z": "1", "a": "2"]), into: &out)
         let line = String(decoding: out, as: UTF8.self)
-        #expect(line == #"{"id":"s:f:1","source":"s","conversations":[{"from":"human","value":"a\"b\\c\n\t\u0001"},{"from":"gpt","value":"好"# + "\u{2028}" + #""}],"metadata":{"a":"2","z":"1"}}"# + "\n")
+        #expect(line == #"{"id":"s:f:1","source":"s","conversations":[{"from":"human","value":"a\"b\\c\n\t\u0001"},{"from":"gpt","value":"好"# + "\u{2028}" + #""}],"metadata":"{\"a\":\"2\",\"z\":\"1\"}"}"# + "\n")
         let parsed = try JSONSerialization.jsonObject(with: Data(out.dropLast())) as? [String: Any]
         let turns = parsed?["conversations"] as? [[String: String]]
         #expect(turns?[0]["value"] == "a\"b\\c\n\t\u{01}")
@@ -23,7 +23,7 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
     @Test func jsonlMessagesLayout() {
         var out: [UInt8] = []
         JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)
-        #expect(String(decoding: out, as: UTF8.self) == #"{"id":"s:f:1","source":"s","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}"# + "\n")
+        #expect(String(decoding: out, as: UTF8.self) == #"{"id":"s:f:1","source":"s","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}],"metadata":"{}"}"# + "\n")
     }
 
     @Test(arguments: [

@@ -40,7 +40,7 @@ import Testing
         #expect(r.output.contains(#""value":"我喜欢吃pizza和饺子123个！""#))
         #expect(r.output.contains(#""value":"那就好 加油""#))
         #expect(r.output.contains(#""value":"去公园\n然后去看电影""#))
-        #expect(r.output.contains(#""metadata":{"opening":"早上好"}"#))
+        #expect(r.output.contains(#""metadata":"{\"opening\":\"早上好\"}""#))
         #expect(r.output.contains(#""value":"拜拜，明天见""#))  // last session without a final E
         #expect(r.rejects.contains(#""detail":"xiaohuangji:xiaohuangji50w_nofenci.conv:2""#))
     }

@@ -75,10 +75,10 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
 
     @Test func pipelineCountsEachStep() {
         var p = Pipeline(steps: [TextNormalizeStep(), RolePairingStep(), EmptyTurnFilter(), ExactDeduplicator()])
-        _ = p.process(conv(["ａ", "b"]))
-        _ = p.process(conv(["a", "b"], ordinal: 2))
-        _ = p.process(conv(["x", "y", " "], ordinal: 3))
-        _ = p.process(conv(["x"], ordinal: 4))
+        var inputs = [conv(["ａ", "b"]), conv(["a", "b"], ordinal: 2), conv(["x", "y", " "], ordinal: 3), conv(["x"], ordinal: 4)]
+        let verdicts = inputs.indices.map { p.process(&inputs[$0])?.reason }
+        #expect(verdicts == [nil, .duplicate, .emptyTurn, .tooFewTurns])
+        #expect(inputs[0].turns.map(\.text) == ["a", "b"])
         p.countMalformed(.invalidUTF8)
         let s = p.stats
         #expect(s.read == 5)

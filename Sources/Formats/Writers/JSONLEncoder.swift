@@ -3,7 +3,9 @@
 /// Written by hand rather than with `JSONEncoder` because it runs once per output record on
 /// the hot path: it appends UTF-8 straight into a reusable buffer. Strings are escaped per
 /// RFC 8259 (`"`, `\`, and control characters; everything else is written as UTF-8).
-/// Metadata, when present, follows the turns as an object with sorted keys.
+/// Metadata follows the turns on every line, as a *string* holding a JSON object with sorted
+/// keys (`"{}"` when empty): the keys differ between records and sources, and a column whose
+/// type changes from row to row breaks Arrow-based loaders such as Hugging Face `datasets`.
 public struct JSONLEncoder: Sendable {
     public let layout: ConversationLayout
     private let listOpen: [UInt8]
@@ -40,9 +42,13 @@ public struct JSONLEncoder: Sendable {
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-        if !conversation.metadata.isEmpty {
-            out.append(contentsOf: #","metadata":"#.utf8)
-            JSONString.appendObject(conversation.metadata, to: &out)
+        out.append(contentsOf: #","metadata":"#.utf8)
+        if conversation.metadata.isEmpty {
+            out.append(contentsOf: #""{}""#.utf8)
+        } else {
+            var object: [UInt8] = []
+            JSONString.appendObject(conversation.metadata, to: &object)
+            JSONString.append(String(decoding: object, as: UTF8.self), to: &out)
         }
         out.append(contentsOf: "}\n".utf8)
     }

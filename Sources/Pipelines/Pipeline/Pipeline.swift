@@ -13,20 +13,15 @@ public struct Pipeline {
         self.stats = PipelineStats(stepIDs: steps.map(\.id))
     }
 
-    /// The outcome for one conversation.
-    public enum Outcome {
-        case kept(Conversation)
-        /// The conversation as it was when rejected, and why.
-        case rejected(Conversation, Rejection)
-    }
-
-    /// Runs every step on `conversation` and counts the record as kept or rejected.
-    public mutating func process(_ conversation: Conversation) -> Outcome {
-        var c = conversation
+    /// Runs every step on `conversation`, in place, and counts the record as kept or rejected.
+    ///
+    /// - Returns: `nil` when the conversation is kept (as `conversation` now holds it), or the
+    ///   rejection (with `conversation` as it stood when rejected).
+    public mutating func process(_ conversation: inout Conversation) -> Rejection? {
         stats.read += 1
         for i in steps.indices {
             stats.steps[i].input += 1
-            switch steps[i].apply(&c) {
+            switch steps[i].apply(&conversation) {
             case .unchanged:
                 stats.steps[i].output += 1
             case .modified:
@@ -35,11 +30,11 @@ public struct Pipeline {
             case .rejected(let reason, let detail):
                 stats.steps[i].rejected[reason.rawValue, default: 0] += 1
                 stats.rejected[reason.rawValue, default: 0] += 1
-                return .rejected(c, Rejection(step: steps[i].id, reason: reason, detail: detail))
+                return Rejection(step: steps[i].id, reason: reason, detail: detail)
             }
         }
         stats.kept += 1
-        return .kept(c)
+        return nil
     }
 
     /// Counts a malformed input record (it never reaches the steps).

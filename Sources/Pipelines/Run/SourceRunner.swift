@@ -124,18 +124,17 @@ public struct SourceRunner {
                         state.pipeline.countMalformed(issue.kind)
                         noteMalformed(issue, &state)
                         try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
-                    case .conversation(let c):
-                        switch state.pipeline.process(c) {
-                        case .kept(let kept):
+                    case .conversation(var c):
+                        if let why = state.pipeline.process(&c) {
+                            try rejects?.write { RejectsEncoder.encode(c, why, layout: options.layout, into: &$0) }
+                        } else {
                             let lines: Int
                             if options.format == .jsonl {
-                                lines = try writer.write { encoder.encode(kept, into: &$0); return 1 }
+                                lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
                             } else {
-                                lines = try writer.write { tsv.encode(kept, into: &$0) }
+                                lines = try writer.write { tsv.encode(c, into: &$0) }
                             }
                             state.pipeline.countWritten(conversations: 1, lines: lines)
-                        case .rejected(let rc, let why):
-                            try rejects?.write { RejectsEncoder.encode(rc, why, layout: options.layout, into: &$0) }
                         }
                     }
                 })

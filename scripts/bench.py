@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: corpus-clean against the original Python pipelines, same run.
+
+Generates a synthetic raw corpus with ../shared/tools/gen_raw_corpus.py (cached under
+.bench/), builds corpus-clean in release mode, and measures each source:
+
+  * corpus-clean: `corpus-clean bench SOURCE` (best of --repeat runs, in-process timing,
+    JSONL + zstd unless --compression none), MB/s of input and peak RSS;
+  * the original chinese_chatbot_corpus pipeline for the same files, when the environment
+    variable ORIGINAL_CORPUS_REPO names a checkout of it (codemayq/chinese_chatbot_corpus at
+    a054526); best of --repeat runs, wall time of the whole process, peak RSS. Without the
+    variable that column says "skipped" and the reason is printed.
+
+Prints a markdown table for docs/PERFORMANCE.md.
+
+    scripts/bench.py --scale 100 --sources xiaohuangji,qingyun
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "tools", "gen_raw_corpus.py")
+BIN = os.path.join(ROOT, ".build", "release", "corpus-clean")
+# source id -> (folder in the raw root, module and function of the original pipeline)
+ORIGINAL = {
+    "xiaohuangji": ("xiaohuangji-40w", "xiaohuangji", "xiaohuangji_process_pipeline"),
+    "qingyun": ("qingyun-11w", "qingyun", "qingyun_process_pipeline"),
+    "douban": ("douban-multiturn-100w", "douban", "douban_process_pipeline"),
+    "ptt": ("ptt-42w", "ptt", "ptt_process_pipeline"),
+    "subtitle": ("subtitle-useless", "subtitle", "subtitle_process_pipeline"),
+    "tieba": ("tieba-305w", "tieba", "tieba_process_pipeline"),
+    "weibo": ("weibo-400w", "weibo", "weibo_process_pipeline"),
+    "chatterbot": ("chatterbot-1k", "chatterbot", "chatterbot_process_pipeline"),
+}
+
+
+def corpus(scale, sources):
+    out = os.path.join(ROOT, ".bench", f"scale-{scale}")
+    raw = os.path.join(out, "raw_chat_corpus")
+    missing = [s for s in sources if not os.path.isdir(os.path.join(raw, ORIGINAL.get(s, (s,))[0]))]
+    if missing:
+        print(f"generating --scale {scale} for {','.join(missing)} in {out}", file=sys.stderr)
+        subprocess.run([sys.executable, GEN, out, "--scale", str(scale), "--only", ",".join(missing),
+                        "--quiet", "--jobs", str(os.cpu_count() or 1)], check=True)
+    return raw
+
+
+def du(path):
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(d, f))
+    return total
+
+
+def ours(source, raw, repeat, extra):
+    out = subprocess.run([BIN, "bench", source, "--input", raw, "--repeat", str(repeat),
+                          "--output", os.path.join(ROOT, ".bench", "out")] + extra,
+                         check=True, capture_output=True, text=True).stdout
+    cols = out.strip().splitlines()[-1].split("\t")
+    return {"mb": float(cols[1]), "s": float(cols[2]), "mbps": float(cols[3]), "rss": float(cols[6])}
+
+
+def original(source, raw, repeat, repo):
+    folder, module, func = ORIGINAL[source]
+    size = du(os.path.join(raw, folder)) / 1e6
+    best = None
+    for _ in range(repeat):
+        work = tempfile.mkdtemp(prefix="orig-")
+        os.symlink(raw, os.path.join(work, "raw_chat_corpus"))
+        os.mkdir(os.path.join(work, "clean_chat_corpus"))
+        code = f"import sys; sys.path.insert(0, {repo!r}); from process_pipelines.{module} import {func} as f; f()"
+        t = time.perf_counter()
+        r = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-c", code], cwd=work,
+                           capture_output=True, text=True)
+        dt = time.perf_counter() - t
+        shutil.rmtree(work)
+        if r.returncode != 0:
+            return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "failed"}
+        rss = int(r.stderr.strip().splitlines()[-1]) / 1024
+        if best is None or dt < best["s"]:
+            best = {"mb": size, "s": dt, "mbps": size / dt, "rss": rss}
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=100)
+    ap.add_argument("--sources", default="xiaohuangji,qingyun")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--compression", default="zstd")
+    args = ap.parse_args()
+    sources = args.sources.split(",")
+    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
+    raw = corpus(args.scale, sources)
+    repo = os.environ.get("ORIGINAL_CORPUS_REPO")
+    if not repo:
+        print("original: skipped (set ORIGINAL_CORPUS_REPO to a checkout of "
+              "codemayq/chinese_chatbot_corpus at a054526 to compare)", file=sys.stderr)
+    elif subprocess.run([sys.executable, "-c", "import chardet"], capture_output=True).returncode != 0:
+        print("original: needs the chardet module (pip install chardet)", file=sys.stderr)
+        repo = None
+    print(f"| source | input MB | corpus-clean MB/s | peak RSS MB | original MB/s | original peak RSS MB | speed-up |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for s in sources:
+        o = ours(s, raw, args.repeat, ["--compression", args.compression])
+        p = original(s, raw, args.repeat, repo) if repo and s in ORIGINAL else None
+        if p and "error" not in p:
+            cols = [f"{p['mbps']:.1f}", f"{p['rss']:.0f}", f"{o['mbps'] / p['mbps']:.1f}x"]
+        else:
+            cols = [p["error"] if p else "skipped", "", ""]
+        print(f"| {s} | {o['mb']:.1f} | {o['mbps']:.1f} | {o['rss']:.0f} | " + " | ".join(cols) + " |")
+
+
+if __name__ == "__main__":
+    main()
