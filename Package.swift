@@ -8,7 +8,8 @@ let package = Package(
         .executable(name: "corpus-clean", targets: ["corpus-clean"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries. Each is a module map plus a one-line shim header.
@@ -32,7 +33,9 @@ let package = Package(
         .target(
             name: "Normalize", dependencies: ["Formats", "CShims"], path: "Sources/Normalize"),
         .target(
-            name: "Pipelines", dependencies: ["Formats", "Normalize"], path: "Sources/Pipelines"),
+            name: "Pipelines",
+            dependencies: ["Formats", "Normalize", .product(name: "Yams", package: "Yams")],
+            path: "Sources/Pipelines"),
         .executableTarget(
             name: "corpus-clean",
             dependencies: [

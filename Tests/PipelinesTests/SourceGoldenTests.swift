@@ -4,7 +4,7 @@ import Pipelines
 import Testing
 
 @Suite struct SourceGoldenTests {
-    @Test(arguments: [Source.xiaohuangji, .qingyun])
+    @Test(arguments: Source.allCases)
     func outputMatchesGolden(_ source: Source) throws {
         let r = try Golden.run(source)
         #expect(r.output == (try Golden.expected(source, "expected.jsonl", actual: r.output)))
@@ -13,7 +13,7 @@ import Testing
         #expect(counts == (try Golden.expected(source, "expected-counts.json", actual: counts)))
     }
 
-    @Test(arguments: [Source.xiaohuangji, .qingyun])
+    @Test(arguments: Source.allCases)
     func countsAddUp(_ source: Source) throws {
         let r = try Golden.run(source)
         let c = r.manifest.counts

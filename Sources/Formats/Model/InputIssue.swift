@@ -13,6 +13,7 @@ public enum MalformedKind: String, Sendable, Codable, CaseIterable, Comparable {
     case wrongType = "wrong-type"
     case unknownRole = "unknown-role"
     case invalidYAML = "invalid-yaml"
+    case invalidLabel = "invalid-label"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

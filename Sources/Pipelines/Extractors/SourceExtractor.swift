@@ -8,6 +8,12 @@ public struct InputFileRef: Sendable, Hashable {
     public var name: String
     /// Size on disk.
     public var bytes: UInt64
+
+    public init(path: String, name: String, bytes: UInt64) {
+        self.path = path
+        self.name = name
+        self.bytes = bytes
+    }
 }
 
 /// What an extractor yields: a parsed conversation, or a malformed record.
@@ -32,4 +38,21 @@ public protocol SourceExtractor {
     func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws
+
+    /// Reads all of a source's files, in order. The default reads them one by one.
+    func extract(
+        files: [InputFileRef], progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws
+}
+
+extension SourceExtractor {
+    public func extract(
+        files: [InputFileRef], progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        var before: UInt64 = 0
+        for file in files {
+            try extract(file, progress: { progress(before + $0) }, emit: emit)
+            before += file.bytes
+        }
+    }
 }

@@ -6,6 +6,8 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable
     case tooFewTurns = "too-few-turns"
     case templatePlaceholder = "template-placeholder"
     case botPersona = "bot-persona"
+    case negativeCandidate = "negative-candidate"
+    case noAnswer = "no-answer"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

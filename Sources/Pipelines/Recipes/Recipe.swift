@@ -16,14 +16,25 @@ public struct RecipeOptions: Sendable, Equatable {
 
 /// The ordered steps of a source's pipeline.
 ///
-/// Every source follows one shape: its own pre-normalisation steps, the common text
-/// normalisation, the role rule (for chat sessions), its own filters, then the common
-/// empty-turn filter and exact dedup. Source policy (phrases, codes) lives here, as data.
+/// Every source follows one shape: its own preparation steps, the common text normalisation,
+/// its own normalisers (de-segmentation, script conversion), the role rule, its own filters,
+/// then the common empty-turn filter and exact dedup. Source policy (phrases, codes, labels)
+/// lives here, as data.
 public enum Recipe {
-    public static func steps(for source: Source, options: RecipeOptions) -> [any PipelineStep] {
+    /// - Throws: ``NormalizeError`` when a step needs a C library resource that is missing
+    ///   (the ICU transform).
+    public static func steps(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
         switch source {
-        case .xiaohuangji:
+        case .chatterbot, .subtitle, .tieba, .xiaohuangji:
             return standard(options: options)
+        case .douban:
+            return standard(pre: [LabelFilter()], normalizers: [DesegmentStep()], options: options)
+        case .weibo:
+            return standard(normalizers: [DesegmentStep()], options: options)
+        case .ptt:
+            return standard(
+                filters: [AnswerFilter(id: "filter.no-answer", reason: .noAnswer, answers: ["沒有資料"])],
+                converters: [try ScriptConvertStep()], options: options)
         case .qingyun:
             return standard(
                 pre: [ReplaceStep([("{br}", "\n")])],
@@ -36,13 +47,15 @@ public enum Recipe {
     }
 
     static func standard(
-        pre: [any PipelineStep] = [], sessionRoles: Bool = true, filters: [any PipelineStep] = [],
-        options: RecipeOptions
+        pre: [any PipelineStep] = [], normalizers: [any PipelineStep] = [], filters: [any PipelineStep] = [],
+        converters: [any PipelineStep] = [], options: RecipeOptions
     ) -> [any PipelineStep] {
         var steps = pre
         steps.append(TextNormalizeStep(options: options.foldWidth ? [.foldWidth] : []))
-        if sessionRoles { steps.append(RolePairingStep()) }
+        steps += normalizers
+        steps.append(RolePairingStep())
         steps += filters
+        steps += converters
         steps.append(EmptyTurnFilter())
         if options.dedup { steps.append(ExactDeduplicator()) }
         return steps

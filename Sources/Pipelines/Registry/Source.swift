@@ -5,29 +5,61 @@ import Formats
 /// Adding a source takes one case here, one extractor file, one recipe, one fixture folder
 /// and one doc page.
 public enum Source: String, CaseIterable, Sendable, Codable {
+    case chatterbot
+    case douban
+    case ptt
     case qingyun
+    case subtitle
+    case tieba
+    case weibo
     case xiaohuangji
 
     /// The folder under the raw root, as the original project lays it out.
     public var folder: String {
         switch self {
+        case .chatterbot: return "chatterbot-1k"
+        case .douban: return "douban-multiturn-100w"
+        case .ptt: return "ptt-42w"
         case .qingyun: return "qingyun-11w"
+        case .subtitle: return "subtitle-useless"
+        case .tieba: return "tieba-305w"
+        case .weibo: return "weibo-400w"
         case .xiaohuangji: return "xiaohuangji-40w"
         }
     }
 
-    /// The files the source reads inside its folder; each may also be given as `<name>.zst`.
-    public var expectedFiles: [String] {
+    /// The files the source reads inside its folder.
+    public var files: FileSpec {
         switch self {
-        case .qingyun: return ["12万对话语料青云库.csv"]
-        case .xiaohuangji: return ["xiaohuangji50w_nofenci.conv"]
+        case .chatterbot: return .matching(directory: "chinese", suffix: ".yml")
+        case .douban: return .named(["train.txt", "dev.txt", "test.txt"])
+        case .ptt: return .named(["Gossiping-QA-Dataset.txt"])
+        case .qingyun: return .named(["12万对话语料青云库.csv"])
+        case .subtitle: return .named(["dgk_shooter_min.conv"])
+        case .tieba: return .named(["tieba.dialogues"])
+        case .weibo: return .named(["stc_weibo_train_post", "stc_weibo_train_response"])
+        case .xiaohuangji: return .named(["xiaohuangji50w_nofenci.conv"])
+        }
+    }
+
+    /// The expected files as `corpus-clean sources` and error messages show them.
+    public var expectedFiles: [String] {
+        switch files {
+        case .named(let names): return names
+        case .matching(let dir, let suffix): return ["\(dir)/*\(suffix)"]
         }
     }
 
     /// One line on what the source is.
     public var summary: String {
         switch self {
+        case .chatterbot: return "chatterbot-corpus Chinese YAML conversations"
+        case .douban: return "Douban multi-turn sessions, label\\tutterances…, word-segmented"
+        case .ptt: return "PTT Gossiping QA, question\\tanswer, traditional script"
         case .qingyun: return "Qingyun QA pairs, `question | answer` lines"
+        case .subtitle: return "dgk movie subtitles, E/M .conv, per-character `/`"
+        case .tieba: return "Baidu Tieba post\\treply pairs"
+        case .weibo: return "Weibo STC, line-aligned post and response files, word-segmented"
         case .xiaohuangji: return "Xiaohuangji (SimSimi) sessions, E/M .conv"
         }
     }
@@ -35,8 +67,22 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     /// The parser for this source's files.
     public func makeExtractor() -> any SourceExtractor {
         switch self {
+        case .chatterbot: return ChatterbotExtractor()
+        case .douban: return DoubanExtractor()
+        case .ptt: return TabPairExtractor(source: rawValue, separator: .firstTab)
         case .qingyun: return QingyunExtractor()
+        case .subtitle: return ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.join)
+        case .tieba: return TabPairExtractor(source: rawValue, separator: .exactlyOneTab)
+        case .weibo: return WeiboExtractor()
         case .xiaohuangji: return ConvSessionExtractor(source: rawValue)
         }
     }
+}
+
+/// Which files in a source's folder belong to it.
+public enum FileSpec: Sendable, Equatable {
+    /// These names (each may also be `<name>.zst`).
+    case named([String])
+    /// Every file in `directory` whose name ends with `suffix` (or `suffix.zst`).
+    case matching(directory: String, suffix: String)
 }

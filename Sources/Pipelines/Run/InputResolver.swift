@@ -4,6 +4,7 @@ import Foundation
 public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
     case inputMissing(path: String)
     case noSourceFiles(source: String, path: String, expected: [String])
+    case incompleteInput(source: String, missing: [String])
     case outputFailed(path: String, reason: String)
 
     public var description: String {
@@ -13,6 +14,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
         case .noSourceFiles(let source, let path, let expected):
             return "\(path) holds none of \(source)'s files (expected \(expected.joined(separator: ", ")), "
                 + "or a raw root with the source's folder)."
+        case .incompleteInput(let source, let missing):
+            return "\(source) needs \(missing.joined(separator: " and ")) as well; its files are read together."
         case .outputFailed(let path, let reason):
             return "Cannot write the output at \(path): \(reason)."
         }
@@ -21,40 +24,68 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// Finds a source's input files from a path the user gave.
 ///
-/// The path may be a raw root laid out like `raw_chat_corpus/`, the source's own folder, or
-/// (for a single-file source) the file itself. Each expected file may also be `<name>.zst`.
+/// The path may be a raw root laid out like `raw_chat_corpus/`, the source's own folder, the
+/// folder of a pattern source's files (chatterbot's `chinese/`), or a single file. Each file
+/// may also be `<name>.zst`.
 public enum InputResolver {
     /// The source's files under `path`, sorted by name; empty when the path holds none.
     ///
     /// - Throws: ``PipelineError/inputMissing(path:)`` when `path` does not exist.
     public static func files(for source: Source, at path: String) throws -> [InputFileRef] {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDir) else { throw PipelineError.inputMissing(path: path) }
-        if !isDir.boolValue {
-            let name = (path as NSString).lastPathComponent
-            return [InputFileRef(path: path, name: stripZst(name), bytes: size(path))]
+        guard let isDir = kind(path) else { throw PipelineError.inputMissing(path: path) }
+        if !isDir {
+            let name = stripZst((path as NSString).lastPathComponent)
+            if case .matching(let dir, _) = source.files {
+                return [InputFileRef(path: path, name: "\(dir)/\(name)", bytes: size(path))]
+            }
+            return [InputFileRef(path: path, name: name, bytes: size(path))]
         }
         let nested = (path as NSString).appendingPathComponent(source.folder)
-        if fm.fileExists(atPath: nested, isDirectory: &isDir), isDir.boolValue {
-            return found(source, in: nested)
+        if kind(nested) == true { return found(source, in: nested) }
+        let direct = found(source, in: path)
+        if !direct.isEmpty { return direct }
+        if case .matching(let dir, let suffix) = source.files, (path as NSString).lastPathComponent == dir {
+            return matching(in: path, prefix: dir, suffix: suffix)
         }
-        return found(source, in: path)
+        return []
     }
 
     private static func found(_ source: Source, in dir: String) -> [InputFileRef] {
-        var result: [InputFileRef] = []
-        for name in source.expectedFiles {
-            for candidate in [name, name + ".zst"] {
-                let p = (dir as NSString).appendingPathComponent(candidate)
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue {
-                    result.append(InputFileRef(path: p, name: name, bytes: size(p)))
-                    break
+        switch source.files {
+        case .named(let names):
+            var result: [InputFileRef] = []
+            for name in names {
+                for candidate in [name, name + ".zst"] {
+                    let p = (dir as NSString).appendingPathComponent(candidate)
+                    if kind(p) == false {
+                        result.append(InputFileRef(path: p, name: name, bytes: size(p)))
+                        break
+                    }
                 }
             }
+            return result.sorted { $0.name < $1.name }
+        case .matching(let sub, let suffix):
+            return matching(in: (dir as NSString).appendingPathComponent(sub), prefix: sub, suffix: suffix)
         }
-        return result.sorted { $0.name < $1.name }
+    }
+
+    private static func matching(in dir: String, prefix: String, suffix: String) -> [InputFileRef] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { $0.hasSuffix(suffix) || $0.hasSuffix(suffix + ".zst") }
+            .filter { !$0.hasPrefix(".") }
+            .map { name -> InputFileRef in
+                let p = (dir as NSString).appendingPathComponent(name)
+                return InputFileRef(path: p, name: "\(prefix)/\(stripZst(name))", bytes: size(p))
+            }
+            .filter { kind($0.path) == false }
+            .sorted { $0.name < $1.name }
+    }
+
+    /// `true` for a directory, `false` for a file, `nil` when nothing is there.
+    private static func kind(_ path: String) -> Bool? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return nil }
+        return isDir.boolValue
     }
 
     private static func stripZst(_ name: String) -> String {

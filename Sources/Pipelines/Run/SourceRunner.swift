@@ -41,12 +41,12 @@ public struct SourceRunner {
         let name = source.rawValue
         let staging = "\(outputRoot)/.\(name).staging"
         let final = "\(outputRoot)/\(name)"
-        var state = RunState(
-            pipeline: Pipeline(steps: Recipe.steps(for: source, options: options.recipe)))
+        var state = RunState(pipeline: Pipeline(steps: []))
         var error: String?
         let totalBytes = files.reduce(0) { $0 + $1.bytes }
         progress?.update(name) { $0.bytesTotal = totalBytes }
         do {
+            state.pipeline = Pipeline(steps: try Recipe.steps(for: source, options: options.recipe))
             try Self.recreate(staging)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
@@ -104,7 +104,6 @@ public struct SourceRunner {
         let encoder = JSONLEncoder(layout: options.layout)
         let tsv = TSVEncoder()
         let name = source.rawValue
-        var doneBefore: UInt64 = 0
         for file in files {
             state.inputs.append(.init(path: file.name, bytes: file.bytes))
             if file.bytes == 0 {
@@ -112,34 +111,32 @@ public struct SourceRunner {
                 state.warnings.append(w)
                 log("warning: \(name): \(w)")
             }
-            let before = doneBefore
-            try extractor.extract(
-                file,
-                progress: { done in
-                    progress?.update(name) { $0.bytesDone = before + done; $0.records = state.pipeline.stats.read }
-                },
-                emit: { record in
-                    switch record {
-                    case .malformed(let issue):
-                        state.pipeline.countMalformed(issue.kind)
-                        noteMalformed(issue, &state)
-                        try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
-                    case .conversation(var c):
-                        if let why = state.pipeline.process(&c) {
-                            try rejects?.write { RejectsEncoder.encode(c, why, layout: options.layout, into: &$0) }
-                        } else {
-                            let lines: Int
-                            if options.format == .jsonl {
-                                lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
-                            } else {
-                                lines = try writer.write { tsv.encode(c, into: &$0) }
-                            }
-                            state.pipeline.countWritten(conversations: 1, lines: lines)
-                        }
-                    }
-                })
-            doneBefore += file.bytes
         }
+        try extractor.extract(
+            files: files,
+            progress: { done in
+                progress?.update(name) { $0.bytesDone = done; $0.records = state.pipeline.stats.read }
+            },
+            emit: { record in
+                switch record {
+                case .malformed(let issue):
+                    state.pipeline.countMalformed(issue.kind)
+                    noteMalformed(issue, &state)
+                    try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
+                case .conversation(var c):
+                    if let why = state.pipeline.process(&c) {
+                        try rejects?.write { RejectsEncoder.encode(c, why, layout: options.layout, into: &$0) }
+                    } else {
+                        let lines: Int
+                        if options.format == .jsonl {
+                            lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
+                        } else {
+                            lines = try writer.write { tsv.encode(c, into: &$0) }
+                        }
+                        state.pipeline.countWritten(conversations: 1, lines: lines)
+                    }
+                }
+            })
     }
 
     private func noteMalformed(_ issue: InputIssue, _ state: inout RunState) {

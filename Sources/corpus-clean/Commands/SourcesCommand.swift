@@ -14,8 +14,14 @@ struct SourcesCommand: ParsableCommand {
             let found = (try? InputResolver.files(for: source, at: input)) ?? []
             let names = Set(found.map(\.name))
             print("\(source.rawValue)\t\(found.isEmpty ? "absent" : "present")\t\(source.summary)")
-            for file in source.expectedFiles {
-                print("  \(source.folder)/\(file)\t\(names.contains(file) ? "present" : "missing")")
+            switch source.files {
+            case .named(let files):
+                for file in files {
+                    print("  \(source.folder)/\(file)\t\(names.contains(file) ? "present" : "missing")")
+                }
+            case .matching:
+                let pattern = source.expectedFiles.joined()
+                print("  \(source.folder)/\(pattern)\t\(found.isEmpty ? "missing" : "\(found.count) file(s) present")")
             }
         }
     }

@@ -1,0 +1,124 @@
+import Foundation
+import Formats
+import Yams
+
+/// chatterbot-corpus Chinese YAML files: every `*.yml` under `chatterbot-1k/chinese/`.
+///
+/// ```yaml
+/// categories:
+/// - conversations
+/// conversations:
+/// - - 早上好，你好吗?
+///   - 我挺好的，你呢
+/// ```
+/// Parsed with Yams (quoted, multi-line and block scalars all work; scalars keep their text, so
+/// `'1963'` is `1963` and an unquoted `1963` is too). Each inner list is one record: a session of
+/// its utterances under the common role rule, with the file's `categories` in the metadata key
+/// `categories` (joined by `, `). Ordinals count conversations within the file; the line is the
+/// list's first line.
+///
+/// Malformed: a file that is not valid UTF-8 or not valid YAML (`invalid-yaml`, with the line
+/// Yams reports; the file's conversations cannot be told apart, so it is one record), a
+/// conversation that is not a list of scalars (`wrong-type`). A file with no `conversations`
+/// key holds no records and is reported as a warning-level malformed record (`unknown-layout`).
+///
+/// YAML is parsed a file at a time: chatterbot files are a few kilobytes each (the whole
+/// corpus is 36 KB); a file over 64 MiB is refused as malformed rather than loaded.
+public struct ChatterbotExtractor: SourceExtractor {
+    public let source = "chatterbot"
+    public static let maxFileBytes: UInt64 = 64 << 20
+
+    public init() {}
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        guard file.bytes <= Self.maxFileBytes else {
+            try emit(.malformed(InputIssue(
+                kind: .invalidYAML, file: file.name, line: 1,
+                detail: "the file has \(file.bytes) bytes; YAML files over \(Self.maxFileBytes) bytes are not loaded")))
+            return
+        }
+        let bytes = try readAll(file)
+        progress(UInt64(bytes.count))
+        guard let text = bytes.withUnsafeBufferPointer({ UTF8Validation.string($0) }) else {
+            try emit(.malformed(InputIssue(
+                kind: .invalidUTF8, file: file.name, line: firstBadLine(bytes), detail: "the file is not valid UTF-8",
+                raw: bytes)))
+            return
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            try emit(.malformed(InputIssue(
+                kind: .invalidYAML, file: file.name, line: Self.line(of: error),
+                detail: "not valid YAML: \(Self.problem(of: error))", raw: bytes)))
+            return
+        }
+        guard let conversations = root?.mapping?["conversations"]?.sequence else {
+            try emit(.malformed(InputIssue(
+                kind: .unknownLayout, file: file.name, line: 1,
+                detail: "expected a mapping with a `conversations` list", raw: bytes)))
+            return
+        }
+        let categories = root?.mapping?["categories"]?.sequence?.compactMap(\.scalar?.string) ?? []
+        var metadata: [String: String] = [:]
+        if !categories.isEmpty { metadata["categories"] = categories.joined(separator: ", ") }
+        for (i, node) in conversations.enumerated() {
+            let line = node.mark?.line ?? 1
+            guard let items = node.sequence, items.allSatisfy({ $0.scalar != nil }) else {
+                try emit(.malformed(InputIssue(
+                    kind: .wrongType, file: file.name, line: line,
+                    detail: "conversation \(i + 1) is not a list of strings",
+                    raw: Array(((try? Yams.serialize(node: node, allowUnicode: true)) ?? "").utf8))))
+                continue
+            }
+            let origin = RecordOrigin(file: file.name, line: line, ordinal: i + 1)
+            try emit(.conversation(.session(
+                source: source, origin: origin, utterances: items.compactMap(\.scalar?.string), metadata: metadata)))
+        }
+    }
+
+    private func readAll(_ file: InputFileRef) throws -> [UInt8] {
+        let source = try InputFile.open(file.path)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    private func firstBadLine(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            if !bytes.withUnsafeBufferPointer({ UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start..<i])) }) {
+                return line
+            }
+            line += 1
+            start = i + 1
+        }
+        return line
+    }
+
+    static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return 1
+        }
+    }
+
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Formats
+
+/// The Douban Conversation Corpus: `train.txt`, `dev.txt`, `test.txt`.
+///
+/// ```
+/// 1	my hometown 的 中文 歌词 很 感动	英文 版 是 小田 亲自 翻译 的 更加 感动	求 v	_url_	thanks 3
+/// 0	my hometown 的 中文 歌词 很 感动	英文 版 是 小田 亲自 翻译 的 更加 感动	求 v	_url_	是 我 眼拙 心 盲
+/// ```
+/// One line is `label \t utterance … \t response`: the context turns, oldest first, then a
+/// candidate response. Every line with a valid label becomes a session of its utterances
+/// (context plus candidate), with the label kept in the metadata key `label` for the recipe's
+/// `filter.douban-label`, which rejects label-0 lines as `negative-candidate`.
+/// Malformed: a label other than `0` or `1` (`invalid-label`), fewer than two utterances
+/// (`wrong-field-count`), bytes that are not UTF-8 (`invalid-utf8`).
+public struct DoubanExtractor: SourceExtractor {
+    public let source = "douban"
+    /// The metadata key carrying the label from extractor to filter.
+    public static let labelKey = "label"
+
+    public init() {}
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        try LineFile.forEachLine(file, progress: progress) { line in
+            guard let text = line.text else {
+                try emit(.malformed(.invalidUTF8(file, line)))
+                return
+            }
+            var fields = text.split(separator: "\t", omittingEmptySubsequences: false)
+            let label = fields.isEmpty ? "" : String(fields.removeFirst())
+            guard label == "0" || label == "1" else {
+                try emit(.malformed(InputIssue(
+                    kind: .invalidLabel, file: file.name, line: line.number,
+                    detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
+                    raw: Array(text.utf8))))
+                return
+            }
+            guard fields.count >= 2 else {
+                try emit(.malformed(InputIssue(
+                    kind: .wrongFieldCount, file: file.name, line: line.number,
+                    detail: "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
+                    raw: Array(text.utf8))))
+                return
+            }
+            try emit(.conversation(.session(
+                source: source, origin: .line(file, line), utterances: fields.map(String.init),
+                metadata: [Self.labelKey: label])))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Formats
+
+/// `query \t answer` lines: PTT Gossiping (`Gossiping-QA-Dataset.txt`) and Tieba
+/// (`tieba.dialogues`).
+///
+/// ```
+/// 為什麼PTT這麼多人看棒球	肥宅才看棒球　系壘一堆胖子
+/// 24直播网有免费高清的	有的
+/// ```
+/// Fields are split on the TAB only, never on other white space, so pairs with spaces inside
+/// survive (the original split on all white space and lost them). The two sources differ in
+/// one explicit rule, ``Separator``:
+/// - PTT (`firstTab`): split at the first TAB; a line without one is malformed
+///   (`missing-separator`).
+/// - Tieba (`exactlyOneTab`): a line must have exactly two fields; any other count is malformed
+///   (`wrong-field-count`).
+/// A line that is not valid UTF-8 is malformed (`invalid-utf8`).
+public struct TabPairExtractor: SourceExtractor {
+    public enum Separator: Sendable {
+        case firstTab
+        case exactlyOneTab
+    }
+
+    public let source: String
+    public let separator: Separator
+
+    public init(source: String, separator: Separator) {
+        self.source = source
+        self.separator = separator
+    }
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        try LineFile.forEachLine(file, progress: progress) { line in
+            let b = line.bytes
+            guard let tab = b.firstIndex(of: 0x09) else {
+                try emit(.malformed(line.text == nil ? .invalidUTF8(file, line) : InputIssue(
+                    kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
+                    line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
+                return
+            }
+            if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
+                let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
+                try emit(.malformed(InputIssue(
+                    kind: .wrongFieldCount, file: file.name, line: line.number,
+                    detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
+                return
+            }
+            guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),
+                let a = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
+            else {
+                try emit(.malformed(.invalidUTF8(file, line)))
+                return
+            }
+            try emit(.conversation(.session(source: source, origin: .line(file, line), utterances: [q, a])))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Formats
+import Normalize
+
+/// `normalize.desegment`: removes word-segmentation spaces between CJK characters
+/// (see ``Desegmenter``), for the word-segmented sources (Douban, Weibo).
+public struct DesegmentStep: PipelineStep {
+    public let id = "normalize.desegment"
+    public var parameters: [String: String] { ["between": "cjk-ideographs-and-cjk-punctuation"] }
+    private let desegmenter = Desegmenter()
+
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        var changed = false
+        for i in c.turns.indices {
+            let t = desegmenter.desegment(c.turns[i].text)
+            if t != c.turns[i].text {
+                c.turns[i].text = t
+                changed = true
+            }
+        }
+        return changed ? .modified : .unchanged
+    }
+}

@@ -1,0 +1,18 @@
+import Formats
+
+/// `filter.douban-label`: keeps Douban lines labelled `1` (context plus its true response) and
+/// rejects label-`0` lines as `negative-candidate` (a random wrong response).
+///
+/// The label travels from the extractor in the metadata key `label`; the filter removes the key,
+/// which is bookkeeping between the two rather than data, so it does not count as a change.
+public struct LabelFilter: PipelineStep {
+    public let id = "filter.douban-label"
+    public var parameters: [String: String] { ["keep-label": "1"] }
+
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        let label = c.metadata.removeValue(forKey: DoubanExtractor.labelKey)
+        return label == "1" ? .unchanged : .rejected(.negativeCandidate, detail: "label \(label ?? "missing")")
+    }
+}

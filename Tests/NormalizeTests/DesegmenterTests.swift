@@ -1,0 +1,25 @@
+import Normalize
+import Testing
+
+@Suite struct DesegmenterTests {
+    @Test(arguments: [
+        ("I love you 北 京 ！", "I love you 北京！"),
+        ("我 喜欢 北京 。", "我喜欢北京。"),
+        ("竟然 下雪 了 ， 不 喜欢 冬天", "竟然下雪了，不喜欢冬天"),
+        ("记得 雪莱 的 诗句 吗 ？ ＂ 冬天 来 了 ＂", "记得雪莱的诗句吗？＂冬天来了＂"),
+        ("my hometown 的 中文 歌词", "my hometown 的中文歌词"),
+        ("2010 08 30 15 49 53", "2010 08 30 15 49 53"),
+        ("求 v", "求 v"),
+        ("看 http://t.cn/abc 这个", "看 http://t.cn/abc 这个"),
+        ("哈哈  哈", "哈哈哈"),
+        ("好 (^_^) 好", "好 (^_^) 好"),
+        ("ＡＢ 中", "ＡＢ 中"),
+        ("「 你好 」", "「你好」"),
+        ("𠮷 野 家", "𠮷野家"),
+        (" 前后 空格 ", " 前后空格 "),
+        ("没有空格", "没有空格"),
+    ])
+    func desegments(_ input: String, _ expected: String) {
+        #expect(Desegmenter().desegment(input) == expected)
+    }
+}

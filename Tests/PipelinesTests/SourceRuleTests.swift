@@ -1,0 +1,139 @@
+import Foundation
+import Formats
+import Pipelines
+import Testing
+
+/// The per-source rules of the six classic sources, on their fixtures.
+@Suite struct SourceRuleTests {
+    @Test func chatterbot() throws {
+        let r = try Golden.run(.chatterbot)
+        let c = r.manifest.counts
+        #expect(c.malformed == ["invalid-yaml": 1, "unknown-layout": 1, "wrong-type": 1])
+        #expect(c.rejected == ["duplicate": 1, "too-few-turns": 1])
+        #expect(r.output.contains(#"{"from":"human","value":"1963"},{"from":"gpt","value":"「我知道。」"}"#))
+        #expect(r.output.contains(#""value":"多行的\n块标量""#))
+        #expect(r.output.contains(#""value":"-5度冷吗""#))  // no character-set stripping
+        #expect(r.output.contains(#"\"categories\":\"greetings, 问候\""#))
+        #expect(r.rejects.contains(#""origin":{"file":"chinese/broken.yml","line":6}"#))
+    }
+
+    @Test func chatterbotTSVPairsConsecutiveTurns() throws {
+        var o = RunOptions.goldenDefaults
+        o.format = .tsv
+        let r = try Golden.run(.chatterbot, options: o)
+        #expect(r.output.contains("早上好，你好吗?\t我挺好的，你呢\n我挺好的，你呢\t我也还不错\n我也还不错\t那很好.\n那很好.\t是啊.\n"))
+    }
+
+    @Test func douban() throws {
+        let r = try Golden.run(.douban)
+        let c = r.manifest.counts
+        #expect(c.rejected["negative-candidate"] == 3)
+        #expect(c.rejected["duplicate"] == 1)
+        #expect(c.malformed == ["invalid-label": 1, "invalid-utf8": 1, "wrong-field-count": 2])
+        #expect(r.output.contains(#""value":"I love you 北京！"},{"from":"gpt","value":"2010 08 30 15 49 53 见"}"#))
+        #expect(r.output.contains(#""value":"正确回复一""#) && r.output.contains(#""value":"正确回复二""#))
+        #expect(!r.output.contains(#"\"label\""#))  // extractor bookkeeping does not leak
+        #expect(r.manifest.inputs.map(\.path) == ["dev.txt", "test.txt", "train.txt"])
+    }
+
+    @Test func ptt() throws {
+        let r = try Golden.run(.ptt)
+        let c = r.manifest.counts
+        #expect(c.rejected == ["no-answer": 1])
+        #expect(c.malformed == ["missing-separator": 1])
+        // Spaces, U+3000 (as a space) and double spaces survive: the original lost these pairs.
+        #expect(r.output.contains(#""value":"用了一整年 对她好一点  送专业干洗店吧""#))
+        #expect(r.output.contains(#""value":"肥宅才看棒球 系垒一堆胖子""#))
+        // An answer that only mentions 沒有資料 is kept.
+        #expect(r.output.contains(#""value":"这篇讲的就是没有资料""#))
+        #expect(r.output.contains(#""value":"「引号」怎么办？"},{"from":"gpt","value":"『双引号』也要保留""#))
+        #expect(r.manifest.pipeline.contains { $0.id == "convert.t2s" })
+    }
+
+    @Test func subtitle() throws {
+        let r = try Golden.run(.subtitle)
+        #expect(r.output.contains(#"{"from":"human","value":"1/2 是多少"},{"from":"gpt","value":"AC/DC 乐队"}"#))
+        #expect(r.output.contains(#""value":"这是哪一出啊  这是""#))
+        #expect(r.output.contains(#""value":"没有结尾的E""#))  // last session, no closing E
+        #expect(r.manifest.counts.malformed == ["stray-line": 1])
+    }
+
+    @Test(arguments: [
+        ("畹/华/吾/侄/", "畹华吾侄"), ("1///2/", "1/2"), ("A/C///D/C/", "AC/DC"), ("a/b/c", "abc"),
+        ("没有斜杠", "没有斜杠"), ("x", "x"), ("/", "/"), ("这/ / /是/", "这  是"),
+    ])
+    func unslash(_ input: String, _ expected: String) {
+        #expect(SlashSegmentation.unslash(input) == expected)
+    }
+
+    @Test func tieba() throws {
+        let r = try Golden.run(.tieba)
+        #expect(r.output.contains(#""value":"有空格的 帖子"},{"from":"gpt","value":"回复 也有 空格""#))
+        #expect(r.manifest.counts.malformed == ["wrong-field-count": 2])
+        #expect(r.manifest.counts.rejected == ["duplicate": 1, "empty-turn": 1])
+    }
+
+    @Test func weibo() throws {
+        let r = try Golden.run(.weibo)
+        let c = r.manifest.counts
+        #expect(c.malformed == ["invalid-utf8": 1, "unpaired-line": 1])
+        #expect(c.kept == 5)
+        #expect(r.output.contains(#""value":"第四行\n有分隔符"},{"from":"gpt","value":"对齐没有错""#))
+        #expect(r.output.contains(#""value":"最后一对"},{"from":"gpt","value":"最后的回复""#))
+        #expect(r.output.contains(#""value":"I love you 北京！"},{"from":"gpt","value":"me too 北京""#))
+    }
+
+    @Test func weiboLongerPostFileWarnsAndCounts() throws {
+        let dir = try TempDir()
+        try "一 二\n三 四\n五 六\n".write(toFile: "\(dir.path)/stc_weibo_train_post", atomically: true, encoding: .utf8)
+        try "回 复\n".write(toFile: "\(dir.path)/stc_weibo_train_response", atomically: true, encoding: .utf8)
+        let files = try InputResolver.files(for: .weibo, at: dir.path)
+        var warnings: [String] = []
+        var extractor = WeiboExtractor()
+        extractor.warn = { warnings.append($0) }
+        var kinds: [String] = []
+        try extractor.extract(files: files, progress: { _ in }) { record in
+            switch record {
+            case .conversation(let c): kinds.append("pair:\(c.origin.line)")
+            case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")
+            }
+        }
+        #expect(kinds == ["pair:1", "unpaired-line:stc_weibo_train_post:2", "unpaired-line:stc_weibo_train_post:3"])
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("stc_weibo_train_post has 3 lines and stc_weibo_train_response has 1") == true)
+    }
+
+    @Test func weiboNeedsBothFiles() throws {
+        let dir = try TempDir()
+        try "一\n".write(toFile: "\(dir.path)/stc_weibo_train_post", atomically: true, encoding: .utf8)
+        var runner = SourceRunner(
+            source: .weibo, files: try InputResolver.files(for: .weibo, at: dir.path), outputRoot: dir.path + "/out",
+            options: .goldenDefaults)
+        runner.log = { _ in }
+        let report = runner.run()
+        #expect(report.failed)
+        #expect(report.manifest.error?.contains("stc_weibo_train_response") == true)
+    }
+
+    /// The 17 real chatterbot files (both versions) parse completely; without dedup the TSV view
+    /// has Σ(turns − 1) pairs, the count FORMATS.md gives for each version.
+    @Test(arguments: [("chinese", 552), ("chinese-v1.2.0", 564)])
+    func chatterbotRealSamples(_ folder: String, _ pairs: Int) throws {
+        let samples = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/chatterbot/\(folder)")
+            .standardized.path
+        guard FileManager.default.fileExists(atPath: samples) else { return }  // ../shared absent
+        let files = try FileManager.default.contentsOfDirectory(atPath: samples).filter { $0.hasSuffix(".yml") }.sorted()
+        #expect(files.count == 17)
+        let refs = files.map { InputFileRef(path: "\(samples)/\($0)", name: "chinese/\($0)", bytes: 1) }
+        var o = RunOptions.goldenDefaults
+        o.format = .tsv
+        o.recipe.dedup = false
+        let out = try TempDir()
+        var runner = SourceRunner(source: .chatterbot, files: refs, outputRoot: out.path, options: o)
+        runner.log = { _ in }
+        let report = runner.run()
+        #expect(report.manifest.counts.malformedTotal == 0)
+        #expect(report.manifest.counts.rejectedTotal == 0)
+        #expect(report.manifest.counts.outputLines == pairs)
+    }
+}
