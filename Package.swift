@@ -31,7 +31,8 @@ let package = Package(
             name: "Formats", dependencies: ["CZstd", "CCrypto"], path: "Sources/Formats",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(
-            name: "Normalize", dependencies: ["Formats", "CShims"], path: "Sources/Normalize"),
+            name: "Normalize", dependencies: ["Formats", "CShims"], path: "Sources/Normalize",
+            resources: [.copy("Resources/t2s-phrases.txt")]),
         .target(
             name: "Pipelines",
             dependencies: ["Formats", "Normalize", .product(name: "Yams", package: "Yams")],

@@ -3,9 +3,15 @@ import CShims
 /// Errors of the normalisation layer.
 public enum NormalizeError: Error, Sendable, CustomStringConvertible, Equatable {
     case icuTransform(id: String, status: String)
+    case dictionary(path: String, line: Int, reason: String)
+    case resourceMissing(name: String)
 
     public var description: String {
         switch self {
+        case .dictionary(let path, let line, let reason):
+            return line > 0 ? "\(path):\(line): \(reason)." : "\(path): \(reason)."
+        case .resourceMissing(let name):
+            return "The built-in resource \(name) is missing from the installation; rebuild corpus-clean."
         case .icuTransform(let id, let status):
             return "ICU could not run the transform \"\(id)\" (\(status)); check the transform id."
         }

@@ -7,34 +7,43 @@ public struct RecipeOptions: Sendable, Equatable {
     public var foldWidth = true
     /// Remove exact duplicates within a source (`--no-dedup` turns it off).
     public var dedup = true
+    /// Convert traditional to simplified (`--no-t2s` turns it off).
+    public var t2s = true
+    /// Corner-bracket style of the converter (`--quotes`).
+    public var quotes: QuoteStyle = .keep
+    /// Extra OpenCC dictionaries for the converter (`--dictionary`).
+    public var dictionaries: [String] = []
 
-    public init(foldWidth: Bool = true, dedup: Bool = true) {
+    public init(foldWidth: Bool = true, dedup: Bool = true, t2s: Bool = true) {
         self.foldWidth = foldWidth
         self.dedup = dedup
+        self.t2s = t2s
     }
 }
 
 /// The ordered steps of a source's pipeline.
 ///
 /// Every source follows one shape: its own preparation steps, the common text normalisation,
-/// its own normalisers (de-segmentation, script conversion), the role rule, its own filters,
-/// then the common empty-turn filter and exact dedup. Source policy (phrases, codes, labels)
+/// its own normalisers (de-segmentation), the role rule, its own filters, script conversion
+/// (unless `--no-t2s`), then the common empty-turn filter and exact dedup. Source policy (phrases, codes, labels)
 /// lives here, as data.
 public enum Recipe {
     /// - Throws: ``NormalizeError`` when a step needs a C library resource that is missing
     ///   (the ICU transform).
     public static func steps(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
+        let converters = try converter(for: source, options: options)
         switch source {
         case .chatterbot, .subtitle, .tieba, .xiaohuangji:
-            return standard(options: options)
+            return standard(converters: converters, options: options)
         case .douban:
-            return standard(pre: [LabelFilter()], normalizers: [DesegmentStep()], options: options)
+            return standard(
+                pre: [LabelFilter()], normalizers: [DesegmentStep()], converters: converters, options: options)
         case .weibo:
-            return standard(normalizers: [DesegmentStep()], options: options)
+            return standard(normalizers: [DesegmentStep()], converters: converters, options: options)
         case .ptt:
             return standard(
                 filters: [AnswerFilter(id: "filter.no-answer", reason: .noAnswer, answers: ["沒有資料"])],
-                converters: [try ScriptConvertStep()], options: options)
+                converters: converters, options: options)
         case .qingyun:
             return standard(
                 pre: [ReplaceStep([("{br}", "\n")])],
@@ -42,8 +51,21 @@ public enum Recipe {
                     TemplatePlaceholderFilter(),
                     PhraseFilter(id: "filter.bot-persona", reason: .botPersona, phrases: ["qq", "菲菲"]),
                 ],
-                options: options)
+                converters: converters, options: options)
         }
+    }
+
+    /// The profile each source converts with: PTT is Taiwan text; the others are (mostly)
+    /// simplified already, and pass through the default character profile.
+    public static func conversionProfile(for source: Source) -> ConversionProfile {
+        source == .ptt ? .tw2s : .t2s
+    }
+
+    private static func converter(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
+        guard options.t2s else { return [] }
+        let converter = try ChineseConverter(
+            profile: conversionProfile(for: source), quotes: options.quotes, dictionaries: options.dictionaries)
+        return [ScriptConvertStep(converter: converter)]
     }
 
     static func standard(

@@ -20,7 +20,7 @@ public struct RunOptions: Sendable, Equatable {
             "format": format.rawValue, "layout": layout.rawValue, "compression": compression.rawValue,
             "zstd-level": String(zstdLevel), "shard-records": String(shardRecords),
             "keep-rejects": String(keepRejects), "strict": String(strict),
-            "fold-width": String(recipe.foldWidth), "dedup": String(recipe.dedup),
+            "fold-width": String(recipe.foldWidth), "dedup": String(recipe.dedup), "t2s": String(recipe.t2s),
         ]
     }
 }

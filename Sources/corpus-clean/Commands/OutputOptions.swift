@@ -1,11 +1,13 @@
 import ArgumentParser
 import Formats
+import Normalize
 import Pipelines
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ConversationLayout: ExpressibleByArgument {}
 extension Compression: ExpressibleByArgument {}
 extension Source: ExpressibleByArgument {}
+extension QuoteStyle: ExpressibleByArgument {}
 
 /// Options shared by `all`, `run` and `bench`.
 struct OutputOptions: ParsableArguments {
@@ -33,6 +35,15 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("keep-width"), help: "Do not fold full-width letters and digits.")
     var keepWidth = false
 
+    @Flag(name: .customLong("no-t2s"), help: "Do not convert traditional Chinese to simplified.")
+    var noT2S = false
+
+    @Option(help: "Corner brackets 「」『』: keep, or mainland (“”‘’).")
+    var quotes: QuoteStyle = .keep
+
+    @Option(name: .customLong("dictionary"), help: "An extra OpenCC text dictionary for the converter. Repeatable.")
+    var dictionaries: [String] = []
+
     @Flag(help: "Fail a source (exit 1) when it has malformed records.")
     var strict = false
 
@@ -43,6 +54,9 @@ struct OutputOptions: ParsableArguments {
         guard (1...19).contains(zstdLevel) else { throw ValidationError("--zstd-level must be between 1 and 19.") }
         guard shardRecords >= 1 else { throw ValidationError("--shard-records must be at least 1.") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        for path in dictionaries where !FileManager.default.isReadableFile(atPath: path) {
+            throw ValidationError("--dictionary \(path) cannot be read.")
+        }
     }
 
     var runOptions: RunOptions {
@@ -54,7 +68,9 @@ struct OutputOptions: ParsableArguments {
         o.shardRecords = shardRecords
         o.keepRejects = keepRejects
         o.strict = strict
-        o.recipe = RecipeOptions(foldWidth: !keepWidth, dedup: !noDedup)
+        o.recipe = RecipeOptions(foldWidth: !keepWidth, dedup: !noDedup, t2s: !noT2S)
+        o.recipe.quotes = quotes
+        o.recipe.dictionaries = dictionaries
         return o
     }
 

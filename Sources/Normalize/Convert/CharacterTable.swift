@@ -1,0 +1,102 @@
+/// A code-point table compiled from ICU's `Traditional-Simplified` transform.
+///
+/// ICU runs at about 12 MB/s here; calling it per record would make conversion the slowest step
+/// of every pipeline. So the transform is applied once per process to every code point of the
+/// BMP and of planes 2 and 3 (where the CJK extension blocks live), each in isolation, and what
+/// changes is kept: a flat array for the BMP, a dictionary above it. The hot path is then one
+/// array load per character. ICU's few context rules (it keeps 乾 in 乾坤) are not captured
+/// here on purpose: context is the phrase layer's job, with rules we can read and test.
+public struct CharacterTable: Sendable {
+    /// BMP: 0 = unchanged, else the replacement scalar; `multiMarker` = see `multi`.
+    private var bmp: [UInt32]
+    private var supplementary: [UInt32: UInt32]
+    private var multi: [UInt32: String]
+    private static let multiMarker: UInt32 = 0xFFFF_FFFF
+    /// How many code points map to something else.
+    public private(set) var count = 0
+
+    /// An empty table: every character maps to itself.
+    public init() {
+        bmp = Array(repeating: 0, count: 0x10000)
+        supplementary = [:]
+        multi = [:]
+    }
+
+    /// Compiles the table from `transform`, skipping `excluded` code points (kept as they are).
+    ///
+    /// - Throws: ``NormalizeError`` when ICU fails.
+    public init(compiling transform: ICUTransform, excluding excluded: Set<UInt32> = []) throws {
+        self.init()
+        var batch: [UInt32] = []
+        batch.reserveCapacity(4096)
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            try compile(batch, transform)
+            batch.removeAll(keepingCapacity: true)
+        }
+        for range in [UInt32(0x80)...0xD7FF, 0xE000...0xFFFD, 0x20000...0x3FFFD] {
+            for cp in range where !excluded.contains(cp) {
+                batch.append(cp)
+                if batch.count == 4096 { try flush() }
+            }
+        }
+        try flush()
+    }
+
+    /// Transforms the code points separated by line feeds in one ICU call; a chunk whose
+    /// output does not split back into as many lines is redone one code point at a time.
+    private mutating func compile(_ cps: [UInt32], _ transform: ICUTransform) throws {
+        var text = String.UnicodeScalarView()
+        for cp in cps {
+            if let s = Unicode.Scalar(cp) { text.append(s) }
+            text.append("\n")
+        }
+        let out = try transform.apply(String(text))
+        let pieces = out.split(separator: "\n", omittingEmptySubsequences: false)
+        if pieces.count == cps.count + 1 {
+            for (cp, piece) in zip(cps, pieces) { set(cp, String(piece)) }
+        } else {
+            for cp in cps {
+                guard let s = Unicode.Scalar(cp) else { continue }
+                set(cp, try transform.apply(String(s)))
+            }
+        }
+    }
+
+    /// Maps `cp` to `output` (no-op when `output` is the character itself).
+    public mutating func set(_ cp: UInt32, _ output: String) {
+        let scalars = Array(output.unicodeScalars)
+        if scalars.count == 1 && scalars[0].value == cp { return }
+        let had = lookup(cp) != nil
+        if scalars.count == 1 {
+            if cp < 0x10000 { bmp[Int(cp)] = scalars[0].value } else { supplementary[cp] = scalars[0].value }
+            multi[cp] = nil
+        } else {
+            if cp < 0x10000 { bmp[Int(cp)] = Self.multiMarker } else { supplementary[cp] = Self.multiMarker }
+            multi[cp] = output
+        }
+        if !had { count += 1 }
+    }
+
+    /// Removes any mapping for `cp`, so it converts to itself.
+    public mutating func clear(_ cp: UInt32) {
+        guard lookup(cp) != nil else { return }
+        if cp < 0x10000 { bmp[Int(cp)] = 0 } else { supplementary[cp] = nil }
+        multi[cp] = nil
+        count -= 1
+    }
+
+    /// What `cp` becomes: a single scalar, a string, or `nil` for itself.
+    @inline(__always)
+    public func lookup(_ cp: UInt32) -> Replacement? {
+        let v = cp < 0x10000 ? bmp[Int(cp)] : (supplementary[cp] ?? 0)
+        if v == 0 { return nil }
+        if v == Self.multiMarker { return multi[cp].map(Replacement.string) }
+        return .scalar(v)
+    }
+
+    public enum Replacement: Equatable {
+        case scalar(UInt32)
+        case string(String)
+    }
+}
