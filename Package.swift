@@ -46,7 +46,8 @@ let package = Package(
             path: "Sources/corpus-clean"),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"], path: "Tests/FormatsTests"),
         .testTarget(
-            name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests"),
+            name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests",
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines"], path: "Tests/PipelinesTests",
             exclude: ["Fixtures"]),

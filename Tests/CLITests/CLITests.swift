@@ -200,3 +200,45 @@ final class Scratch {
         _ = try out.close()
     }
 }
+
+@Suite struct ConvertCommandTests {
+    private func run(_ args: [String], stdin: Data) throws -> CLI.Result {
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = args
+        let input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func convertsLineForLine() throws {
+        let r = try run(["convert", "--profile", "tw2sp"], stdin: Data("他看著我的軟體\n\n乾隆\n".utf8))
+        #expect(r.status == 0)
+        #expect(r.stdout == "他看着我的软件\n\n乾隆\n")
+    }
+
+    @Test func invalidUTF8NamesTheLine() throws {
+        let r = try run(["convert"], stdin: Data("好\n".utf8) + Data([0xE5, 0xFF, 0x0A]))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("<stdin>:2: the line is not valid UTF-8"))
+    }
+
+    @Test func malformedDictionaryNamesFileAndLine() throws {
+        let s = try Scratch()
+        let dict = "\(s.path)/d.txt"
+        try "好\t好\n坏行\n".write(toFile: dict, atomically: true, encoding: .utf8)
+        let r = try run(["convert", "--dictionary", dict], stdin: Data("好\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(dict):2: expected key<TAB>value"))
+    }
+}

@@ -11,7 +11,7 @@ import Testing
         guard FileManager.default.fileExists(atPath: Self.generator) else { return false }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Self.generator, dir, "--scale", "2", "--dirt", dirt, "--quiet", "--only", Self.classic]
+        p.arguments = ["python3", Self.generator, dir, "--scale", "2", "--dirt", dirt, "--quiet", "--jobs", "1", "--only", Self.classic]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

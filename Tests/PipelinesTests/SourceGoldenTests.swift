@@ -104,3 +104,23 @@ import Testing
         #expect(tsv.hasSuffix("我还喜欢她,怎么办\t我帮你告诉她？发短信还是打电话？\n"))
     }
 }
+
+@Suite struct ConversionInPipelinesTests {
+    /// Simplified sources pass through the converter unchanged: the output with and without
+    /// `convert.t2s` is the same, byte for byte.
+    @Test(arguments: Source.allCases.filter { $0 != .ptt })
+    func simplifiedFixturesRoundTrip(_ source: Source) throws {
+        var off = RunOptions.goldenDefaults
+        off.recipe.t2s = false
+        let with = try Golden.run(source)
+        let without = try Golden.run(source, options: off)
+        #expect(with.output == without.output)
+        #expect(with.manifest.pipeline.contains { $0.id == "convert.t2s" && $0.parameters["profile"] == "t2s" })
+        #expect(!without.manifest.pipeline.contains { $0.id == "convert.t2s" })
+    }
+
+    @Test func pttUsesTheTaiwanProfile() throws {
+        let r = try Golden.run(.ptt)
+        #expect(r.manifest.pipeline.first { $0.id == "convert.t2s" }?.parameters["profile"] == "tw2s")
+    }
+}

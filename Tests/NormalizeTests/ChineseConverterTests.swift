@@ -1,0 +1,112 @@
+import Foundation
+import Normalize
+import Testing
+
+/// One row of `Fixtures/t2s-cases.tsv`.
+struct ConversionCase: CustomTestStringConvertible, Sendable {
+    var category: String
+    var input: String
+    var t2s: String
+    var tw2sp: String
+    var line: Int
+
+    var testDescription: String { "\(line): \(category): \(input)" }
+
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/t2s-cases.tsv")
+
+    static let all: [ConversionCase] = {
+        guard let text = try? String(contentsOf: fixture, encoding: .utf8) else { return [] }
+        var cases: [ConversionCase] = []
+        for (i, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 4 else { continue }
+            cases.append(ConversionCase(category: f[0], input: f[1], t2s: f[2], tw2sp: f[3] == "=" ? f[2] : f[3], line: i + 1))
+        }
+        return cases
+    }()
+}
+
+enum Converters {
+    static let t2s = try? ChineseConverter(profile: .t2s)
+    static let tw2sp = try? ChineseConverter(profile: .tw2sp)
+}
+
+@Suite struct ChineseConverterTests {
+    @Test func caseTableIsLargeAndCoversEveryCategory() {
+        #expect(ConversionCase.all.count >= 200)
+        let categories = Set(ConversionCase.all.map(\.category))
+        #expect(categories == ["one-to-many", "classical", "taiwan", "hongkong", "mixed", "astral", "simplified"])
+    }
+
+    @Test(arguments: ConversionCase.all)
+    func caseTable(_ c: ConversionCase) throws {
+        let t2s = try #require(Converters.t2s)
+        let tw2sp = try #require(Converters.tw2sp)
+        #expect(t2s.convert(c.input) == c.t2s, "t2s")
+        #expect(tw2sp.convert(c.input) == c.tw2sp, "tw2sp")
+    }
+
+    @Test func simplifiedInputIsUntouchedByEveryProfile() throws {
+        for profile in ConversionProfile.allCases {
+            let conv = try ChineseConverter(profile: profile)
+            for c in ConversionCase.all where c.category == "simplified" {
+                #expect(conv.convert(c.input) == c.input, "\(profile)")
+            }
+        }
+    }
+
+    @Test func tw2sKeepsVocabulary() throws {
+        let tw2s = try ChineseConverter(profile: .tw2s)
+        #expect(tw2s.convert("他看著我的軟體。") == "他看着我的软体。")
+        #expect(tw2s.convert("著作權") == "著作权")
+    }
+
+    @Test func quotes() throws {
+        let keep = try ChineseConverter()
+        let mainland = try ChineseConverter(quotes: .mainland)
+        let text = "他說：「她說『好』。」"
+        #expect(keep.convert(text) == "他说：「她说『好』。」")
+        #expect(mainland.convert(text) == "他说：“她说‘好’。”")
+        #expect(mainland.convert("「」") == "“”")  // even when nothing else changes
+    }
+
+    @Test func extraDictionaryComesFirst() throws {
+        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/extra.txt"
+        try "乾隆\t干隆 乾隆\n台北車站\t台北站\n\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let conv = try ChineseConverter(dictionaries: [path])
+        #expect(conv.convert("乾隆在台北車站") == "干隆在台北站")
+    }
+
+    @Test func malformedDictionaryLineNamesFileAndLine() throws {
+        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/bad.txt"
+        try "好\t好\n沒有值的一行\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: NormalizeError.dictionary(path: path, line: 2, reason: "expected key<TAB>value")) {
+            _ = try ChineseConverter(dictionaries: [path])
+        }
+    }
+
+    @Test(arguments: [
+        ("[common]\n好\t好\n好\t好\n", 3, "\"好\" is already in [common]"),
+        ("好\t好\n", 1, "an entry before any [section]"),
+        ("[nope]\n", 1, "unknown section [nope] (expected one of common, hk, tw, tw-vocab)"),
+        ("[common]\n好\n", 2, "expected key<TAB>value"),
+    ])
+    func builtInFormatIsValidated(_ text: String, _ line: Int, _ reason: String) {
+        #expect(throws: NormalizeError.dictionary(path: "x", line: line, reason: reason)) {
+            _ = try PhraseDictionary.parseSections(text, path: "x")
+        }
+    }
+
+    @Test func asciiAndUnchangedTextAreReturnedAsIs() throws {
+        let conv = try #require(Converters.t2s)
+        #expect(conv.convert("plain ASCII 123") == "plain ASCII 123")
+        #expect(conv.convert("") == "")
+    }
+}
