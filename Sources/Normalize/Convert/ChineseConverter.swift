@@ -95,49 +95,52 @@ public struct ChineseConverter: Sendable {
     /// The converted text; `text` itself when nothing changes.
     public func convert(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            // Only non-ASCII text can change.
-            var i = 0
-            while i < bytes.count, bytes[i] < 0x80 { i += 1 }
-            if i == bytes.count { return nil }
-            return convertScalars(bytes)
-        } ?? text
+        var out: [UInt8] = []
+        let changed = text.withUTF8 { convert(utf8: $0, into: &out) }
+        return changed ? String(decoding: out, as: UTF8.self) : text
     }
 
-    private func convertScalars(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
+    /// Appends the conversion of the UTF-8 text `bytes` to `out`.
+    ///
+    /// Works on bytes throughout: scalars are decoded in place, phrases matched by decoding
+    /// ahead, and output appended as UTF-8, so a line costs no allocation beyond `out`.
+    /// - Returns: whether anything changed (when not, `out` holds a copy of `bytes`).
+    @discardableResult
+    public func convert(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let n = bytes.count
+        out.reserveCapacity(out.count + n + 8)
         var changed = false
-        scalars.withUnsafeBufferPointer { s in
-            var i = 0
-            while i < s.count {
-                let cp = s[i]
-                if cp < 0x80 {
-                    out.append(UInt8(cp))
-                    i += 1
-                    continue
-                }
-                if phrases.startsPhrase(cp), let (length, output) = phrases.longestMatch(s, from: i) {
-                    out.append(contentsOf: output)
-                    changed = true
-                    i += length
-                    continue
-                }
-                switch table.lookup(cp) {
-                case nil:
-                    Self.appendUTF8(cp, to: &out)
-                case .scalar(let v):
-                    Self.appendUTF8(v, to: &out)
-                    changed = true
-                case .string(let str):
-                    out.append(contentsOf: str.utf8)
-                    changed = true
-                }
-                i += 1
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                // Copy the ASCII run at once.
+                var j = i + 1
+                while j < n, bytes[j] < 0x80 { j += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                i = j
+                continue
             }
+            let (cp, width) = UTF8Scalar.decode(bytes, at: i)
+            if phrases.startsPhrase(cp), let (length, output) = phrases.longestMatch(bytes, from: i) {
+                out.append(contentsOf: output)
+                changed = true
+                i += length
+                continue
+            }
+            switch table.lookup(cp) {
+            case nil:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + width)]))
+            case .scalar(let v):
+                Self.appendUTF8(v, to: &out)
+                changed = true
+            case .string(let str):
+                out.append(contentsOf: str.utf8)
+                changed = true
+            }
+            i += width
         }
-        return changed ? String(decoding: out, as: UTF8.self) : nil
+        return changed
     }
 
     @inline(__always)

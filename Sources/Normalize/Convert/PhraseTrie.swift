@@ -43,18 +43,41 @@ public struct PhraseTrie: Sendable {
         cp < 0x10000 ? startBits[Int(cp >> 6)] & (1 << UInt64(cp & 63)) != 0 : startOther.contains(cp)
     }
 
-    /// The longest phrase at `scalars[from...]`: its length in scalars and its output.
-    public func longestMatch(_ scalars: UnsafeBufferPointer<UInt32>, from: Int) -> (length: Int, output: [UInt8])? {
+    /// The longest phrase starting at byte `from` of the UTF-8 text `bytes`: its length in
+    /// bytes and its output.
+    public func longestMatch(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (length: Int, output: [UInt8])? {
         var node: Int32 = 0
         var best: (Int, [UInt8])?
         var i = from
-        while i < scalars.count, i - from < maxLength {
-            let k = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(scalars[i])
+        var depth = 0
+        while i < bytes.count, depth < maxLength {
+            let (cp, width) = UTF8Scalar.decode(bytes, at: i)
+            let k = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(cp)
             guard let next = edges[k] else { break }
             node = next
-            i += 1
+            i += width
+            depth += 1
             if let out = outputs[node] { best = (i - from, out) }
         }
         return best
+    }
+}
+
+/// Decoding one scalar from valid UTF-8 bytes.
+enum UTF8Scalar {
+    /// The scalar at byte `i` of valid UTF-8 and its width in bytes.
+    @inline(__always)
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(b[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0, i + 1 < b.count { return ((b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0, i + 2 < b.count {
+            return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3)
+        }
+        if i + 3 < b.count {
+            return ((b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+                | UInt32(b[i + 3] & 0x3F), 4)
+        }
+        return (0xFFFD, 1)
     }
 }

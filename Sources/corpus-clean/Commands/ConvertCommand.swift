@@ -49,11 +49,11 @@ struct ConvertCommand: ParsableCommand {
             var failure: String?
             while try reader.nextRaw({ line in
                 guard failure == nil else { return }
-                guard let text = line.text else {
+                guard UTF8Validation.isValid(line.bytes) else {
                     failure = "\(name):\(line.number): the line is not valid UTF-8"
                     return
                 }
-                buffer.append(contentsOf: converter.convert(text).utf8)
+                converter.convert(utf8: line.bytes, into: &buffer)
                 buffer.append(0x0A)
             }) {
                 if failure != nil { break }
