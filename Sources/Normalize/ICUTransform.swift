@@ -42,6 +42,25 @@ public final class ICUTransform {
 
     deinit { ccs_transform_close(handle) }
 
+    /// The code points the transform may change (ICU's source set), as closed ranges.
+    ///
+    /// - Throws: ``NormalizeError/icuTransform(id:status:)`` when ICU fails.
+    public func sourceRanges() throws -> [ClosedRange<UInt32>] {
+        var status: Int32 = 0
+        var capacity: Int32 = 4096
+        while true {
+            var ranges = [UInt32](repeating: 0, count: Int(capacity) * 2)
+            let n = ccs_transform_source_ranges(handle, &ranges, capacity, &status)
+            guard n >= 0 else {
+                throw NormalizeError.icuTransform(id: id, status: String(cString: ccs_error_name(status)))
+            }
+            if n <= capacity {
+                return (0..<Int(n)).map { ranges[2 * $0]...ranges[2 * $0 + 1] }
+            }
+            capacity = n
+        }
+    }
+
     /// `text` transformed.
     public func apply(_ text: String) throws -> String {
         var units = Array(text.utf16)

@@ -20,6 +20,12 @@ ccs_transform *ccs_transform_open(const char *transform_id, int32_t *status);
 int32_t ccs_transform_apply(ccs_transform *transform, uint16_t *text, int32_t length,
                             int32_t capacity, int32_t *status);
 
+/** Writes the ranges of code points the transform may change (its source set, utrans_getSourceSet)
+ *  as pairs start, end (inclusive) into `ranges`, at most `capacity` pairs. Returns the number of
+ *  pairs in the set (which may exceed `capacity`), or -1 with *status set when ICU fails. */
+int32_t ccs_transform_source_ranges(ccs_transform *transform, uint32_t *ranges, int32_t capacity,
+                                    int32_t *status);
+
 /** Closes a transform opened by ccs_transform_open. NULL is ignored. */
 void ccs_transform_close(ccs_transform *transform);
 

@@ -1,9 +1,9 @@
 /// A code-point table compiled from ICU's `Traditional-Simplified` transform.
 ///
 /// ICU runs at about 12 MB/s here; calling it per record would make conversion the slowest step
-/// of every pipeline. So the transform is applied once per process to every code point of the
-/// BMP and of planes 2 and 3 (where the CJK extension blocks live), each in isolation, and what
-/// changes is kept: a flat array for the BMP, a dictionary above it. The hot path is then one
+/// of every pipeline. So the transform is applied once per process to every code point it may
+/// change (its source set, which ICU reports, across the BMP and the supplementary planes), each
+/// in isolation, and what changes is kept: a flat array for the BMP, a dictionary above it. The hot path is then one
 /// array load per character. ICU's few context rules (it keeps 乾 in 乾坤) are not captured
 /// here on purpose: context is the phrase layer's job, with rules we can read and test.
 public struct CharacterTable: Sendable {
@@ -34,8 +34,8 @@ public struct CharacterTable: Sendable {
             try compile(batch, transform)
             batch.removeAll(keepingCapacity: true)
         }
-        for range in [UInt32(0x80)...0xD7FF, 0xE000...0xFFFD, 0x20000...0x3FFFD] {
-            for cp in range where !excluded.contains(cp) {
+        for range in try transform.sourceRanges() {
+            for cp in range where !excluded.contains(cp) && cp != 0x0A && !(0xD800...0xDFFF).contains(cp) {
                 batch.append(cp)
                 if batch.count == 4096 { try flush() }
             }
@@ -54,7 +54,12 @@ public struct CharacterTable: Sendable {
         let out = try transform.apply(String(text))
         let pieces = out.split(separator: "\n", omittingEmptySubsequences: false)
         if pieces.count == cps.count + 1 {
-            for (cp, piece) in zip(cps, pieces) { set(cp, String(piece)) }
+            for (cp, piece) in zip(cps, pieces) {
+                // Most code points map to themselves: skip those without building a string.
+                var it = piece.unicodeScalars.makeIterator()
+                if it.next()?.value == cp, it.next() == nil { continue }
+                set(cp, String(piece))
+            }
         } else {
             for cp in cps {
                 guard let s = Unicode.Scalar(cp) else { continue }
