@@ -14,6 +14,7 @@ public enum MalformedKind: String, Sendable, Codable, CaseIterable, Comparable {
     case unknownRole = "unknown-role"
     case invalidYAML = "invalid-yaml"
     case invalidLabel = "invalid-label"
+    case emptyRecord = "empty-record"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

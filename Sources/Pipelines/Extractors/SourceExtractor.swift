@@ -19,6 +19,8 @@ public struct InputFileRef: Sendable, Hashable {
 /// What an extractor yields: a parsed conversation, or a malformed record.
 public enum ExtractedRecord {
     case conversation(Conversation)
+    /// One input record that yields several conversations (a BELLE seed task's instances).
+    case conversations([Conversation])
     case malformed(InputIssue)
 }
 

@@ -19,6 +19,38 @@ public struct Pipeline {
     ///   rejection (with `conversation` as it stood when rejected).
     public mutating func process(_ conversation: inout Conversation) -> Rejection? {
         stats.read += 1
+        let rejection = runSteps(&conversation)
+        if let why = rejection {
+            stats.rejected[why.reason.rawValue, default: 0] += 1
+        } else {
+            stats.kept += 1
+        }
+        return rejection
+    }
+
+    /// Runs every step on each conversation of one input record, in place.
+    ///
+    /// The record counts once: kept when any of its conversations is kept, otherwise rejected
+    /// with the first conversation's reason. Steps count conversations.
+    /// - Returns: each conversation's rejection, `nil` for the kept ones.
+    public mutating func process(group: inout [Conversation]) -> [Rejection?] {
+        stats.read += 1
+        guard !group.isEmpty else {
+            // Extractors report records with nothing in them as malformed; should one slip
+            // through, it is still counted, so the totals add up.
+            stats.rejected[RejectionReason.tooFewTurns.rawValue, default: 0] += 1
+            return []
+        }
+        let results = group.indices.map { runSteps(&group[$0]) }
+        if results.contains(where: { $0 == nil }) {
+            stats.kept += 1
+        } else if let first = results.first, let why = first {
+            stats.rejected[why.reason.rawValue, default: 0] += 1
+        }
+        return results
+    }
+
+    private mutating func runSteps(_ conversation: inout Conversation) -> Rejection? {
         for i in steps.indices {
             stats.steps[i].input += 1
             switch steps[i].apply(&conversation) {
@@ -29,11 +61,9 @@ public struct Pipeline {
                 stats.steps[i].modified += 1
             case .rejected(let reason, let detail):
                 stats.steps[i].rejected[reason.rawValue, default: 0] += 1
-                stats.rejected[reason.rawValue, default: 0] += 1
                 return Rejection(step: steps[i].id, reason: reason, detail: detail)
             }
         }
-        stats.kept += 1
         return nil
     }
 

@@ -8,6 +8,7 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable
     case botPersona = "bot-persona"
     case negativeCandidate = "negative-candidate"
     case noAnswer = "no-answer"
+    case roleOrder = "role-order"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

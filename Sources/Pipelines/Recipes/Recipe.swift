@@ -33,6 +33,8 @@ public enum Recipe {
     public static func steps(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
         let converters = try converter(for: source, options: options)
         switch source {
+        case .belle:
+            return standard(roles: false, filters: [RoleOrderFilter()], converters: converters, options: options)
         case .chatterbot, .subtitle, .tieba, .xiaohuangji:
             return standard(converters: converters, options: options)
         case .douban:
@@ -69,13 +71,14 @@ public enum Recipe {
     }
 
     static func standard(
-        pre: [any PipelineStep] = [], normalizers: [any PipelineStep] = [], filters: [any PipelineStep] = [],
+        pre: [any PipelineStep] = [], normalizers: [any PipelineStep] = [], roles: Bool = true,
+        filters: [any PipelineStep] = [],
         converters: [any PipelineStep] = [], options: RecipeOptions
     ) -> [any PipelineStep] {
         var steps = pre
         steps.append(TextNormalizeStep(options: options.foldWidth ? [.foldWidth] : []))
         steps += normalizers
-        steps.append(RolePairingStep())
+        if roles { steps.append(RolePairingStep()) }
         steps += filters
         steps += converters
         steps.append(EmptyTurnFilter())

@@ -5,6 +5,7 @@ import Formats
 /// Adding a source takes one case here, one extractor file, one recipe, one fixture folder
 /// and one doc page.
 public enum Source: String, CaseIterable, Sendable, Codable {
+    case belle
     case chatterbot
     case douban
     case ptt
@@ -17,6 +18,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     /// The folder under the raw root, as the original project lays it out.
     public var folder: String {
         switch self {
+        case .belle: return "belle"
         case .chatterbot: return "chatterbot-1k"
         case .douban: return "douban-multiturn-100w"
         case .ptt: return "ptt-42w"
@@ -31,6 +33,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     /// The files the source reads inside its folder.
     public var files: FileSpec {
         switch self {
+        case .belle: return .matching(directory: "", suffix: ".json")
         case .chatterbot: return .matching(directory: "chinese", suffix: ".yml")
         case .douban: return .named(["train.txt", "dev.txt", "test.txt"])
         case .ptt: return .named(["Gossiping-QA-Dataset.txt"])
@@ -46,13 +49,14 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     public var expectedFiles: [String] {
         switch files {
         case .named(let names): return names
-        case .matching(let dir, let suffix): return ["\(dir)/*\(suffix)"]
+        case .matching(let dir, let suffix): return [dir.isEmpty ? "*\(suffix)" : "\(dir)/*\(suffix)"]
         }
     }
 
     /// One line on what the source is.
     public var summary: String {
         switch self {
+        case .belle: return "BELLE instruction and chat data, JSON Lines or JSON arrays, every layout"
         case .chatterbot: return "chatterbot-corpus Chinese YAML conversations"
         case .douban: return "Douban multi-turn sessions, label\\tutterances…, word-segmented"
         case .ptt: return "PTT Gossiping QA, question\\tanswer, traditional script"
@@ -67,6 +71,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     /// The parser for this source's files.
     public func makeExtractor() -> any SourceExtractor {
         switch self {
+        case .belle: return BELLEExtractor()
         case .chatterbot: return ChatterbotExtractor()
         case .douban: return DoubanExtractor()
         case .ptt: return TabPairExtractor(source: rawValue, separator: .firstTab)

@@ -30,12 +30,19 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
 public enum InputResolver {
     /// The source's files under `path`, sorted by name; empty when the path holds none.
     ///
+    /// - Parameter rootOnly: `path` is a raw root (`corpus-clean all`): only the source's own
+    ///   folder under it counts, so a root's other files (e.g. a `MANIFEST.json`) are never taken
+    ///   for a source's.
     /// - Throws: ``PipelineError/inputMissing(path:)`` when `path` does not exist.
-    public static func files(for source: Source, at path: String) throws -> [InputFileRef] {
+    public static func files(for source: Source, at path: String, rootOnly: Bool = false) throws -> [InputFileRef] {
         guard let isDir = kind(path) else { throw PipelineError.inputMissing(path: path) }
+        if rootOnly {
+            let nested = (path as NSString).appendingPathComponent(source.folder)
+            return isDir && kind(nested) == true ? found(source, in: nested) : []
+        }
         if !isDir {
             let name = stripZst((path as NSString).lastPathComponent)
-            if case .matching(let dir, _) = source.files {
+            if case .matching(let dir, _) = source.files, !dir.isEmpty {
                 return [InputFileRef(path: path, name: "\(dir)/\(name)", bytes: size(path))]
             }
             return [InputFileRef(path: path, name: name, bytes: size(path))]
@@ -44,7 +51,7 @@ public enum InputResolver {
         if kind(nested) == true { return found(source, in: nested) }
         let direct = found(source, in: path)
         if !direct.isEmpty { return direct }
-        if case .matching(let dir, let suffix) = source.files, (path as NSString).lastPathComponent == dir {
+        if case .matching(let dir, let suffix) = source.files, !dir.isEmpty, (path as NSString).lastPathComponent == dir {
             return matching(in: path, prefix: dir, suffix: suffix)
         }
         return []
@@ -75,7 +82,8 @@ public enum InputResolver {
             .filter { !$0.hasPrefix(".") }
             .map { name -> InputFileRef in
                 let p = (dir as NSString).appendingPathComponent(name)
-                return InputFileRef(path: p, name: "\(prefix)/\(stripZst(name))", bytes: size(p))
+                let rel = prefix.isEmpty ? stripZst(name) : "\(prefix)/\(stripZst(name))"
+                return InputFileRef(path: p, name: rel, bytes: size(p))
             }
             .filter { kind($0.path) == false }
             .sorted { $0.name < $1.name }

@@ -112,6 +112,20 @@ public struct SourceRunner {
                 log("warning: \(name): \(w)")
             }
         }
+        // A kept conversation goes to the shards, a rejected one to the rejects sink.
+        func route(_ c: Conversation, _ why: Rejection?) throws {
+            if let why {
+                try rejects?.write { RejectsEncoder.encode(c, why, layout: options.layout, into: &$0) }
+                return
+            }
+            let lines: Int
+            if options.format == .jsonl {
+                lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
+            } else {
+                lines = try writer.write { tsv.encode(c, into: &$0) }
+            }
+            state.pipeline.countWritten(conversations: 1, lines: lines)
+        }
         try extractor.extract(
             files: files,
             progress: { done in
@@ -124,17 +138,11 @@ public struct SourceRunner {
                     noteMalformed(issue, &state)
                     try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
                 case .conversation(var c):
-                    if let why = state.pipeline.process(&c) {
-                        try rejects?.write { RejectsEncoder.encode(c, why, layout: options.layout, into: &$0) }
-                    } else {
-                        let lines: Int
-                        if options.format == .jsonl {
-                            lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
-                        } else {
-                            lines = try writer.write { tsv.encode(c, into: &$0) }
-                        }
-                        state.pipeline.countWritten(conversations: 1, lines: lines)
-                    }
+                    let why = state.pipeline.process(&c)
+                    try route(c, why)
+                case .conversations(var group):
+                    let results = state.pipeline.process(group: &group)
+                    for (c, why) in zip(group, results) { try route(c, why) }
                 }
             })
     }

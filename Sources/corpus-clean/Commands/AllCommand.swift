@@ -19,7 +19,7 @@ struct AllCommand: ParsableCommand {
         for source in Source.allCases {
             let files: [InputFileRef]
             do {
-                files = try InputResolver.files(for: source, at: input)
+                files = try InputResolver.files(for: source, at: input, rootOnly: true)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode.failure

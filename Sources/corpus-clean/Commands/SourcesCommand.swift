@@ -11,7 +11,7 @@ struct SourcesCommand: ParsableCommand {
 
     func run() throws {
         for source in Source.allCases {
-            let found = (try? InputResolver.files(for: source, at: input)) ?? []
+            let found = (try? InputResolver.files(for: source, at: input, rootOnly: true)) ?? []
             let names = Set(found.map(\.name))
             print("\(source.rawValue)\t\(found.isEmpty ? "absent" : "present")\t\(source.summary)")
             switch source.files {

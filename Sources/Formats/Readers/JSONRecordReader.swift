@@ -1,0 +1,214 @@
+import Foundation
+
+/// One JSON value read from a file, or why it could not be read, with its position.
+public enum JSONItem {
+    /// A parsed value, its raw bytes and where it starts.
+    case value(Any, raw: [UInt8], position: Int)
+    /// A malformed value: what was wrong, its raw bytes and where it starts.
+    case malformed(String, raw: [UInt8], position: Int)
+}
+
+/// Reads JSON values one at a time from JSON Lines or from a top-level JSON array.
+///
+/// The layout is detected from the first byte that is not white space (after a BOM): `[` means
+/// one array, streamed element by element (never loaded whole: the scanner keeps one element's
+/// bytes at a time); anything else is JSON Lines, one value per line, blank lines skipped.
+/// Positions are line numbers for JSON Lines and byte offsets for arrays (see ``unit``). Each
+/// value is parsed with Foundation's `JSONSerialization`; a value that does not parse, or that
+/// holds a lone surrogate escape (`"\ud800"`), is reported as malformed and reading goes on.
+public final class JSONRecordReader {
+    public enum Layout: Sendable { case lines, array }
+
+    public let path: String
+    public private(set) var layout: Layout = .lines
+    private let source: ByteSource
+    private var lines: LineReader?
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    private var consumed: UInt64 = 0
+    private var arrayOpen = false
+    private var arrayClosed = false
+
+    /// The unit of positions: `.line` or `.byte`.
+    public var unit: InputIssue.PositionUnit { layout == .lines ? .line : .byte }
+
+    /// Opens `path` (plain or zstd) and detects its layout.
+    public init(path: String) throws {
+        self.path = path
+        let first = try InputFile.open(path)
+        // Peek: read the first block to see the first significant byte, then hand the same
+        // bytes to whichever reader fits.
+        let n = try buffer.withUnsafeMutableBytes { try first.read(into: $0) }
+        end = n
+        if n == 0 { eof = true }
+        var i = 0
+        if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
+        while i < n, Self.isSpace(buffer[i]) { i += 1 }
+        if i < n, buffer[i] == UInt8(ascii: "[") {
+            layout = .array
+            start = i + 1
+            consumed = UInt64(i + 1)
+            arrayOpen = true
+            source = first
+        } else {
+            layout = .lines
+            source = PrefixedSource(prefix: Array(buffer[0..<n]), rest: first)
+            lines = LineReader(source: source)
+        }
+    }
+
+    /// Bytes consumed so far, for progress.
+    public var bytesRead: UInt64 { lines?.bytesRead ?? consumed }
+
+    /// The next value, or `nil` at the end.
+    ///
+    /// - Throws: ``FormatsError`` when reading fails.
+    public func next() throws -> JSONItem? {
+        if let lines { return try nextLine(lines) }
+        return try nextElement()
+    }
+
+    private func nextLine(_ reader: LineReader) throws -> JSONItem? {
+        while let line = try reader.next() {
+            let raw = line.bytes
+            if raw.allSatisfy(Self.isSpace) { continue }
+            return Self.parse(raw, position: line.number)
+        }
+        return nil
+    }
+
+    private func nextElement() throws -> JSONItem? {
+        guard !arrayClosed else { return nil }
+        var element: [UInt8] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var position = 0
+        while true {
+            if start == end {
+                if eof { break }
+                try refill()
+                continue
+            }
+            let b = buffer[start]
+            start += 1
+            consumed += 1
+            if element.isEmpty && !inString {
+                if Self.isSpace(b) || (b == UInt8(ascii: ",") && depth == 0) { continue }
+                if b == UInt8(ascii: "]") && depth == 0 {
+                    arrayClosed = true
+                    return nil
+                }
+                position = Int(consumed - 1)
+            }
+            element.append(b)
+            if inString {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                continue
+            }
+            switch b {
+            case 0x22: inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return Self.parse(element, position: position) }
+                if depth < 0 {  // a scalar element closed by the array's ]
+                    element.removeLast()
+                    arrayClosed = true
+                    return Self.parse(element, position: position)
+                }
+            case UInt8(ascii: ","):
+                if depth == 0 {
+                    element.removeLast()
+                    return Self.parse(element, position: position)
+                }
+            default: break
+            }
+        }
+        arrayClosed = true
+        if element.isEmpty {
+            return .malformed("the array is not closed with ]", raw: [], position: Int(consumed))
+        }
+        return .malformed(
+            "the file ends inside this element (the array is truncated)", raw: element, position: position)
+    }
+
+    private func refill() throws {
+        start = 0
+        end = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+        if end == 0 { eof = true }
+    }
+
+    /// Parses one value's bytes.
+    static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
+        if let problem = loneSurrogate(raw) {
+            return .malformed(problem, raw: raw, position: position)
+        }
+        do {
+            let value = try JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
+            return .value(value, raw: raw, position: position)
+        } catch {
+            let text = String(String(decoding: raw, as: UTF8.self).prefix(30))
+            return .malformed("not valid JSON (starting \(text.debugDescription))", raw: raw, position: position)
+        }
+    }
+
+    /// A description of the first `\uD800`–`\uDFFF` escape that is not a valid pair, if any.
+    static func loneSurrogate(_ raw: [UInt8]) -> String? {
+        var i = 0
+        var inString = false
+        func hex(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            return UInt32(String(decoding: raw[at..<(at + 4)], as: UTF8.self), radix: 16)
+        }
+        while i < raw.count {
+            let b = raw[i]
+            if !inString {
+                if b == 0x22 { inString = true }
+                i += 1
+                continue
+            }
+            if b == 0x22 { inString = false; i += 1; continue }
+            guard b == 0x5C, i + 1 < raw.count else { i += 1; continue }
+            if raw[i + 1] == UInt8(ascii: "u"), let u = hex(i + 2), (0xD800...0xDFFF).contains(u) {
+                let low = hex(i + 8)
+                let pairedLow = u <= 0xDBFF && i + 12 <= raw.count && raw[i + 6] == 0x5C
+                    && raw[i + 7] == UInt8(ascii: "u") && low.map { (0xDC00...0xDFFF).contains($0) } == true
+                if !pairedLow { return "a lone surrogate escape \\u\(String(u, radix: 16, uppercase: true)) is not a character" }
+                i += 12
+                continue
+            }
+            i += 2
+        }
+        return nil
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+}
+
+/// A byte source that first returns `prefix`, then reads `rest`.
+final class PrefixedSource: ByteSource {
+    var path: String { rest.path }
+    private var prefix: [UInt8]
+    private var offset = 0
+    private let rest: ByteSource
+
+    init(prefix: [UInt8], rest: ByteSource) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if offset < prefix.count {
+            let n = min(buffer.count, prefix.count - offset)
+            prefix.withUnsafeBytes { src in
+                buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            }
+            offset += n
+            return n
+        }
+        return try rest.read(into: buffer)
+    }
+}

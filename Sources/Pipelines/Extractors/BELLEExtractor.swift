@@ -1,0 +1,162 @@
+import Formats
+import Normalize
+
+/// BELLE instruction and chat data (LianjiaTech/BELLE): JSON Lines despite `.json`, or JSON
+/// arrays. The layout is detected per record, since a file may mix them:
+///
+/// | keys | conversation |
+/// |---|---|
+/// | `conversations: [{from, value}]` | `human` → human, `assistant`/`gpt` → gpt; other roles malformed (`unknown-role`) |
+/// | `instruction` with `Human:`/`Assistant:` markers, ending `Assistant:` | the history as alternating turns, then `output` as the last gpt turn |
+/// | `instruction` (role set-up) + `output` of `Name: text` lines | human: the instruction; gpt: the dialogue; `metadata.speakers` |
+/// | `instruction`, `instances: [{input, output}]` (zh_seed_tasks) | one conversation per instance |
+/// | `instruction`, `input`, `output` (Alpaca) | human: instruction, then `\n` and the input when it is not empty; gpt: output |
+/// | `input`, `target` | human: input; gpt: target |
+///
+/// ```
+/// {"instruction": "Human:你好\nAssistant:你好！\nHuman:讲个笑话\nAssistant:", "input": "", "output": "好的……"}
+/// ```
+/// A `Human:`/`Assistant:` marker starts a turn only at the start of the instruction or of a line;
+/// elsewhere it is text. An `id` field becomes the id (`belle:<id>`); otherwise the file and
+/// line. Malformed: JSON that does not parse or holds a lone surrogate (`invalid-json`), a record
+/// with none of the known keys (`unknown-layout`), a field of the wrong type (`wrong-type`), a
+/// seed task without instances (`empty-record`).
+public struct BELLEExtractor: SourceExtractor {
+    public let source = "belle"
+
+    public init() {}
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        let reader = try JSONRecordReader(path: file.path)
+        var ordinal = 0
+        while let item = try reader.next() {
+            ordinal += 1
+            if ordinal & 0x3FFF == 0 { progress(reader.bytesRead) }
+            switch item {
+            case .malformed(let detail, let raw, let position):
+                try emit(.malformed(InputIssue(
+                    kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw, unit: reader.unit)))
+            case .value(let value, let raw, let position):
+                let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
+                switch BELLERecord.conversations(value, source: source, origin: origin) {
+                case .success(let conversations):
+                    try emit(conversations.count == 1 ? .conversation(conversations[0]) : .conversations(conversations))
+                case .failure(let problem):
+                    try emit(.malformed(InputIssue(
+                        kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
+                        unit: reader.unit)))
+                }
+            }
+        }
+        progress(reader.bytesRead)
+    }
+}
+
+/// Turns one parsed BELLE record into conversations (see ``BELLEExtractor``).
+enum BELLERecord {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String { "\(kind.rawValue): \(detail)" }
+        var kind: MalformedKind
+        var detail: String
+    }
+
+    static func conversations(_ value: Any, source: String, origin: RecordOrigin) -> Result<[Conversation], Problem> {
+        guard let record = value as? [String: Any] else {
+            return .failure(Problem(kind: .wrongType, detail: "expected a JSON object"))
+        }
+        do {
+            var id: String?
+            if let raw = record["id"] {
+                guard let s = raw as? String ?? (raw as? NSNumberLike)?.stringValue else {
+                    throw Problem(kind: .wrongType, detail: "`id` is not a string")
+                }
+                id = "\(source):\(s)"
+            }
+            func make(_ turns: [Turn], metadata: [String: String] = [:], suffix: String = "") -> Conversation {
+                Conversation(
+                    id: id.map { $0 + suffix }, source: source, turns: turns, metadata: metadata, origin: origin)
+            }
+            if let list = record["conversations"] {
+                return .success([make(try chat(list))])
+            }
+            if let instances = record["instances"] {
+                let instruction = try string(record, "instruction")
+                guard let items = instances as? [Any] else { throw Problem(kind: .wrongType, detail: "`instances` is not a list") }
+                guard !items.isEmpty else { throw Problem(kind: .emptyRecord, detail: "`instances` is empty: nothing to convert") }
+                var result: [Conversation] = []
+                for (i, item) in items.enumerated() {
+                    guard let instance = item as? [String: Any] else {
+                        throw Problem(kind: .wrongType, detail: "instance \(i + 1) is not an object")
+                    }
+                    let input = try string(instance, "input", optional: true)
+                    let turns = [Turn(.human, prompt(instruction, input)), Turn(.gpt, try string(instance, "output"))]
+                    result.append(make(turns, suffix: "#\(i + 1)"))
+                }
+                return .success(result)
+            }
+            if record["instruction"] != nil, record["output"] != nil {
+                let instruction = try string(record, "instruction")
+                let input = try string(record, "input", optional: true)
+                let output = try string(record, "output")
+                if let history = MultiturnHistory.parse(instruction), input.isEmpty {
+                    return .success([make(history + [Turn(.gpt, output)])])
+                }
+                var metadata: [String: String] = [:]
+                if let speakers = GeneratedChat.speakers(instruction: instruction, output: output) {
+                    metadata["speakers"] = speakers.joined(separator: ", ")
+                }
+                return .success([make([Turn(.human, prompt(instruction, input)), Turn(.gpt, output)], metadata: metadata)])
+            }
+            if record["input"] != nil, record["target"] != nil {
+                return .success([make([Turn(.human, try string(record, "input")), Turn(.gpt, try string(record, "target"))])])
+            }
+            let keys = record.keys.sorted().joined(separator: ", ")
+            throw Problem(kind: .unknownLayout, detail: "no known BELLE layout for the keys \(keys)")
+        } catch let p as Problem {
+            return .failure(p)
+        } catch {
+            return .failure(Problem(kind: .wrongType, detail: "\(error)"))
+        }
+    }
+
+    /// The instruction, then the input on a new line when it is not empty.
+    static func prompt(_ instruction: String, _ input: String) -> String {
+        input.isEmpty ? instruction : instruction + "\n" + input
+    }
+
+    static func string(_ record: [String: Any], _ key: String, optional: Bool = false) throws -> String {
+        guard let raw = record[key] else {
+            if optional { return "" }
+            throw Problem(kind: .wrongType, detail: "`\(key)` is missing")
+        }
+        guard let s = raw as? String else {
+            throw Problem(kind: .wrongType, detail: "`\(key)` is not a string")
+        }
+        return s
+    }
+
+    static func chat(_ list: Any) throws -> [Turn] {
+        guard let items = list as? [Any] else { throw Problem(kind: .wrongType, detail: "`conversations` is not a list") }
+        return try items.enumerated().map { i, item in
+            guard let turn = item as? [String: Any] else {
+                throw Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
+            }
+            let from = try string(turn, "from")
+            let value = try string(turn, "value")
+            switch from {
+            case "human", "user": return Turn(.human, value)
+            case "assistant", "gpt": return Turn(.gpt, value)
+            default: throw Problem(kind: .unknownRole, detail: "turn \(i + 1) has the role \"\(from)\"")
+            }
+        }
+    }
+}
+
+/// Something JSONSerialization may give for a number.
+protocol NSNumberLike { var stringValue: String { get } }
+
+import Foundation
+
+extension NSNumber: NSNumberLike {}

@@ -1,0 +1,9 @@
+import Foundation
+import Formats
+@testable import Pipelines
+
+enum BELLETestSupport {
+    static func convert(_ record: [String: Any], origin: RecordOrigin) throws -> [Conversation] {
+        try BELLERecord.conversations(record, source: "belle", origin: origin).get()
+    }
+}
