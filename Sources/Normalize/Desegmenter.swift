@@ -14,29 +14,45 @@ public struct Desegmenter: Sendable {
     public init() {}
 
     /// `text` without segmentation spaces; `text` itself when there are none.
+    ///
+    /// Works on the UTF-8 bytes: a run of spaces is looked at only where it is, decoding the
+    /// scalar before and after it; the output is built only once a space is removed.
     public func desegment(_ text: String) -> String {
-        guard text.utf8.contains(0x20) else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var changed = false
-        var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            guard s == " " else {
-                out.append(s)
-                i += 1
-                continue
+        var text = text
+        var out: [UInt8] = []
+        let changed = text.withUTF8 { b -> Bool in
+            var copied = 0  // bytes of `b` already in `out`
+            var i = 0
+            var removed = false
+            while i < b.count {
+                guard b[i] == 0x20 else { i += 1; continue }
+                var j = i
+                while j < b.count, b[j] == 0x20 { j += 1 }
+                if i > 0, j < b.count, Self.isCJK(Self.scalar(before: i, in: b)), Self.isCJK(Self.scalar(at: j, in: b)) {
+                    if !removed { out.reserveCapacity(b.count) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
+                    copied = j
+                    removed = true
+                }
+                i = j
             }
-            var j = i
-            while j < scalars.count, scalars[j] == " " { j += 1 }
-            if i > 0, j < scalars.count, Self.isCJK(scalars[i - 1]), Self.isCJK(scalars[j]) {
-                changed = true
-            } else {
-                out.append(contentsOf: scalars[i..<j])
-            }
-            i = j
+            if removed { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...])) }
+            return removed
         }
-        return changed ? String(out) : text
+        return changed ? String(decoding: out, as: UTF8.self) : text
+    }
+
+    private static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
+        var it = UTF8.ForwardParser()
+        var bytes = b[i...].makeIterator()
+        if case .valid(let enc) = it.parseScalar(from: &bytes) { return UTF8.decode(enc) }
+        return "\u{FFFD}"
+    }
+
+    private static func scalar(before i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
+        var s = i - 1
+        while s > 0, b[s] & 0xC0 == 0x80 { s -= 1 }
+        return scalar(at: s, in: b)
     }
 
     /// Whether `s` is a CJK ideograph or CJK/full-width punctuation.

@@ -96,8 +96,24 @@ public struct ChineseConverter: Sendable {
     public func convert(_ text: String) -> String {
         var text = text
         var out: [UInt8] = []
-        let changed = text.withUTF8 { convert(utf8: $0, into: &out) }
+        let changed = text.withUTF8 { bytes -> Bool in
+            guard needsConversion(bytes) else { return false }
+            return convert(utf8: bytes, into: &out)
+        }
         return changed ? String(decoding: out, as: UTF8.self) : text
+    }
+
+    /// Whether ``convert(utf8:into:)`` would change `bytes`: the same scan, without output.
+    public func needsConversion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let (cp, width) = UTF8Scalar.decode(bytes, at: i)
+            if table.lookup(cp) != nil { return true }
+            if phrases.startsPhrase(cp), phrases.longestMatch(bytes, from: i) != nil { return true }
+            i += width
+        }
+        return false
     }
 
     /// Appends the conversion of the UTF-8 text `bytes` to `out`.
