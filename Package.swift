@@ -31,7 +31,7 @@ let package = Package(
             name: "Formats", dependencies: ["CZstd", "CCrypto"], path: "Sources/Formats",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(
-            name: "Normalize", dependencies: ["Formats", "CShims"], path: "Sources/Normalize",
+            name: "Normalize", dependencies: ["Formats", "CShims", "CLibXML2"], path: "Sources/Normalize",
             resources: [.copy("Resources/t2s-phrases.txt")]),
         .target(
             name: "Pipelines",

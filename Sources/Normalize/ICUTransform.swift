@@ -5,11 +5,14 @@ public enum NormalizeError: Error, Sendable, CustomStringConvertible, Equatable 
     case icuTransform(id: String, status: String)
     case dictionary(path: String, line: Int, reason: String)
     case resourceMissing(name: String)
+    case html(reason: String)
 
     public var description: String {
         switch self {
         case .dictionary(let path, let line, let reason):
             return line > 0 ? "\(path):\(line): \(reason)." : "\(path): \(reason)."
+        case .html(let reason):
+            return "HTML could not be parsed: \(reason)."
         case .resourceMissing(let name):
             return "The built-in resource \(name) is missing from the installation; rebuild corpus-clean."
         case .icuTransform(let id, let status):

@@ -9,6 +9,14 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable
     case negativeCandidate = "negative-candidate"
     case noAnswer = "no-answer"
     case roleOrder = "role-order"
+    case wrongFormat = "wrong-format"
+    case blockedWord = "blocked-word"
+    case blockedResponse = "blocked-response"
+    case plugin = "plugin"
+    case tooShort = "too-short"
+    case duplicateID = "duplicate-id"
+    case duplicateContent = "duplicate-content"
+    case htmlError = "html-error"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

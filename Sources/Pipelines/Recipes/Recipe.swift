@@ -13,6 +13,8 @@ public struct RecipeOptions: Sendable, Equatable {
     public var quotes: QuoteStyle = .keep
     /// Extra OpenCC dictionaries for the converter (`--dictionary`).
     public var dictionaries: [String] = []
+    /// Words that reject a ShareGPT sample (`--blocked-word`), case-insensitively.
+    public var blockedWords = ["openai", "chatgpt"]
 
     public init(foldWidth: Bool = true, dedup: Bool = true, t2s: Bool = true) {
         self.foldWidth = foldWidth
@@ -35,6 +37,19 @@ public enum Recipe {
         switch source {
         case .belle:
             return standard(roles: false, filters: [RoleOrderFilter()], converters: converters, options: options)
+        case .sharegpt:
+            // FastChat's clean_sharegpt, step by step; its dedup (ids, first exchange) in place
+            // of the exact one.
+            var steps: [any PipelineStep] = [
+                PluginFilter(), ShareGPTFormatStep(), HTMLMarkdownStep(), UIArtifactStep(),
+                TextNormalizeStep(options: options.foldWidth ? [.foldWidth] : []),
+                BlockedResponseFilter(), BlockedWordFilter(words: options.blockedWords),
+                TruncateEmptyStep(), MinCharsFilter(),
+            ]
+            steps += converters
+            steps.append(EmptyTurnFilter())
+            if options.dedup { steps += [DuplicateIDFilter(), FirstExchangeDeduplicator()] }
+            return steps
         case .chatterbot, .subtitle, .tieba, .xiaohuangji:
             return standard(converters: converters, options: options)
         case .douban:

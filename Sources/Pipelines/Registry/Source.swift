@@ -10,6 +10,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     case douban
     case ptt
     case qingyun
+    case sharegpt
     case subtitle
     case tieba
     case weibo
@@ -23,6 +24,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .douban: return "douban-multiturn-100w"
         case .ptt: return "ptt-42w"
         case .qingyun: return "qingyun-11w"
+        case .sharegpt: return "sharegpt"
         case .subtitle: return "subtitle-useless"
         case .tieba: return "tieba-305w"
         case .weibo: return "weibo-400w"
@@ -38,6 +40,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .douban: return .named(["train.txt", "dev.txt", "test.txt"])
         case .ptt: return .named(["Gossiping-QA-Dataset.txt"])
         case .qingyun: return .named(["12万对话语料青云库.csv"])
+        case .sharegpt: return .matching(directory: "", suffix: ".json")
         case .subtitle: return .named(["dgk_shooter_min.conv"])
         case .tieba: return .named(["tieba.dialogues"])
         case .weibo: return .named(["stc_weibo_train_post", "stc_weibo_train_response"])
@@ -61,6 +64,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .douban: return "Douban multi-turn sessions, label\\tutterances…, word-segmented"
         case .ptt: return "PTT Gossiping QA, question\\tanswer, traditional script"
         case .qingyun: return "Qingyun QA pairs, `question | answer` lines"
+        case .sharegpt: return "ShareGPT HTML dumps (JSON array), cleaned to Markdown as FastChat does"
         case .subtitle: return "dgk movie subtitles, E/M .conv, per-character `/`"
         case .tieba: return "Baidu Tieba post\\treply pairs"
         case .weibo: return "Weibo STC, line-aligned post and response files, word-segmented"
@@ -76,6 +80,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .douban: return DoubanExtractor()
         case .ptt: return TabPairExtractor(source: rawValue, separator: .firstTab)
         case .qingyun: return QingyunExtractor()
+        case .sharegpt: return ShareGPTExtractor()
         case .subtitle: return ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.join)
         case .tieba: return TabPairExtractor(source: rawValue, separator: .exactlyOneTab)
         case .weibo: return WeiboExtractor()

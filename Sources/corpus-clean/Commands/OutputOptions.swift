@@ -44,6 +44,9 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("dictionary"), help: "An extra OpenCC text dictionary for the converter. Repeatable.")
     var dictionaries: [String] = []
 
+    @Option(name: .customLong("blocked-word"), help: "A word that rejects a ShareGPT sample (repeatable; default openai, chatgpt).")
+    var blockedWords: [String] = []
+
     @Flag(help: "Fail a source (exit 1) when it has malformed records.")
     var strict = false
 
@@ -71,6 +74,7 @@ struct OutputOptions: ParsableArguments {
         o.recipe = RecipeOptions(foldWidth: !keepWidth, dedup: !noDedup, t2s: !noT2S)
         o.recipe.quotes = quotes
         o.recipe.dictionaries = dictionaries
+        if !blockedWords.isEmpty { o.recipe.blockedWords = blockedWords }
         return o
     }
 

@@ -1,0 +1,75 @@
+import Foundation
+import Formats
+
+/// ShareGPT HTML dumps (`sg_90k_part1.json`, FastChat's `sharegpt_html.json`): one JSON array
+/// of `{id, conversations: [{from, value}], model?, plugins?}`, 0.5–0.9 GB per file, streamed
+/// element by element (JSON Lines work too).
+///
+/// ```
+/// [{"id": "2wtLdZm", "conversations": [
+///   {"from": "human", "value": "Are you familiar with the SAS programming language?"},
+///   {"from": "gpt", "value": "<div class=\"markdown prose …\"><p>Yes, …</p></div>"}]}]
+/// ```
+/// Extraction only parses: `human` and `gpt` turns keep their raw values (HTML for gpt);
+/// `model` goes to the metadata, and a non-null `plugins` to the metadata key `plugins` for
+/// `filter.plugin`. Ids are `sharegpt:<id>`. Malformed (with the element's byte offset): JSON
+/// that does not parse (`invalid-json`), a missing or non-string field (`wrong-type`), a role
+/// other than `human`/`gpt` (`unknown-role`).
+public struct ShareGPTExtractor: SourceExtractor {
+    public let source = "sharegpt"
+
+    public init() {}
+
+    public func extract(
+        _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+    ) throws {
+        let reader = try JSONRecordReader(path: file.path)
+        var ordinal = 0
+        while let item = try reader.next() {
+            ordinal += 1
+            if ordinal & 0x3FF == 0 { progress(reader.bytesRead) }
+            switch item {
+            case .malformed(let detail, let raw, let position):
+                try emit(.malformed(InputIssue(
+                    kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw, unit: reader.unit)))
+            case .value(let value, let raw, let position):
+                let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
+                do {
+                    try emit(.conversation(try conversation(value, origin: origin)))
+                } catch let problem as BELLERecord.Problem {
+                    try emit(.malformed(InputIssue(
+                        kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
+                        unit: reader.unit)))
+                }
+            }
+        }
+        progress(reader.bytesRead)
+    }
+
+    func conversation(_ value: Any, origin: RecordOrigin) throws -> Conversation {
+        guard let record = value as? [String: Any] else {
+            throw BELLERecord.Problem(kind: .wrongType, detail: "expected a JSON object")
+        }
+        let id = try BELLERecord.string(record, "id")
+        guard let list = record["conversations"] as? [Any] else {
+            throw BELLERecord.Problem(kind: .wrongType, detail: "`conversations` is missing or not a list")
+        }
+        var turns: [Turn] = []
+        for (i, item) in list.enumerated() {
+            guard let turn = item as? [String: Any] else {
+                throw BELLERecord.Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
+            }
+            let from = try BELLERecord.string(turn, "from")
+            let text = try BELLERecord.string(turn, "value")
+            switch from {
+            case "human": turns.append(Turn(.human, text))
+            case "gpt": turns.append(Turn(.gpt, text))
+            default: throw BELLERecord.Problem(kind: .unknownRole, detail: "turn \(i + 1) has the role \"\(from)\"")
+            }
+        }
+        var metadata: [String: String] = [:]
+        if let model = record["model"] as? String { metadata["model"] = model }
+        if let plugins = record["plugins"], !(plugins is NSNull) { metadata[ShareGPTSteps.pluginsKey] = "present" }
+        return Conversation(id: "sharegpt:\(id)", source: source, turns: turns, metadata: metadata, origin: origin)
+    }
+}

@@ -1,0 +1,266 @@
+import Formats
+import Normalize
+
+/// The steps of FastChat's `clean_sharegpt.py`, one concept each, as named steps.
+public enum ShareGPTSteps {
+    /// The metadata key the extractor sets for a record with a non-null `plugins`.
+    public static let pluginsKey = "plugins"
+}
+
+/// `filter.plugin`: rejects a sample that used plugins (`plugin`), as FastChat does.
+public struct PluginFilter: PipelineStep {
+    public let id = "filter.plugin"
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        c.metadata[ShareGPTSteps.pluginsKey] == nil ? .unchanged : .rejected(.plugin, detail: nil)
+    }
+}
+
+/// `roles.sharegpt-format`: drops a leading non-human turn and a trailing human turn, then
+/// requires human/gpt alternation starting with human (`wrong-format`); fewer than two turns
+/// left is `wrong-format` too.
+public struct ShareGPTFormatStep: PipelineStep {
+    public let id = "roles.sharegpt-format"
+    public var parameters: [String: String] { ["trim": "leading non-human, trailing human"] }
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        var changed = false
+        if c.turns.first?.role == .gpt {
+            c.turns.removeFirst()
+            changed = true
+        }
+        if c.turns.last?.role == .human {
+            c.turns.removeLast()
+            changed = true
+        }
+        guard c.turns.count >= 2 else { return .rejected(.wrongFormat, detail: "\(c.turns.count) turn(s) left") }
+        for (i, t) in c.turns.enumerated() where t.role != (i % 2 == 0 ? .human : .gpt) {
+            return .rejected(.wrongFormat, detail: "turn \(i + 1) is \(t.role.rawValue)")
+        }
+        return changed ? .modified : .unchanged
+    }
+}
+
+/// `html.markdown`: gpt turns from ChatGPT's rendered HTML to Markdown (libxml2's parser and
+/// ``MarkdownRenderer``). Human turns are plain text in the dumps and are left exactly as written
+/// (`#include <stdio.h>`, `a<b and b>c`, `**kwargs`).
+public struct HTMLMarkdownStep: PipelineStep {
+    public let id = "html.markdown"
+    public var parameters: [String: String] { ["parser": "libxml2", "turns": "gpt"] }
+    private let renderer = MarkdownRenderer()
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        var changed = false
+        for i in c.turns.indices where c.turns[i].role == .gpt {
+            let html = c.turns[i].text
+            guard html.utf8.contains(UInt8(ascii: "<")) || html.utf8.contains(UInt8(ascii: "&")) else { continue }
+            do {
+                let md = renderer.render(try HTMLDocument.parse(html))
+                if md != html {
+                    c.turns[i].text = md
+                    changed = true
+                }
+            } catch {
+                return .rejected(.htmlError, detail: "\(error)")
+            }
+        }
+        return changed ? .modified : .unchanged
+    }
+}
+
+/// `sharegpt.ui-artifacts`: removes what the ChatGPT web page put into the dumps:
+/// - the regenerate counter `N / M` at the very start of a gpt turn, only when it is the UI's
+///   (on a line of its own, or glued to the text that follows: `2 / 2Sure…`), so content such
+///   as `1 / 2 cup of milk` stays;
+/// - `CopyN chars / M words` labels.
+public struct UIArtifactStep: PipelineStep {
+    public let id = "sharegpt.ui-artifacts"
+    public var parameters: [String: String] { ["remove": "regenerate counter, CopyN chars / N words"] }
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        var changed = false
+        for i in c.turns.indices where c.turns[i].role == .gpt {
+            var t = c.turns[i].text
+            if let rest = Self.withoutCounter(t) { t = rest }
+            t = Self.withoutCopyLabels(t)
+            if t != c.turns[i].text {
+                c.turns[i].text = t
+                changed = true
+            }
+        }
+        return changed ? .modified : .unchanged
+    }
+
+    /// `t` without a leading UI counter, or `nil` when it has none.
+    static func withoutCounter(_ t: String) -> String? {
+        let s = Array(t.unicodeScalars)
+        var i = 0
+        func digits() -> Bool {
+            let from = i
+            while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
+            return i > from
+        }
+        guard digits(), i + 3 <= s.count, s[i] == " ", s[i + 1] == "/", s[i + 2] == " " else { return nil }
+        i += 3
+        guard digits() else { return nil }
+        if i == s.count { return "" }
+        if s[i] == "\n" || (s[i] != " " && !("0"..."9").contains(s[i])) {
+            var rest = String(String.UnicodeScalarView(s[i...]))
+            while rest.first == "\n" { rest.removeFirst() }
+            return rest
+        }
+        return nil
+    }
+
+    static func withoutCopyLabels(_ t: String) -> String {
+        guard t.contains("Copy") else { return t }
+        var out = ""
+        var rest = Substring(t)
+        while let r = rest.range(of: "Copy") {
+            out += rest[..<r.lowerBound]
+            var j = r.upperBound
+            let d1 = rest[j...].prefix { $0.isNumber }
+            j = rest.index(j, offsetBy: d1.count)
+            if !d1.isEmpty, rest[j...].hasPrefix(" chars / ") {
+                j = rest.index(j, offsetBy: " chars / ".count)
+                let d2 = rest[j...].prefix { $0.isNumber }
+                j = rest.index(j, offsetBy: d2.count)
+                if !d2.isEmpty, rest[j...].hasPrefix(" words") {
+                    rest = rest[rest.index(j, offsetBy: " words".count)...]
+                    continue
+                }
+            }
+            out += rest[r]
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+/// `filter.blocked-response`: rejects a sample whose gpt turn is the canned error
+/// "Too many requests in 1 hour. Try again later." (optionally prefixed `!`).
+public struct BlockedResponseFilter: PipelineStep {
+    public let id = "filter.blocked-response"
+    public let responses: [String]
+    public var parameters: [String: String] { ["responses": responses.joined(separator: "|")] }
+
+    public init(responses: [String] = ["Too many requests in 1 hour. Try again later."]) {
+        self.responses = responses
+    }
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        for t in c.turns where t.role == .gpt {
+            let text = t.text.hasPrefix("!") ? String(t.text.dropFirst()) : t.text
+            if let r = responses.first(where: { text.hasPrefix($0) }) { return .rejected(.blockedResponse, detail: r) }
+        }
+        return .unchanged
+    }
+}
+
+/// `filter.blocked-word`: rejects a sample whose visible text contains a blocked word, case
+/// insensitively (default `openai`, `chatgpt`). Visible text: Markdown link and image targets
+/// are not looked at, only what a reader sees.
+public struct BlockedWordFilter: PipelineStep {
+    public let id = "filter.blocked-word"
+    public let words: [String]
+    private let needles: [[UInt8]]
+    public var parameters: [String: String] { ["words": words.joined(separator: ","), "case-insensitive": "true"] }
+
+    public init(words: [String] = ["openai", "chatgpt"]) {
+        self.words = words
+        self.needles = words.map { Array($0.lowercased().utf8) }
+    }
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        for t in c.turns {
+            let visible = Self.visibleText(t.text)
+            if let k = needles.firstIndex(where: { UTF8Search.firstOffset(of: $0, in: visible, asciiCaseInsensitive: true) != nil }) {
+                return .rejected(.blockedWord, detail: words[k])
+            }
+        }
+        return .unchanged
+    }
+
+    /// `text` without the targets of Markdown links and images (`](…)`).
+    static func visibleText(_ text: String) -> String {
+        guard text.contains("](") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "](") {
+            out += rest[..<r.lowerBound]
+            out += "]"
+            guard let close = rest[r.upperBound...].firstIndex(of: ")") else {
+                rest = rest[r.upperBound...]
+                break
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}
+
+/// `sharegpt.truncate-empty`: at the first turn that is empty (or starts with a character that
+/// is not printable), the conversation ends, as in FastChat; then it is cut to whole
+/// human/gpt pairs. Counted as a modification.
+public struct TruncateEmptyStep: PipelineStep {
+    public let id = "sharegpt.truncate-empty"
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        guard let cut = c.turns.firstIndex(where: { t in
+            guard let first = t.text.unicodeScalars.first else { return true }
+            return first.properties.generalCategory == .control || first.properties.generalCategory == .format
+        }) else { return .unchanged }
+        c.turns.removeSubrange(cut...)
+        if c.turns.count % 2 == 1 { c.turns.removeLast() }
+        return .modified
+    }
+}
+
+/// `filter.min-chars`: rejects a conversation with fewer than `minimum` characters in all its
+/// turns together, or no turns (`too-short`; FastChat's threshold is 16).
+public struct MinCharsFilter: PipelineStep {
+    public let id = "filter.min-chars"
+    public let minimum: Int
+    public var parameters: [String: String] { ["min-chars": String(minimum)] }
+
+    public init(minimum: Int = 16) { self.minimum = minimum }
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        let n = c.turns.reduce(0) { $0 + $1.text.count }
+        return c.turns.isEmpty || n < minimum ? .rejected(.tooShort, detail: "\(n) characters") : .unchanged
+    }
+}
+
+/// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`).
+public struct DuplicateIDFilter: PipelineStep {
+    public let id = "dedup.sharegpt-id"
+    private var seen: Set<String> = []
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        seen.insert(c.id).inserted ? .unchanged : .rejected(.duplicateID, detail: c.id)
+    }
+}
+
+/// `dedup.first-exchange`: the first sample with a given first human and first gpt turn wins
+/// (`duplicate-content`), as FastChat deduplicates. Keeps 128-bit hashes.
+public struct FirstExchangeDeduplicator: PipelineStep {
+    public let id = "dedup.first-exchange"
+    public var parameters: [String: String] { ["key": "first human + first gpt turn", "hash": "128-bit"] }
+    private var seen: Set<StableHash> = []
+    public init() {}
+
+    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+        var h = StableHasher()
+        for t in c.turns.prefix(2) {
+            h.combine(byte: t.role == .human ? 1 : 2)
+            h.combine(t.text)
+        }
+        return seen.insert(h.finalize()).inserted ? .unchanged : .rejected(.duplicateContent, detail: nil)
+    }
+}

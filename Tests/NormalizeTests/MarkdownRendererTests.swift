@@ -1,0 +1,27 @@
+import Normalize
+import Testing
+
+@Suite struct MarkdownRendererTests {
+    private func md(_ html: String) throws -> String { MarkdownRenderer().render(try HTMLDocument.parse(html)) }
+
+    @Test(arguments: [
+        ("<p>a &amp; b &lt; c</p>", "a & b < c"),
+        ("<p>1 &lt;b&gt; 2</p>", "1 \\<b> 2"),
+        ("<p>snake_case and \\sum_{i=1}</p>", "snake_case and \\sum_{i=1}"),
+        ("<p>_init_ and *star*</p>", "\\_init_ and \\*star*"),
+        ("<p># not a heading</p>", "\\# not a heading"),
+        ("<p>1. not a list</p>", "1\\. not a list"),
+        ("<p>use `x` here</p>", "use \\`x\\` here"),
+        ("<h3>Title</h3><p>x</p>", "### Title\n\nx"),
+        ("<p>a<br>b</p>", "a  \nb"),
+        ("<ol start=\"3\"><li>c</li><li>d</li></ol>", "3. c\n4. d"),
+        ("<pre><code>plain</code></pre>", "```\nplain\n```"),
+        ("<p>x<code>``</code>y</p>", "x``` `` ```y"),
+        ("<table><tr><td>a</td></tr><tr><td>b</td><td>c</td></tr></table>", "| a |  |\n| --- | --- |\n| b | c |"),
+        ("broken <b>bold", "broken **bold**"),
+        ("", ""),
+    ])
+    func renders(_ html: String, _ expected: String) throws {
+        #expect(try md(html) == expected)
+    }
+}
