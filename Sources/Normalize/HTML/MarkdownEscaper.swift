@@ -7,8 +7,17 @@
 /// `1.` followed by a space, which would make a heading, quote or list.
 enum MarkdownEscaper {
     static func escape(_ text: String, after previous: String) -> String {
+        // Fast path: nothing that can change the rendering anywhere (` * _ \ <), and nothing
+        // at a line start that could begin a block (# > - + or a digit).
+        let lineStartRisk: Bool = {
+            guard previous.isEmpty || previous.hasSuffix("\n") else { return false }
+            guard let b = text.utf8.first(where: { $0 != 0x20 }) else { return false }
+            return b == 0x23 || b == 0x3E || b == 0x2D || b == 0x2B || (b >= 0x30 && b <= 0x39)
+        }()
+        guard lineStartRisk || text.utf8.contains(where: { b in
+            b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5C || b == 0x3C
+        }) else { return text }
         let chars = Array(text)
-        guard chars.contains(where: { "`*_\\<#>-+.)".contains($0) }) else { return text }
         let atLineStart = previous.isEmpty || previous.hasSuffix("\n")
         // At a line start, `1. ` or `1) ` would start an ordered list: escape its dot.
         var listDot: Int?

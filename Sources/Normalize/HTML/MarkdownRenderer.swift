@@ -313,26 +313,35 @@ public struct MarkdownRenderer: Sendable {
         }
     }
 
-    /// HTML white space runs as single spaces.
+    /// HTML white space runs as single spaces (on the UTF-8 bytes; other bytes are copied).
     static func collapse(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         var space = false
-        for ch in s {
-            if ch == " " || ch == "\n" || ch == "\t" || ch == "\r" {
+        var changed = false
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
+                if space || b != 0x20 { changed = true }
                 space = true
             } else {
-                if space { out.append(" ") }
+                if space { out.append(0x20) }
                 space = false
-                out.append(ch)
+                out.append(b)
             }
         }
-        if space { out.append(" ") }
-        return out
+        if space { out.append(0x20) }
+        return changed ? String(decoding: out, as: UTF8.self) : s
     }
 
     /// Each line without leading and trailing spaces (but a hard break's two spaces stay), and
     /// the whole without blank edges.
     static func trimLines(_ s: String) -> String {
+        if !s.utf8.contains(0x0A) {
+            // One line: trim spaces at both ends without Foundation.
+            let u = s.utf8
+            guard let first = u.firstIndex(where: { $0 != 0x20 }) else { return "" }
+            let last = u.lastIndex(where: { $0 != 0x20 })!
+            return String(s[first...last])
+        }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let hardBreak = line.hasSuffix("  ")
             var t = line.trimmingCharacters(in: .whitespaces)

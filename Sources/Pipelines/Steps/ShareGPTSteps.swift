@@ -97,6 +97,7 @@ public struct UIArtifactStep: PipelineStep {
 
     /// `t` without a leading UI counter, or `nil` when it has none.
     static func withoutCounter(_ t: String) -> String? {
+        guard let first = t.utf8.first, first >= 0x30, first <= 0x39 else { return nil }
         let s = Array(t.unicodeScalars)
         var i = 0
         func digits() -> Bool {
@@ -117,7 +118,7 @@ public struct UIArtifactStep: PipelineStep {
     }
 
     static func withoutCopyLabels(_ t: String) -> String {
-        guard t.contains("Copy") else { return t }
+        guard UTF8Search.firstOffset(of: Array("Copy".utf8), in: t) != nil else { return t }
         var out = ""
         var rest = Substring(t)
         while let r = rest.range(of: "Copy") {
@@ -187,7 +188,7 @@ public struct BlockedWordFilter: PipelineStep {
 
     /// `text` without the targets of Markdown links and images (`](…)`).
     static func visibleText(_ text: String) -> String {
-        guard text.contains("](") else { return text }
+        guard UTF8Search.firstOffset(of: Array("](".utf8), in: text) != nil else { return text }
         var out = ""
         var rest = Substring(text)
         while let r = rest.range(of: "](") {

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""ShareGPT throughput: corpus-clean against FastChat's clean_sharegpt, same run, same file.
+
+Generates a ShareGPT HTML dump with ../shared/tools/gen_raw_corpus.py (`--only sharegpt`,
+cached in .bench/; --scale 250 gives 22,500 conversations, 58 MB), then runs, release build:
+
+  * `corpus-clean run sharegpt --input FILE` (JSONL + zstd, every step);
+  * `python3 -m fastchat.data.clean_sharegpt --in-file FILE --out-file OUT` when FastChat is
+    importable (`pip install fschat==0.2.36 markdownify==0.11.6 beautifulsoup4 tqdm`),
+    otherwise that row says it was skipped;
+
+and prints conversations/s, MB/s and peak RSS of each process.
+
+    scripts/bench_sharegpt.py [--scale 250]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "tools", "gen_raw_corpus.py")
+BIN = os.path.join(ROOT, ".build", "release", "corpus-clean")
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+    dt = time.perf_counter() - t
+    if r.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed: {r.stderr[-500:]}")
+    return dt, int(r.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=250)
+    args = ap.parse_args()
+    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
+    out = os.path.join(ROOT, ".bench", f"sharegpt-scale-{args.scale}")
+    path = os.path.join(out, "raw_chat_corpus", "sharegpt", "sg_html.json")
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, GEN, out, "--scale", str(args.scale), "--only", "sharegpt", "--dirt", "0",
+                        "--quiet"], check=True)
+    mb = os.path.getsize(path) / 1e6
+    conversations = 90 * args.scale
+    print("| tool | conversations | input MB | seconds | conversations/s | MB/s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        dt, rss = timed([BIN, "run", "sharegpt", "--input", path, "--output", os.path.join(tmp, "out")])
+        print(f"| corpus-clean | {conversations} | {mb:.0f} | {dt:.1f} | {conversations / dt:.0f} | {mb / dt:.1f} | {rss:.0f} |")
+        try:
+            import fastchat.data.clean_sharegpt  # noqa: F401
+        except ImportError:
+            print("| FastChat clean_sharegpt | skipped: pip install fschat==0.2.36 markdownify==0.11.6 beautifulsoup4 tqdm | | | | | |")
+            return
+        dt, rss = timed([sys.executable, "-m", "fastchat.data.clean_sharegpt", "--in-file", path, "--out-file",
+                         os.path.join(tmp, "fastchat.json")])
+        print(f"| FastChat 0.2.36 clean_sharegpt | {conversations} | {mb:.0f} | {dt:.1f} | {conversations / dt:.0f} | {mb / dt:.1f} | {rss:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
