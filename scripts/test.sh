@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Style report (.swift-format): warnings are printed, they do not fail the run.
+swift format lint --recursive Sources Tests || true
 swift build
 # The shards must load with Hugging Face datasets (installed here once if missing).
 python3 -c "import datasets, zstandard" 2>/dev/null || python3 -m pip install -q datasets zstandard

@@ -28,7 +28,8 @@ public struct Desegmenter: Sendable {
                 guard b[i] == 0x20 else { i += 1; continue }
                 var j = i
                 while j < b.count, b[j] == 0x20 { j += 1 }
-                if i > 0, j < b.count, Self.isCJK(Self.scalar(before: i, in: b)), Self.isCJK(Self.scalar(at: j, in: b)) {
+                if i > 0, j < b.count, Self.isCJK(Self.scalar(before: i, in: b)), Self.isCJK(Self.scalar(at: j, in: b))
+                {
                     if !removed { out.reserveCapacity(b.count) }
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
                     copied = j

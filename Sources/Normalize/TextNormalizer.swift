@@ -127,8 +127,9 @@ public struct TextNormalizer: Sendable {
     public static func trim(_ s: String) -> String {
         guard hasEdgeWhitespace(s) else { return s }
         let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return s }
         return String(scalars[first...last])
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Testing
 
 /// Runs the built `corpus-clean` binary and captures what it does.
@@ -102,7 +102,10 @@ final class Scratch {
         let s = try Scratch()
         let folder = "\(CLI.sample)/xiaohuangji-40w"
         for input in [CLI.sample, folder, "\(folder)/xiaohuangji50w_nofenci.conv"] {
-            let r = try CLI.run(["run", "xiaohuangji", "--input", input, "--output", "\(s.path)/o", "--compression", "none", "--format", "tsv"])
+            let r = try CLI.run([
+                "run", "xiaohuangji", "--input", input, "--output", "\(s.path)/o", "--compression", "none", "--format",
+                "tsv",
+            ])
             #expect(r.status == 0, "\(input): \(r.stderr)")
             let tsv = try s.files(under: "o")["xiaohuangji/xiaohuangji-00000.tsv"]
             #expect(tsv.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("你好呀\t") == true)
@@ -170,11 +173,15 @@ final class Scratch {
 
     @Test func keepRejectsWritesEveryDroppedRecord() throws {
         let s = try Scratch()
-        let r = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o", "--keep-rejects", "--compression", "none"])
+        let r = try CLI.run([
+            "run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o", "--keep-rejects", "--compression",
+            "none",
+        ])
         #expect(r.status == 0)
         let files = try s.files(under: "o")
         let rejects = String(decoding: files["qingyun/rejects-00000.jsonl"] ?? Data(), as: UTF8.self)
-        let manifest = try JSONSerialization.jsonObject(with: files["qingyun/manifest.json"] ?? Data()) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: files["qingyun/manifest.json"] ?? Data()) as? [String: Any]
         let counts = manifest?["counts"] as? [String: Any]
         let dropped = (counts?["rejected_total"] as? Int ?? -1) + (counts?["malformed_total"] as? Int ?? -1)
         #expect(rejects.split(separator: "\n").count == dropped)
@@ -218,7 +225,9 @@ final class Scratch {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return CLI.Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     @Test func convertsLineForLine() throws {

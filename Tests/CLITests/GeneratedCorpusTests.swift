@@ -11,7 +11,10 @@ import Testing
         guard FileManager.default.fileExists(atPath: Self.generator) else { return false }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Self.generator, dir, "--scale", "2", "--dirt", dirt, "--quiet", "--jobs", "1", "--only", Self.classic]
+        p.arguments = [
+            "python3", Self.generator, dir, "--scale", "2", "--dirt", dirt, "--quiet", "--jobs", "1", "--only",
+            Self.classic,
+        ]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -51,7 +54,9 @@ import Testing
             #expect(counts["malformed_total"] as? Int == 0, "\(name)")
             #expect(counts["balanced"] as? Bool == true, "\(name)")
             let rejected = counts["rejected"] as? [String: Int] ?? [:]
-            let allowed: Set = ["duplicate", "too-few-turns", "negative-candidate", "no-answer", "bot-persona", "template-placeholder"]
+            let allowed: Set = [
+                "duplicate", "too-few-turns", "negative-candidate", "no-answer", "bot-persona", "template-placeholder",
+            ]
             #expect(Set(rejected.keys).isSubset(of: allowed), "\(name): \(rejected)")
         }
     }

@@ -27,12 +27,14 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         let got = try lines(dir.file("t.txt", Array(text.utf8)))
         #expect(got.map(\.text) == ["a", "b\u{2028}c\rd\u{85}e", "", "last"])
         #expect(got.map(\.number) == [1, 2, 3, 4])
-        #expect(got.map(\.offset) == [0, 3, UInt64(3 + "b\u{2028}c\rd\u{85}e\n".utf8.count), UInt64(text.utf8.count - 4)])
+        #expect(
+            got.map(\.offset) == [0, 3, UInt64(3 + "b\u{2028}c\rd\u{85}e\n".utf8.count), UInt64(text.utf8.count - 4)])
     }
 
     @Test func invalidUTF8SpoilsOnlyItsLine() throws {
         let dir = try TempDir()
-        let bytes: [UInt8] = Array("好\n".utf8) + [0xE5, 0xA5, 0x0A] + Array("坏".utf8) + [0xFF, 0x0A] + Array("ok".utf8)
+        let bytes: [UInt8] =
+            Array("好\n".utf8) + [0xE5, 0xA5, 0x0A] + Array("坏".utf8) + [0xFF, 0x0A] + Array("ok".utf8)
         let got = try lines(dir.file("t.txt", bytes))
         #expect(got.count == 4)
         #expect(got[0].text == "好")

@@ -12,9 +12,13 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
 @Suite struct WriterTests {
     @Test func jsonlShareGPTEscapes() throws {
         var out: [UInt8] = []
-        JSONLEncoder().encode(sample([(.human, "a\"b\\c\n\t\u{01}"), (.gpt, "好\u{2028}")], metadata: ["z": "1", "a": "2"]), into: &out)
+        JSONLEncoder().encode(
+            sample([(.human, "a\"b\\c\n\t\u{01}"), (.gpt, "好\u{2028}")], metadata: ["z": "1", "a": "2"]), into: &out)
         let line = String(decoding: out, as: UTF8.self)
-        #expect(line == #"{"id":"s:f:1","source":"s","conversations":[{"from":"human","value":"a\"b\\c\n\t\u0001"},{"from":"gpt","value":"好"# + "\u{2028}" + #""}],"metadata":"{\"a\":\"2\",\"z\":\"1\"}"}"# + "\n")
+        #expect(
+            line
+                == #"{"id":"s:f:1","source":"s","conversations":[{"from":"human","value":"a\"b\\c\n\t\u0001"},{"from":"gpt","value":"好"#
+                + "\u{2028}" + #""}],"metadata":"{\"a\":\"2\",\"z\":\"1\"}"}"# + "\n")
         let parsed = try JSONSerialization.jsonObject(with: Data(out.dropLast())) as? [String: Any]
         let turns = parsed?["conversations"] as? [[String: String]]
         #expect(turns?[0]["value"] == "a\"b\\c\n\t\u{01}")
@@ -23,7 +27,10 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
     @Test func jsonlMessagesLayout() {
         var out: [UInt8] = []
         JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)
-        #expect(String(decoding: out, as: UTF8.self) == #"{"id":"s:f:1","source":"s","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}],"metadata":"{}"}"# + "\n")
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == #"{"id":"s:f:1","source":"s","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}],"metadata":"{}"}"#
+                + "\n")
     }
 
     @Test(arguments: [
@@ -49,10 +56,13 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
             directory: dir.path, relativeDirectory: "src", prefix: "src", fileExtension: "jsonl",
             compression: .zstd, level: 3, shardRecords: 2)
         for i in 0..<5 {
-            try w.write { out in out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1 }
+            try w.write { out in
+                out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1
+            }
         }
         let shards = try w.finish()
-        #expect(shards.map(\.path) == ["src/src-00000.jsonl.zst", "src/src-00001.jsonl.zst", "src/src-00002.jsonl.zst"])
+        #expect(
+            shards.map(\.path) == ["src/src-00000.jsonl.zst", "src/src-00001.jsonl.zst", "src/src-00002.jsonl.zst"])
         #expect(shards.map(\.records) == [2, 2, 1])
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(names == ["src-00000.jsonl.zst", "src-00001.jsonl.zst", "src-00002.jsonl.zst"])  // no .partial left
@@ -66,6 +76,8 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
     }
 
     @Test func sha256KnownVector() throws {
-        #expect(try SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            try SHA256Digest.hex(of: Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

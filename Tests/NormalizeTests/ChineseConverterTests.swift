@@ -21,7 +21,8 @@ struct ConversionCase: CustomTestStringConvertible, Sendable {
         for (i, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 4 else { continue }
-            cases.append(ConversionCase(category: f[0], input: f[1], t2s: f[2], tw2sp: f[3] == "=" ? f[2] : f[3], line: i + 1))
+            cases.append(
+                ConversionCase(category: f[0], input: f[1], t2s: f[2], tw2sp: f[3] == "=" ? f[2] : f[3], line: i + 1))
         }
         return cases
     }()

@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+
 @testable import Pipelines
 
 enum BELLETestSupport {

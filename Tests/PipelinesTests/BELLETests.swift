@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Pipelines
 import Testing
 
@@ -8,7 +8,10 @@ import Testing
         let r = try Golden.run(.belle)
         let c = r.manifest.counts
         #expect(c.balanced)
-        #expect(c.malformed == ["empty-record": 1, "invalid-json": 2, "unknown-layout": 1, "unknown-role": 1, "wrong-type": 2])
+        #expect(
+            c.malformed == [
+                "empty-record": 1, "invalid-json": 2, "unknown-layout": 1, "unknown-role": 1, "wrong-type": 2,
+            ])
         #expect(c.rejected == ["duplicate": 1, "role-order": 1])
         // One seed task record, two conversations: counted once as a record.
         #expect(c.conversationsWritten == c.kept + 1)
@@ -20,8 +23,14 @@ import Testing
         #expect(r.output.contains(#"{"id":"belle:66623028""#) && r.output.contains(#"{"id":"belle:66623031""#))
         #expect(r.output.contains(#"{"id":"belle:seed_task_0#2""#))
         // Markers only at line starts: quoted or mid-line markers are text.
-        #expect(r.output.contains(#"{"from":"human","value":"再写一句，提到\"Human:\"这个词。"},{"from":"gpt","value":"在对话记录里，\"Human:\"表示用户说的话。"}"#))
-        #expect(r.output.contains(#"{"from":"human","value":"第一行\n继续第一行"},{"from":"gpt","value":"回答"},{"from":"human","value":"用代码打印 Assistant: 这个词"}"#))
+        #expect(
+            r.output.contains(
+                #"{"from":"human","value":"再写一句，提到\"Human:\"这个词。"},{"from":"gpt","value":"在对话记录里，\"Human:\"表示用户说的话。"}"#)
+        )
+        #expect(
+            r.output.contains(
+                #"{"from":"human","value":"第一行\n继续第一行"},{"from":"gpt","value":"回答"},{"from":"human","value":"用代码打印 Assistant: 这个词"}"#
+            ))
         #expect(r.output.contains(#"\"speakers\":\"小明, 小红\""#))
         // Positions: lines for JSON Lines, byte offsets for arrays.
         #expect(r.rejects.contains(#""origin":{"file":"alpaca_zh.json","byte":154}"#))
@@ -52,7 +61,9 @@ import Testing
         #expect(reader.layout == .array)
         var n = 0
         while let item = try reader.next() {
-            guard case .value(let v, _, _) = item, let o = v as? [String: String] else { Issue.record("bad item"); break }
+            guard case .value(let v, _, _) = item, let o = v as? [String: String] else {
+                Issue.record("bad item"); break
+            }
             #expect(o["target"] == "答案\"\(n)\"")
             n += 1
         }
@@ -60,12 +71,14 @@ import Testing
     }
 
     @Test func realSamplesGiveTheExpectedTurns() throws {
-        let samples = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/belle").standardized.path
+        let samples = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/belle").standardized
+            .path
         guard FileManager.default.fileExists(atPath: samples) else { return }  // ../shared absent
         let out = try TempDir()
         var o = RunOptions.goldenDefaults
         o.recipe.t2s = false
-        var runner = SourceRunner(source: .belle, files: try InputResolver.files(for: .belle, at: samples), outputRoot: out.path, options: o)
+        var runner = SourceRunner(
+            source: .belle, files: try InputResolver.files(for: .belle, at: samples), outputRoot: out.path, options: o)
         runner.log = { _ in }
         let report = runner.run()
         let c = report.manifest.counts
@@ -73,7 +86,9 @@ import Testing
         #expect(c.rejectedTotal == 0)
         let output = Golden.read("\(out.path)/belle/belle-00000.jsonl")
         // multiturn: the history's two human turns, the answer between, the output last.
-        #expect(output.contains(#"{"from":"human","value":"请根据题材「健身房」，写一篇800字的文章。"},{"from":"gpt","value":"好的，以下是由我生成的800字「健身房」题材文章："#))
+        #expect(
+            output.contains(
+                #"{"from":"human","value":"请根据题材「健身房」，写一篇800字的文章。"},{"from":"gpt","value":"好的，以下是由我生成的800字「健身房」题材文章："#))
         #expect(output.contains(#"{"from":"human","value":"请从上文摘取三个句子进行打分。"}"#))
         // generated chat: speakers recorded.
         #expect(output.contains(#"\"speakers\":\"Alice, Bob\""#))

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Pipelines
 
 /// Runs a source over its fixture folder and compares the output with golden files.

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Pipelines
 import Testing
 
@@ -33,10 +33,11 @@ import Testing
     @Test func counts() throws {
         let c = try Self.result.get().manifest.counts
         #expect(c.balanced)
-        #expect(c.rejected == [
-            "blocked-response": 1, "blocked-word": 1, "duplicate-content": 1, "duplicate-id": 1, "plugin": 1,
-            "too-short": 1, "wrong-format": 1,
-        ])
+        #expect(
+            c.rejected == [
+                "blocked-response": 1, "blocked-word": 1, "duplicate-content": 1, "duplicate-id": 1, "plugin": 1,
+                "too-short": 1, "wrong-format": 1,
+            ])
         #expect(c.malformed == ["invalid-json": 1, "unknown-role": 1, "wrong-type": 1])
     }
 
@@ -49,26 +50,29 @@ import Testing
     }
 
     @Test func listItemsHoldParagraphsAndCode() throws {
-        #expect(try answer("list01") == """
-            1. First step.
+        #expect(
+            try answer("list01") == """
+                1. First step.
 
-               More about the first step.
+                   More about the first step.
 
-            2. Second step:
+                2. Second step:
 
-               ```bash
-               ls -la
-               ```
+                   ```bash
+                   ls -la
+                   ```
 
-            3. Third, with a nested list:
+                3. Third, with a nested list:
 
-               - nested a
-               - nested b
-            """)
+                   - nested a
+                   - nested b
+                """)
     }
 
     @Test func tableCellsEscapePipesAndKeepBreaks() throws {
-        #expect(try answer("table01") == "| Expr | Meaning |\n| --- | --- |\n| a \\| b | a or b |\n| line one<br>line two | two<br>words |")
+        #expect(
+            try answer("table01")
+                == "| Expr | Meaning |\n| --- | --- |\n| a \\| b | a or b |\n| line one<br>line two | two<br>words |")
     }
 
     @Test func inlineCodeWithBackticks() throws {
@@ -109,31 +113,34 @@ import Testing
     }
 
     @Test func richFormatting() throws {
-        #expect(try answer("rich01") == """
-            ## Title & more
+        #expect(
+            try answer("rich01") == """
+                ## Title & more
 
-            **Bold**, *italic*, [a link](https://example.com/a%20b) and ![an image](https://example.com/x.png).
+                **Bold**, *italic*, [a link](https://example.com/a%20b) and ![an image](https://example.com/x.png).
 
-            > Quoted text.
+                > Quoted text.
 
-            ---
+                ---
 
-            - one
-            - two
-              - two point one
+                - one
+                - two
+                  - two point one
 
-            Cost: 5 * 3 = 15, not \\*emphasis*.
-            """)
+                Cost: 5 * 3 = 15, not \\*emphasis*.
+                """)
     }
 
     @Test func malformedElementIsCountedWithItsOffset() throws {
         let r = try Self.result.get()
         #expect(r.rejects.contains(#""reason":"invalid-json""#))
-        #expect(r.manifest.malformedSamples.contains { $0.contains("sg_html.json:byte ") && $0.contains("invalid-json") })
+        #expect(
+            r.manifest.malformedSamples.contains { $0.contains("sg_html.json:byte ") && $0.contains("invalid-json") })
     }
 
     @Test func realSample() throws {
-        let sample = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/sharegpt").standardized.path
+        let sample = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/sharegpt").standardized
+            .path
         guard FileManager.default.fileExists(atPath: sample) else { return }  // ../shared absent
         let out = try TempDir()
         var runner = SourceRunner(

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Pipelines
 import Testing
 
@@ -123,7 +123,8 @@ import Testing
         let samples = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/chatterbot/\(folder)")
             .standardized.path
         guard FileManager.default.fileExists(atPath: samples) else { return }  // ../shared absent
-        let files = try FileManager.default.contentsOfDirectory(atPath: samples).filter { $0.hasSuffix(".yml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: samples).filter { $0.hasSuffix(".yml") }
+            .sorted()
         #expect(files.count == 17)
         let refs = files.map { InputFileRef(path: "\(samples)/\($0)", name: "chinese/\($0)", bytes: 1) }
         var o = RunOptions.goldenDefaults

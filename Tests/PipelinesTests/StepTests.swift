@@ -75,7 +75,9 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
 
     @Test func pipelineCountsEachStep() {
         var p = Pipeline(steps: [TextNormalizeStep(), RolePairingStep(), EmptyTurnFilter(), ExactDeduplicator()])
-        var inputs = [conv(["ａ", "b"]), conv(["a", "b"], ordinal: 2), conv(["x", "y", " "], ordinal: 3), conv(["x"], ordinal: 4)]
+        var inputs = [
+            conv(["ａ", "b"]), conv(["a", "b"], ordinal: 2), conv(["x", "y", " "], ordinal: 3), conv(["x"], ordinal: 4),
+        ]
         let verdicts = inputs.indices.map { p.process(&inputs[$0])?.reason }
         #expect(verdicts == [nil, .duplicate, .emptyTurn, .tooFewTurns])
         #expect(inputs[0].turns.map(\.text) == ["a", "b"])

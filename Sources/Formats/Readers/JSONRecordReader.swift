@@ -105,7 +105,13 @@ public final class JSONRecordReader {
             }
             element.append(b)
             if inString {
-                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if b == 0x5C {
+                    escaped = true
+                } else if b == 0x22 {
+                    inString = false
+                }
                 continue
             }
             switch b {
@@ -174,9 +180,12 @@ public final class JSONRecordReader {
             guard b == 0x5C, i + 1 < raw.count else { i += 1; continue }
             if raw[i + 1] == UInt8(ascii: "u"), let u = hex(i + 2), (0xD800...0xDFFF).contains(u) {
                 let low = hex(i + 8)
-                let pairedLow = u <= 0xDBFF && i + 12 <= raw.count && raw[i + 6] == 0x5C
+                let pairedLow =
+                    u <= 0xDBFF && i + 12 <= raw.count && raw[i + 6] == 0x5C
                     && raw[i + 7] == UInt8(ascii: "u") && low.map { (0xDC00...0xDFFF).contains($0) } == true
-                if !pairedLow { return "a lone surrogate escape \\u\(String(u, radix: 16, uppercase: true)) is not a character" }
+                if !pairedLow {
+                    return "a lone surrogate escape \\u\(String(u, radix: 16, uppercase: true)) is not a character"
+                }
                 i += 12
                 continue
             }
@@ -204,7 +213,8 @@ final class PrefixedSource: ByteSource {
         if offset < prefix.count {
             let n = min(buffer.count, prefix.count - offset)
             prefix.withUnsafeBytes { src in
-                buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+                guard let to = buffer.baseAddress, let from = src.baseAddress else { return }
+                to.copyMemory(from: from + offset, byteCount: n)
             }
             offset += n
             return n

@@ -145,7 +145,8 @@ public final class LineReader {
             let pending = end - start
             if pending > 0 {
                 buffer.withUnsafeMutableBufferPointer { p in
-                    _ = memmove(p.baseAddress!, p.baseAddress! + start, pending)
+                    guard let base = p.baseAddress else { return }
+                    _ = memmove(base, base + start, pending)
                 }
             }
             start = 0

@@ -76,7 +76,8 @@ public final class ShardWriter {
     }
 
     private func openShard() throws {
-        var name = "\(prefix)-\(String(repeating: "0", count: max(0, 5 - String(shards.count).count)))\(shards.count).\(fileExtension)"
+        var name =
+            "\(prefix)-\(String(repeating: "0", count: max(0, 5 - String(shards.count).count)))\(shards.count).\(fileExtension)"
         if compression == .zstd { name += ".zst" }
         finalName = name
         let out = try FileOutput(path: "\(directory)/.\(name).partial")

@@ -74,7 +74,7 @@ public struct ChineseConverter: Sendable {
         // longer keys into the trie, highest priority first so the first one stays.
         for section in profile.sections.reversed() {
             for e in builtin[section, default: []] where e.key.unicodeScalars.count == 1 {
-                let cp = e.key.unicodeScalars.first!.value
+                guard let cp = e.key.unicodeScalars.first?.value else { continue }
                 if e.value == e.key { table.clear(cp) } else { table.set(cp, e.value) }
             }
         }

@@ -37,7 +37,8 @@ public enum PhraseDictionary {
                 guard sections.contains(name) else {
                     throw NormalizeError.dictionary(
                         path: path, line: line,
-                        reason: "unknown section [\(name)] (expected one of \(sections.sorted().joined(separator: ", ")))")
+                        reason:
+                            "unknown section [\(name)] (expected one of \(sections.sorted().joined(separator: ", ")))")
                 }
                 section = name
                 seen = Set(result[name, default: []].map(\.key))
@@ -48,7 +49,8 @@ public enum PhraseDictionary {
             }
             let entry = try parseEntry(content, path: path, line: line, firstValueOnly: false)
             guard seen.insert(entry.key).inserted else {
-                throw NormalizeError.dictionary(path: path, line: line, reason: "\"\(entry.key)\" is already in [\(name)]")
+                throw NormalizeError.dictionary(
+                    path: path, line: line, reason: "\"\(entry.key)\" is already in [\(name)]")
             }
             result[name, default: []].append(entry)
         }
@@ -77,7 +79,8 @@ public enum PhraseDictionary {
         return try parseOpenCC(text, path: path)
     }
 
-    private static func parseEntry(_ content: Substring, path: String, line: Int, firstValueOnly: Bool) throws -> Entry {
+    private static func parseEntry(_ content: Substring, path: String, line: Int, firstValueOnly: Bool) throws -> Entry
+    {
         let parts = content.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else {
             throw NormalizeError.dictionary(path: path, line: line, reason: "expected key<TAB>value")

@@ -75,8 +75,10 @@ enum UTF8Scalar {
             return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3)
         }
         if i + 3 < b.count {
-            return ((b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
-                | UInt32(b[i + 3] & 0x3F), 4)
+            return (
+                (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+                    | UInt32(b[i + 3] & 0x3F), 4
+            )
         }
         return (0xFFFD, 1)
     }

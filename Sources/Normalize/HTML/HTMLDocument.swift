@@ -51,7 +51,9 @@ public enum HTMLDocument {
         guard let root = xmlDocGetRootElement(doc) else { return [] }
         // html > body > fragment (libxml2 adds the wrappers it needs).
         var top = convert(children: root.pointee.children)
-        if case .element(let body)? = top.first(where: { if case .element(let e) = $0 { return e.name == "body" }; return false }) {
+        if case .element(let body)? = top.first(where: {
+            if case .element(let e) = $0 { return e.name == "body" }; return false
+        }) {
             top = body.children
         }
         return top
@@ -63,9 +65,11 @@ public enum HTMLDocument {
         while let n = node {
             switch n.pointee.type {
             case XML_ELEMENT_NODE:
-                out.append(.element(HTMLElement(
-                    name: String(cString: n.pointee.name).lowercased(), attributes: attributes(of: n),
-                    children: convert(children: n.pointee.children))))
+                out.append(
+                    .element(
+                        HTMLElement(
+                            name: String(cString: n.pointee.name).lowercased(), attributes: attributes(of: n),
+                            children: convert(children: n.pointee.children))))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = n.pointee.content { out.append(.text(String(cString: content))) }
             default:

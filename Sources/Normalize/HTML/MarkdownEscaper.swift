@@ -14,9 +14,12 @@ enum MarkdownEscaper {
             guard let b = text.utf8.first(where: { $0 != 0x20 }) else { return false }
             return b == 0x23 || b == 0x3E || b == 0x2D || b == 0x2B || (b >= 0x30 && b <= 0x39)
         }()
-        guard lineStartRisk || text.utf8.contains(where: { b in
-            b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5C || b == 0x3C
-        }) else { return text }
+        guard
+            lineStartRisk
+                || text.utf8.contains(where: { b in
+                    b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5C || b == 0x3C
+                })
+        else { return text }
         let chars = Array(text)
         let atLineStart = previous.isEmpty || previous.hasSuffix("\n")
         // At a line start, `1. ` or `1) ` would start an ordered list: escape its dot.
@@ -25,7 +28,9 @@ enum MarkdownEscaper {
             var j = chars.firstIndex { $0 != " " } ?? chars.count
             let digits = j
             while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
-            if j > digits, j < chars.count, chars[j] == "." || chars[j] == ")", j + 1 == chars.count || chars[j + 1] == " " {
+            if j > digits, j < chars.count, chars[j] == "." || chars[j] == ")",
+                j + 1 == chars.count || chars[j + 1] == " "
+            {
                 listDot = j
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders an HTML tree (ChatGPT's rendered answers) as Markdown.
 ///
 /// A walker with one method per element kind; unknown elements render their children. Blocks
@@ -59,8 +61,12 @@ public struct MarkdownRenderer: Sendable {
             return codeBlock(e).map { [$0] } ?? []
         case "blockquote":
             let inner = blocks(e.children).joined(separator: "\n\n")
-            return inner.isEmpty ? [] : [inner.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n")]
+            return inner.isEmpty
+                ? []
+                : [
+                    inner.split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n")
+                ]
         case "table":
             return [table(e)].filter { !$0.isEmpty }
         case "hr":
@@ -137,10 +143,11 @@ public struct MarkdownRenderer: Sendable {
             for node in nodes {
                 guard case .element(let el) = node else { continue }
                 if el.name == "tr" {
-                    rows.append(el.children.compactMap { cell in
-                        guard case .element(let c) = cell, c.name == "td" || c.name == "th" else { return nil }
-                        return cellText(c)
-                    })
+                    rows.append(
+                        el.children.compactMap { cell in
+                            guard case .element(let c) = cell, c.name == "td" || c.name == "th" else { return nil }
+                            return cellText(c)
+                        })
                 } else if ["thead", "tbody", "tfoot"].contains(el.name) {
                     collect(el.children)
                 }
@@ -338,8 +345,8 @@ public struct MarkdownRenderer: Sendable {
         if !s.utf8.contains(0x0A) {
             // One line: trim spaces at both ends without Foundation.
             let u = s.utf8
-            guard let first = u.firstIndex(where: { $0 != 0x20 }) else { return "" }
-            let last = u.lastIndex(where: { $0 != 0x20 })!
+            guard let first = u.firstIndex(where: { $0 != 0x20 }), let last = u.lastIndex(where: { $0 != 0x20 })
+            else { return "" }
             return String(s[first...last])
         }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -366,5 +373,3 @@ extension String {
         return s
     }
 }
-
-import Foundation

@@ -1,3 +1,6 @@
+import Formats
+import Foundation
+
 /// The `Human:` / `Assistant:` history of BELLE's multiturn_chat records.
 ///
 /// ```
@@ -56,6 +59,3 @@ enum GeneratedChat {
         return names.count == 2 ? names : nil
     }
 }
-
-import Formats
-import Foundation

@@ -1,4 +1,5 @@
 import Formats
+import Foundation
 import Normalize
 
 /// BELLE instruction and chat data (LianjiaTech/BELLE): JSON Lines despite `.json`, or JSON
@@ -36,17 +37,22 @@ public struct BELLEExtractor: SourceExtractor {
             if ordinal & 0x3FFF == 0 { progress(reader.bytesRead) }
             switch item {
             case .malformed(let detail, let raw, let position):
-                try emit(.malformed(InputIssue(
-                    kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw, unit: reader.unit)))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw,
+                            unit: reader.unit)))
             case .value(let value, let raw, let position):
                 let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
                 switch BELLERecord.conversations(value, source: source, origin: origin) {
                 case .success(let conversations):
                     try emit(conversations.count == 1 ? .conversation(conversations[0]) : .conversations(conversations))
                 case .failure(let problem):
-                    try emit(.malformed(InputIssue(
-                        kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
-                        unit: reader.unit)))
+                    try emit(
+                        .malformed(
+                            InputIssue(
+                                kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
+                                unit: reader.unit)))
                 }
             }
         }
@@ -83,8 +89,12 @@ enum BELLERecord {
             }
             if let instances = record["instances"] {
                 let instruction = try string(record, "instruction")
-                guard let items = instances as? [Any] else { throw Problem(kind: .wrongType, detail: "`instances` is not a list") }
-                guard !items.isEmpty else { throw Problem(kind: .emptyRecord, detail: "`instances` is empty: nothing to convert") }
+                guard let items = instances as? [Any] else {
+                    throw Problem(kind: .wrongType, detail: "`instances` is not a list")
+                }
+                guard !items.isEmpty else {
+                    throw Problem(kind: .emptyRecord, detail: "`instances` is empty: nothing to convert")
+                }
                 var result: [Conversation] = []
                 for (i, item) in items.enumerated() {
                     guard let instance = item as? [String: Any] else {
@@ -107,10 +117,14 @@ enum BELLERecord {
                 if let speakers = GeneratedChat.speakers(instruction: instruction, output: output) {
                     metadata["speakers"] = speakers.joined(separator: ", ")
                 }
-                return .success([make([Turn(.human, prompt(instruction, input)), Turn(.gpt, output)], metadata: metadata)])
+                return .success([
+                    make([Turn(.human, prompt(instruction, input)), Turn(.gpt, output)], metadata: metadata)
+                ])
             }
             if record["input"] != nil, record["target"] != nil {
-                return .success([make([Turn(.human, try string(record, "input")), Turn(.gpt, try string(record, "target"))])])
+                return .success([
+                    make([Turn(.human, try string(record, "input")), Turn(.gpt, try string(record, "target"))])
+                ])
             }
             let keys = record.keys.sorted().joined(separator: ", ")
             throw Problem(kind: .unknownLayout, detail: "no known BELLE layout for the keys \(keys)")
@@ -138,7 +152,9 @@ enum BELLERecord {
     }
 
     static func chat(_ list: Any) throws -> [Turn] {
-        guard let items = list as? [Any] else { throw Problem(kind: .wrongType, detail: "`conversations` is not a list") }
+        guard let items = list as? [Any] else {
+            throw Problem(kind: .wrongType, detail: "`conversations` is not a list")
+        }
         return try items.enumerated().map { i, item in
             guard let turn = item as? [String: Any] else {
                 throw Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
@@ -156,7 +172,5 @@ enum BELLERecord {
 
 /// Something JSONSerialization may give for a number.
 protocol NSNumberLike { var stringValue: String { get } }
-
-import Foundation
 
 extension NSNumber: NSNumberLike {}

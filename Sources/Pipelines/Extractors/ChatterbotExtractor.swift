@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Yams
 
 /// chatterbot-corpus Chinese YAML files: every `*.yml` under `chatterbot-1k/chinese/`.
@@ -34,32 +34,43 @@ public struct ChatterbotExtractor: SourceExtractor {
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
         guard file.bytes <= Self.maxFileBytes else {
-            try emit(.malformed(InputIssue(
-                kind: .invalidYAML, file: file.name, line: 1,
-                detail: "the file has \(file.bytes) bytes; YAML files over \(Self.maxFileBytes) bytes are not loaded")))
+            try emit(
+                .malformed(
+                    InputIssue(
+                        kind: .invalidYAML, file: file.name, line: 1,
+                        detail:
+                            "the file has \(file.bytes) bytes; YAML files over \(Self.maxFileBytes) bytes are not loaded"
+                    )))
             return
         }
         let bytes = try readAll(file)
         progress(UInt64(bytes.count))
         guard let text = bytes.withUnsafeBufferPointer({ UTF8Validation.string($0) }) else {
-            try emit(.malformed(InputIssue(
-                kind: .invalidUTF8, file: file.name, line: firstBadLine(bytes), detail: "the file is not valid UTF-8",
-                raw: bytes)))
+            try emit(
+                .malformed(
+                    InputIssue(
+                        kind: .invalidUTF8, file: file.name, line: firstBadLine(bytes),
+                        detail: "the file is not valid UTF-8",
+                        raw: bytes)))
             return
         }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            try emit(.malformed(InputIssue(
-                kind: .invalidYAML, file: file.name, line: Self.line(of: error),
-                detail: "not valid YAML: \(Self.problem(of: error))", raw: bytes)))
+            try emit(
+                .malformed(
+                    InputIssue(
+                        kind: .invalidYAML, file: file.name, line: Self.line(of: error),
+                        detail: "not valid YAML: \(Self.problem(of: error))", raw: bytes)))
             return
         }
         guard let conversations = root?.mapping?["conversations"]?.sequence else {
-            try emit(.malformed(InputIssue(
-                kind: .unknownLayout, file: file.name, line: 1,
-                detail: "expected a mapping with a `conversations` list", raw: bytes)))
+            try emit(
+                .malformed(
+                    InputIssue(
+                        kind: .unknownLayout, file: file.name, line: 1,
+                        detail: "expected a mapping with a `conversations` list", raw: bytes)))
             return
         }
         let categories = root?.mapping?["categories"]?.sequence?.compactMap(\.scalar?.string) ?? []
@@ -68,15 +79,20 @@ public struct ChatterbotExtractor: SourceExtractor {
         for (i, node) in conversations.enumerated() {
             let line = node.mark?.line ?? 1
             guard let items = node.sequence, items.allSatisfy({ $0.scalar != nil }) else {
-                try emit(.malformed(InputIssue(
-                    kind: .wrongType, file: file.name, line: line,
-                    detail: "conversation \(i + 1) is not a list of strings",
-                    raw: Array(((try? Yams.serialize(node: node, allowUnicode: true)) ?? "").utf8))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .wrongType, file: file.name, line: line,
+                            detail: "conversation \(i + 1) is not a list of strings",
+                            raw: Array(((try? Yams.serialize(node: node, allowUnicode: true)) ?? "").utf8))))
                 continue
             }
             let origin = RecordOrigin(file: file.name, line: line, ordinal: i + 1)
-            try emit(.conversation(.session(
-                source: source, origin: origin, utterances: items.compactMap(\.scalar?.string), metadata: metadata)))
+            try emit(
+                .conversation(
+                    .session(
+                        source: source, origin: origin, utterances: items.compactMap(\.scalar?.string),
+                        metadata: metadata)))
         }
     }
 
@@ -95,7 +111,8 @@ public struct ChatterbotExtractor: SourceExtractor {
         var line = 1
         var start = 0
         for (i, b) in bytes.enumerated() where b == 0x0A {
-            if !bytes.withUnsafeBufferPointer({ UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start..<i])) }) {
+            if !bytes.withUnsafeBufferPointer({ UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start..<i])) })
+            {
                 return line
             }
             line += 1

@@ -44,10 +44,12 @@ public struct ConvSessionExtractor: SourceExtractor {
             guard session.started, !session.utterances.isEmpty || session.badLine != nil else { return }
             ordinal += 1
             if let bad = session.badLine {
-                try emit(.malformed(InputIssue(
-                    kind: .invalidUTF8, file: file.name, line: bad.line,
-                    detail: "utterance is not valid UTF-8 (session starting at line \(session.line))",
-                    raw: bad.raw)))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidUTF8, file: file.name, line: bad.line,
+                            detail: "utterance is not valid UTF-8 (session starting at line \(session.line))",
+                            raw: bad.raw)))
                 return
             }
             let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
@@ -68,13 +70,17 @@ public struct ConvSessionExtractor: SourceExtractor {
                     session.badLine = (line.number, Array(b))
                 }
             } else if let text = line.text {
-                try emit(.malformed(InputIssue(
-                    kind: .strayLine, file: file.name, line: line.number,
-                    detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .strayLine, file: file.name, line: line.number,
+                            detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
             } else {
-                try emit(.malformed(InputIssue(
-                    kind: .invalidUTF8, file: file.name, line: line.number,
-                    detail: "line is not valid UTF-8", raw: Array(b))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidUTF8, file: file.name, line: line.number,
+                            detail: "line is not valid UTF-8", raw: Array(b))))
             }
         }) {}
         try flush()

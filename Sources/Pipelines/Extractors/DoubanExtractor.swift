@@ -30,22 +30,29 @@ public struct DoubanExtractor: SourceExtractor {
             var fields = text.split(separator: "\t", omittingEmptySubsequences: false)
             let label = fields.isEmpty ? "" : String(fields.removeFirst())
             guard label == "0" || label == "1" else {
-                try emit(.malformed(InputIssue(
-                    kind: .invalidLabel, file: file.name, line: line.number,
-                    detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
-                    raw: Array(text.utf8))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidLabel, file: file.name, line: line.number,
+                            detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
+                            raw: Array(text.utf8))))
                 return
             }
             guard fields.count >= 2 else {
-                try emit(.malformed(InputIssue(
-                    kind: .wrongFieldCount, file: file.name, line: line.number,
-                    detail: "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
-                    raw: Array(text.utf8))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .wrongFieldCount, file: file.name, line: line.number,
+                            detail:
+                                "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
+                            raw: Array(text.utf8))))
                 return
             }
-            try emit(.conversation(.session(
-                source: source, origin: .line(file, line), utterances: fields.map(String.init),
-                metadata: [Self.labelKey: label])))
+            try emit(
+                .conversation(
+                    .session(
+                        source: source, origin: .line(file, line), utterances: fields.map(String.init),
+                        metadata: [Self.labelKey: label])))
         }
     }
 }

@@ -25,10 +25,12 @@ public struct QingyunExtractor: SourceExtractor {
             guard let cut = Self.separator(in: line.bytes) else {
                 let issue: InputIssue
                 if line.text == nil {
-                    issue = InputIssue(kind: .invalidUTF8, file: file.name, line: line.number,
+                    issue = InputIssue(
+                        kind: .invalidUTF8, file: file.name, line: line.number,
                         detail: "line is not valid UTF-8", raw: Array(line.bytes))
                 } else {
-                    issue = InputIssue(kind: .missingSeparator, file: file.name, line: line.number,
+                    issue = InputIssue(
+                        kind: .missingSeparator, file: file.name, line: line.number,
                         detail: "expected `question | answer`", raw: Array(line.bytes))
                 }
                 try emit(.malformed(issue))
@@ -38,9 +40,11 @@ public struct QingyunExtractor: SourceExtractor {
             guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
                 let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
             else {
-                try emit(.malformed(InputIssue(
-                    kind: .invalidUTF8, file: file.name, line: line.number,
-                    detail: "line is not valid UTF-8", raw: Array(b))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidUTF8, file: file.name, line: line.number,
+                            detail: "line is not valid UTF-8", raw: Array(b))))
                 return
             }
             let origin = RecordOrigin(file: file.name, line: line.number, ordinal: line.number)

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// ShareGPT HTML dumps (`sg_90k_part1.json`, FastChat's `sharegpt_html.json`): one JSON array
 /// of `{id, conversations: [{from, value}], model?, plugins?}`, 0.5–0.9 GB per file, streamed
@@ -30,16 +30,21 @@ public struct ShareGPTExtractor: SourceExtractor {
             if ordinal & 0x3FF == 0 { progress(reader.bytesRead) }
             switch item {
             case .malformed(let detail, let raw, let position):
-                try emit(.malformed(InputIssue(
-                    kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw, unit: reader.unit)))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw,
+                            unit: reader.unit)))
             case .value(let value, let raw, let position):
                 let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
                 do {
                     try emit(.conversation(try conversation(value, origin: origin)))
                 } catch let problem as BELLERecord.Problem {
-                    try emit(.malformed(InputIssue(
-                        kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
-                        unit: reader.unit)))
+                    try emit(
+                        .malformed(
+                            InputIssue(
+                                kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
+                                unit: reader.unit)))
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Formats
+
 /// Undoes the per-character `/` segmentation of `dgk_shooter_min.conv`.
 ///
 /// The generator wrote every character followed by `/` (`你/接/到/这/封/信/`), so a real slash
@@ -29,5 +31,3 @@ public enum SlashSegmentation {
         return String(out)
     }
 }
-
-import Formats

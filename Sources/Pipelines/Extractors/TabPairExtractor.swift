@@ -35,16 +35,22 @@ public struct TabPairExtractor: SourceExtractor {
         try LineFile.forEachLine(file, progress: progress) { line in
             let b = line.bytes
             guard let tab = b.firstIndex(of: 0x09) else {
-                try emit(.malformed(line.text == nil ? .invalidUTF8(file, line) : InputIssue(
-                    kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
-                    line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
+                try emit(
+                    .malformed(
+                        line.text == nil
+                            ? .invalidUTF8(file, line)
+                            : InputIssue(
+                                kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
+                                line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
                 return
             }
             if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
                 let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
-                try emit(.malformed(InputIssue(
-                    kind: .wrongFieldCount, file: file.name, line: line.number,
-                    detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
+                try emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .wrongFieldCount, file: file.name, line: line.number,
+                            detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
                 return
             }
             guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Weibo STC: `stc_weibo_train_post` and `stc_weibo_train_response`, line-aligned.
 ///
@@ -62,9 +62,11 @@ public struct WeiboExtractor: SourceExtractor {
             case (let p?, let r?):
                 guard let q = p.text, let a = r.text else {
                     let (file, line) = p.text == nil ? (post, p) : (response, r)
-                    try emit(.malformed(InputIssue(
-                        kind: .invalidUTF8, file: file.name, line: line.number,
-                        detail: "line is not valid UTF-8; pair \(p.number) is dropped", raw: line.bytes)))
+                    try emit(
+                        .malformed(
+                            InputIssue(
+                                kind: .invalidUTF8, file: file.name, line: line.number,
+                                detail: "line is not valid UTF-8; pair \(p.number) is dropped", raw: line.bytes)))
                     continue
                 }
                 let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Runs several sources, up to `jobs` at a time, and writes the run-wide manifest.
 ///

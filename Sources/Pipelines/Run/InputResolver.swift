@@ -51,7 +51,8 @@ public enum InputResolver {
         if kind(nested) == true { return found(source, in: nested) }
         let direct = found(source, in: path)
         if !direct.isEmpty { return direct }
-        if case .matching(let dir, let suffix) = source.files, !dir.isEmpty, (path as NSString).lastPathComponent == dir {
+        if case .matching(let dir, let suffix) = source.files, !dir.isEmpty, (path as NSString).lastPathComponent == dir
+        {
             return matching(in: path, prefix: dir, suffix: suffix)
         }
         return []

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Encodes rejected and malformed records for `rejects-00000.jsonl[.zst]`.
 ///

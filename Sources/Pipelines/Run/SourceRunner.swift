@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The result of running one source.
 public struct SourceReport: Sendable {
@@ -52,7 +52,8 @@ public struct SourceRunner {
                 directory: staging, relativeDirectory: name, prefix: name,
                 fileExtension: options.format.fileExtension, compression: options.compression,
                 level: options.zstdLevel, shardRecords: options.shardRecords)
-            let rejects = options.keepRejects
+            let rejects =
+                options.keepRejects
                 ? ShardWriter(
                     directory: staging, relativeDirectory: name, prefix: "rejects", fileExtension: "jsonl",
                     compression: options.compression, level: options.zstdLevel,
@@ -120,7 +121,9 @@ public struct SourceRunner {
             }
             let lines: Int
             if options.format == .jsonl {
-                lines = try writer.write { encoder.encode(c, into: &$0); return 1 }
+                lines = try writer.write {
+                    encoder.encode(c, into: &$0); return 1
+                }
             } else {
                 lines = try writer.write { tsv.encode(c, into: &$0) }
             }
@@ -129,7 +132,9 @@ public struct SourceRunner {
         try extractor.extract(
             files: files,
             progress: { done in
-                progress?.update(name) { $0.bytesDone = done; $0.records = state.pipeline.stats.read }
+                progress?.update(name) {
+                    $0.bytesDone = done; $0.records = state.pipeline.stats.read
+                }
             },
             emit: { record in
                 switch record {

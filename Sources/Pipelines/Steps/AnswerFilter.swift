@@ -16,7 +16,9 @@ public struct AnswerFilter: PipelineStep {
         self.answers = answers
     }
 
-    public var parameters: [String: String] { ["answers": answers.sorted().joined(separator: ","), "match": "whole-answer"] }
+    public var parameters: [String: String] {
+        ["answers": answers.sorted().joined(separator: ","), "match": "whole-answer"]
+    }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         guard let last = c.turns.last, last.role == .gpt, answers.contains(last.text) else { return .unchanged }

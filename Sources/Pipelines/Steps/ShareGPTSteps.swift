@@ -179,7 +179,9 @@ public struct BlockedWordFilter: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for t in c.turns {
             let visible = Self.visibleText(t.text)
-            if let k = needles.firstIndex(where: { UTF8Search.firstOffset(of: $0, in: visible, asciiCaseInsensitive: true) != nil }) {
+            if let k = needles.firstIndex(where: {
+                UTF8Search.firstOffset(of: $0, in: visible, asciiCaseInsensitive: true) != nil
+            }) {
                 return .rejected(.blockedWord, detail: words[k])
             }
         }
@@ -212,10 +214,12 @@ public struct TruncateEmptyStep: PipelineStep {
     public init() {}
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        guard let cut = c.turns.firstIndex(where: { t in
-            guard let first = t.text.unicodeScalars.first else { return true }
-            return first.properties.generalCategory == .control || first.properties.generalCategory == .format
-        }) else { return .unchanged }
+        guard
+            let cut = c.turns.firstIndex(where: { t in
+                guard let first = t.text.unicodeScalars.first else { return true }
+                return first.properties.generalCategory == .control || first.properties.generalCategory == .format
+            })
+        else { return .unchanged }
         c.turns.removeSubrange(cut...)
         if c.turns.count % 2 == 1 { c.turns.removeLast() }
         return .modified

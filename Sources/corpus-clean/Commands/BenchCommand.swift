@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
                 runner.log = { _ in }
                 let r = runner.run()
                 if r.failed { throw ValidationError("\(source.rawValue) failed: \(r.manifest.error ?? "")") }
-                if best == nil || r.seconds < best!.seconds { best = r }
+                if r.seconds < best?.seconds ?? .infinity { best = r }
             }
             guard let b = best else { continue }
             print(

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Formats
+import Foundation
 import Normalize
 
 extension ConversionProfile: ExpressibleByArgument {}
@@ -23,7 +23,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "keep: leave 「」『』 as they are; mainland: turn them into “”‘’.")
     var quotes: QuoteStyle = .keep
 
-    @Option(name: .customLong("dictionary"), help: "An OpenCC text dictionary (key<TAB>value…), ahead of the built-in phrases. Repeatable.")
+    @Option(
+        name: .customLong("dictionary"),
+        help: "An OpenCC text dictionary (key<TAB>value…), ahead of the built-in phrases. Repeatable.")
     var dictionaries: [String] = []
 
     @Flag(name: .customLong("startup-time"), help: "Print the converter's set-up time on stderr.")
@@ -39,8 +41,10 @@ struct ConvertCommand: ParsableCommand {
             throw ExitCode.failure
         }
         if startupTime {
-            printError(String(format: "startup: %.3f s (%d characters, %d phrases)", Date().timeIntervalSince(started),
-                              converter.characterCount, converter.phraseCount))
+            printError(
+                String(
+                    format: "startup: %.3f s (%d characters, %d phrases)", Date().timeIntervalSince(started),
+                    converter.characterCount, converter.phraseCount))
         }
         let out = FileHandle.standardOutput
         var buffer: [UInt8] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formats
+import Foundation
 import Normalize
 import Pipelines
 
@@ -44,7 +45,9 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("dictionary"), help: "An extra OpenCC text dictionary for the converter. Repeatable.")
     var dictionaries: [String] = []
 
-    @Option(name: .customLong("blocked-word"), help: "A word that rejects a ShareGPT sample (repeatable; default openai, chatgpt).")
+    @Option(
+        name: .customLong("blocked-word"),
+        help: "A word that rejects a ShareGPT sample (repeatable; default openai, chatgpt).")
     var blockedWords: [String] = []
 
     @Flag(help: "Fail a source (exit 1) when it has malformed records.")
@@ -80,5 +83,3 @@ struct OutputOptions: ParsableArguments {
 
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 }
-
-import Foundation

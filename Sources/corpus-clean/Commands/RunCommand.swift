@@ -38,7 +38,8 @@ struct RunCommand: ParsableCommand {
             guard !files.isEmpty else {
                 printError(
                     "error: "
-                        + "\(PipelineError.noSourceFiles(source: source.rawValue, path: input, expected: source.expectedFiles))")
+                        + "\(PipelineError.noSourceFiles(source: source.rawValue, path: input, expected: source.expectedFiles))"
+                )
                 throw ExitCode.failure
             }
             work.append((source, files))
