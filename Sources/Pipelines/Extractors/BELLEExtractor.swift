@@ -30,43 +30,15 @@ public struct BELLEExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        let reader = try JSONRecordReader(path: file.path)
-        var ordinal = 0
-        while let item = try reader.next() {
-            ordinal += 1
-            if ordinal & 0x3FFF == 0 { progress(reader.bytesRead) }
-            switch item {
-            case .malformed(let detail, let raw, let position):
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw,
-                            unit: reader.unit)))
-            case .value(let value, let raw, let position):
-                let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
-                switch BELLERecord.conversations(value, source: source, origin: origin) {
-                case .success(let conversations):
-                    try emit(conversations.count == 1 ? .conversation(conversations[0]) : .conversations(conversations))
-                case .failure(let problem):
-                    try emit(
-                        .malformed(
-                            InputIssue(
-                                kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
-                                unit: reader.unit)))
-                }
-            }
+        try JSONRecords.forEach(file, progress: progress, emit: emit) { value, origin in
+            try BELLERecord.conversations(value, source: source, origin: origin).get()
         }
-        progress(reader.bytesRead)
     }
 }
 
 /// Turns one parsed BELLE record into conversations (see ``BELLEExtractor``).
 enum BELLERecord {
-    struct Problem: Error, CustomStringConvertible {
-        var description: String { "\(kind.rawValue): \(detail)" }
-        var kind: MalformedKind
-        var detail: String
-    }
+    typealias Problem = JSONRecords.Problem
 
     static func conversations(_ value: Any, source: String, origin: RecordOrigin) -> Result<[Conversation], Problem> {
         guard let record = value as? [String: Any] else {

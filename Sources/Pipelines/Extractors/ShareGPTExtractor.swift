@@ -23,53 +23,30 @@ public struct ShareGPTExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        let reader = try JSONRecordReader(path: file.path)
-        var ordinal = 0
-        while let item = try reader.next() {
-            ordinal += 1
-            if ordinal & 0x3FF == 0 { progress(reader.bytesRead) }
-            switch item {
-            case .malformed(let detail, let raw, let position):
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidJSON, file: file.name, line: position, detail: detail, raw: raw,
-                            unit: reader.unit)))
-            case .value(let value, let raw, let position):
-                let origin = RecordOrigin(file: file.name, line: position, ordinal: ordinal)
-                do {
-                    try emit(.conversation(try conversation(value, origin: origin)))
-                } catch let problem as BELLERecord.Problem {
-                    try emit(
-                        .malformed(
-                            InputIssue(
-                                kind: problem.kind, file: file.name, line: position, detail: problem.detail, raw: raw,
-                                unit: reader.unit)))
-                }
-            }
+        try JSONRecords.forEach(file, progress: progress, emit: emit) { value, origin in
+            [try conversation(value, origin: origin)]
         }
-        progress(reader.bytesRead)
     }
 
     func conversation(_ value: Any, origin: RecordOrigin) throws -> Conversation {
         guard let record = value as? [String: Any] else {
-            throw BELLERecord.Problem(kind: .wrongType, detail: "expected a JSON object")
+            throw JSONRecords.Problem(kind: .wrongType, detail: "expected a JSON object")
         }
         let id = try BELLERecord.string(record, "id")
         guard let list = record["conversations"] as? [Any] else {
-            throw BELLERecord.Problem(kind: .wrongType, detail: "`conversations` is missing or not a list")
+            throw JSONRecords.Problem(kind: .wrongType, detail: "`conversations` is missing or not a list")
         }
         var turns: [Turn] = []
         for (i, item) in list.enumerated() {
             guard let turn = item as? [String: Any] else {
-                throw BELLERecord.Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
+                throw JSONRecords.Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
             }
             let from = try BELLERecord.string(turn, "from")
             let text = try BELLERecord.string(turn, "value")
             switch from {
             case "human": turns.append(Turn(.human, text))
             case "gpt": turns.append(Turn(.gpt, text))
-            default: throw BELLERecord.Problem(kind: .unknownRole, detail: "turn \(i + 1) has the role \"\(from)\"")
+            default: throw JSONRecords.Problem(kind: .unknownRole, detail: "turn \(i + 1) has the role \"\(from)\"")
             }
         }
         var metadata: [String: String] = [:]

@@ -11,14 +11,6 @@ public struct DesegmentStep: PipelineStep {
     public init() {}
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        var changed = false
-        for i in c.turns.indices {
-            let t = desegmenter.desegment(c.turns[i].text)
-            if t != c.turns[i].text {
-                c.turns[i].text = t
-                changed = true
-            }
-        }
-        return changed ? .modified : .unchanged
+        c.mapTexts { desegmenter.desegment($0) }
     }
 }

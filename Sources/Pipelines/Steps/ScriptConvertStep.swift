@@ -25,21 +25,6 @@ public struct ScriptConvertStep: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        var changed = false
-        for i in c.turns.indices {
-            let t = converter.convert(c.turns[i].text)
-            if t != c.turns[i].text {
-                c.turns[i].text = t
-                changed = true
-            }
-        }
-        if let opening = c.metadata[TSVEncoder.openingKey] {
-            let t = converter.convert(opening)
-            if t != opening {
-                c.metadata[TSVEncoder.openingKey] = t
-                changed = true
-            }
-        }
-        return changed ? .modified : .unchanged
+        c.mapTexts { converter.convert($0) }
     }
 }

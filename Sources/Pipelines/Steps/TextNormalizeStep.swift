@@ -21,21 +21,6 @@ public struct TextNormalizeStep: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        var changed = false
-        for i in c.turns.indices {
-            let t = normalizer.normalize(c.turns[i].text)
-            if t != c.turns[i].text {
-                c.turns[i].text = t
-                changed = true
-            }
-        }
-        if let opening = c.metadata[TSVEncoder.openingKey] {
-            let t = normalizer.normalize(opening)
-            if t != opening {
-                c.metadata[TSVEncoder.openingKey] = t
-                changed = true
-            }
-        }
-        return changed ? .modified : .unchanged
+        c.mapTexts { normalizer.normalize($0) }
     }
 }

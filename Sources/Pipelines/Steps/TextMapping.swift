@@ -1,0 +1,26 @@
+import Formats
+
+extension Conversation {
+    /// Applies `transform` to every turn's text and to a kept `opening` utterance (the TSV view
+    /// shows it); returns whether anything changed.
+    ///
+    /// The shared body of the text-to-text steps (normalisation, de-segmentation, conversion).
+    mutating func mapTexts(_ transform: (String) -> String) -> StepVerdict {
+        var changed = false
+        for i in turns.indices {
+            let t = transform(turns[i].text)
+            if t != turns[i].text {
+                turns[i].text = t
+                changed = true
+            }
+        }
+        if let opening = metadata[TSVEncoder.openingKey] {
+            let t = transform(opening)
+            if t != opening {
+                metadata[TSVEncoder.openingKey] = t
+                changed = true
+            }
+        }
+        return changed ? .modified : .unchanged
+    }
+}
