@@ -251,3 +251,20 @@ final class Scratch {
         #expect(r.stderr.contains("\(dict):2: expected key<TAB>value"))
     }
 }
+
+@Suite struct JobsTests {
+    @Test func jobsOneAndTwoGiveByteIdenticalOutput() throws {
+        let s = try Scratch()
+        for jobs in ["1", "2", "4"] {
+            let r = try CLI.run([
+                "run", "xiaohuangji", "qingyun", "belle", "--input", CLI.sample, "--output", "\(s.path)/j\(jobs)",
+                "--jobs", jobs, "--keep-rejects",
+            ])
+            #expect(r.status == 0)
+        }
+        let one = try s.files(under: "j1")
+        #expect(!one.isEmpty)
+        #expect(one == (try s.files(under: "j2")))
+        #expect(one == (try s.files(under: "j4")))
+    }
+}

@@ -124,3 +124,20 @@ import Testing
         #expect(r.manifest.pipeline.first { $0.id == "convert.t2s" }?.parameters["profile"] == "tw2s")
     }
 }
+
+@Suite struct ParallelRunTests {
+    /// The output, the rejects and the counts are the same for any number of workers, with
+    /// batches small enough that every fixture spans several.
+    @Test(arguments: Source.allCases)
+    func workersDoNotChangeTheOutput(_ source: Source) throws {
+        var one = RunOptions.goldenDefaults
+        one.batchSize = 3
+        var many = one
+        many.workers = 3
+        let a = try Golden.run(source, options: one)
+        let b = try Golden.run(source, options: many)
+        #expect(a.output == b.output)
+        #expect(a.rejects == b.rejects)
+        #expect(a.manifest == b.manifest)
+    }
+}

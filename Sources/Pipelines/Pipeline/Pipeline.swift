@@ -50,6 +50,39 @@ public struct Pipeline {
         return results
     }
 
+    /// Runs every step on `conversation`, in place, counting only the steps (not the record):
+    /// for runners that count records themselves, e.g. when a pipeline is split into a parallel
+    /// and a sequential part. Returns the rejection, or `nil` when kept.
+    public mutating func apply(_ conversation: inout Conversation) -> Rejection? {
+        runSteps(&conversation)
+    }
+
+    /// Counts one input record whose conversations ended as `results` (`nil` = kept): kept when
+    /// any was kept, otherwise rejected with the first one's reason.
+    public mutating func countRecord(_ results: [Rejection?]) {
+        stats.read += 1
+        if results.contains(where: { $0 == nil }) {
+            stats.kept += 1
+        } else if let first = results.first, let why = first {
+            stats.rejected[why.reason.rawValue, default: 0] += 1
+        } else {
+            stats.rejected[RejectionReason.tooFewTurns.rawValue, default: 0] += 1
+        }
+    }
+
+    /// The index of the first step that keeps state between records (a deduplicator), or
+    /// `steps.count`: the steps before it may run on records in any order, in parallel.
+    public var firstStatefulStep: Int {
+        steps.firstIndex { $0.isStateful } ?? steps.count
+    }
+
+    /// Adds `other`'s step counts to the steps they share, matched by id.
+    public mutating func mergeStepCounts(_ other: PipelineStats) {
+        for s in other.steps {
+            if let i = stats.steps.firstIndex(where: { $0.id == s.id }) { stats.steps[i].merge(s) }
+        }
+    }
+
     private mutating func runSteps(_ conversation: inout Conversation) -> Rejection? {
         for i in steps.indices {
             stats.steps[i].input += 1

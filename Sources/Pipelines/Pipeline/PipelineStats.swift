@@ -8,7 +8,7 @@ public struct StepStats: Sendable, Codable, Equatable {
 
     public init(id: String) { self.id = id }
 
-    mutating func merge(_ other: StepStats) {
+    public mutating func merge(_ other: StepStats) {
         input += other.input
         output += other.output
         modified += other.modified

@@ -13,8 +13,12 @@ public protocol PipelineStep {
     var parameters: [String: String] { get }
     /// Applies the step to `conversation`.
     mutating func apply(_ conversation: inout Conversation) -> StepVerdict
+    /// Whether the step keeps state between records (deduplicators): such a step, and every
+    /// step after it, sees records one at a time, in input order.
+    var isStateful: Bool { get }
 }
 
 extension PipelineStep {
     public var parameters: [String: String] { [:] }
+    public var isStateful: Bool { false }
 }

@@ -3,6 +3,9 @@ import Foundation
 
 /// Runs several sources, up to `jobs` at a time, and writes the run-wide manifest.
 ///
+/// When there are fewer sources than jobs, each source gets `jobs / sources` workers for its
+/// order-independent steps (see ``StagedProcessor``).
+///
 /// Each source gets its own pipeline, extractor and C handles; only reports cross threads.
 /// One source failing does not stop the others.
 public struct BatchRunner {
@@ -25,11 +28,17 @@ public struct BatchRunner {
         let lock = NSLock()
         nonisolated(unsafe) var reports = [SourceReport?](repeating: nil, count: work.count)
         let group = DispatchGroup()
+        // Cores left over when there are fewer sources than jobs go to each source's workers.
+        let perSource: RunOptions = {
+            var o = options
+            o.workers = max(1, jobs / max(1, work.count))
+            return o
+        }()
         for (i, (source, files)) in work.enumerated() {
             slots.wait()
             group.enter()
             Thread.detachNewThread { [self] in
-                var runner = SourceRunner(source: source, files: files, outputRoot: outputRoot, options: options)
+                var runner = SourceRunner(source: source, files: files, outputRoot: outputRoot, options: perSource)
                 runner.progress = progress
                 runner.log = log
                 let report = runner.run()

@@ -10,6 +10,11 @@ public struct RunOptions: Sendable, Equatable {
     public var keepRejects = false
     /// Malformed records fail the source.
     public var strict = false
+    /// Threads running a source's order-independent steps; the output is the same for any
+    /// number. Not recorded in the manifest, which must not depend on it.
+    public var workers = 1
+    /// Records per batch handed to a worker (tests make it small to cross many batches).
+    public var batchSize = 512
     public var recipe = RecipeOptions()
 
     public init() {}

@@ -41,12 +41,14 @@ public struct SourceRunner {
         let name = source.rawValue
         let staging = "\(outputRoot)/.\(name).staging"
         let final = "\(outputRoot)/\(name)"
-        var state = RunState(pipeline: Pipeline(steps: []))
+        var state = RunState(processor: StagedProcessor(steps: [], workers: 1))
         var error: String?
         let totalBytes = files.reduce(0) { $0 + $1.bytes }
         progress?.update(name) { $0.bytesTotal = totalBytes }
         do {
-            state.pipeline = Pipeline(steps: try Recipe.steps(for: source, options: options.recipe))
+            state.processor = StagedProcessor(
+                steps: try Recipe.steps(for: source, options: options.recipe), workers: options.workers,
+                batchSize: options.batchSize)
             try Self.recreate(staging)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
@@ -68,8 +70,9 @@ public struct SourceRunner {
         // Under --strict, malformed input fails the source, but its output is complete and
         // is published with the manifest saying so.
         let complete = error == nil
-        if complete, options.strict, state.pipeline.stats.malformedTotal > 0 {
-            error = "\(state.pipeline.stats.malformedTotal) malformed record(s) and --strict was given"
+        let malformed = state.processor.stats.malformedTotal
+        if complete, options.strict, malformed > 0 {
+            error = "\(malformed) malformed record(s) and --strict was given"
         }
         var manifest = makeManifest(state, error: error)
         if complete {
@@ -89,7 +92,7 @@ public struct SourceRunner {
     }
 
     private struct RunState {
-        var pipeline: Pipeline
+        var processor: StagedProcessor
         var inputs: [SourceManifest.Input] = []
         var outputs: [ShardInfo] = []
         var rejectOutputs: [ShardInfo] = []
@@ -127,29 +130,29 @@ public struct SourceRunner {
             } else {
                 lines = try writer.write { tsv.encode(c, into: &$0) }
             }
-            state.pipeline.countWritten(conversations: 1, lines: lines)
+            state.processor.countWritten(conversations: 1, lines: lines)
+        }
+        // Records come back from the processor in input order, on this thread.
+        func deliver(_ record: ProcessedRecord) throws {
+            switch record {
+            case .malformed(let issue):
+                noteMalformed(issue, &state)
+                try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
+            case .conversations(let results):
+                for (c, why) in results { try route(c, why) }
+            }
         }
         try extractor.extract(
             files: files,
             progress: { done in
+                let read = state.processor.read
                 progress?.update(name) {
-                    $0.bytesDone = done; $0.records = state.pipeline.stats.read
+                    $0.bytesDone = done
+                    $0.records = read
                 }
             },
-            emit: { record in
-                switch record {
-                case .malformed(let issue):
-                    state.pipeline.countMalformed(issue.kind)
-                    noteMalformed(issue, &state)
-                    try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
-                case .conversation(var c):
-                    let why = state.pipeline.process(&c)
-                    try route(c, why)
-                case .conversations(var group):
-                    let results = state.pipeline.process(group: &group)
-                    for (c, why) in zip(group, results) { try route(c, why) }
-                }
-            })
+            emit: { record in try state.processor.submit(record, deliver: deliver) })
+        try state.processor.finish(deliver: deliver)
     }
 
     private func noteMalformed(_ issue: InputIssue, _ state: inout RunState) {
@@ -165,11 +168,12 @@ public struct SourceRunner {
         for (kind, n) in state.sampleCounts.sorted(by: { $0.key < $1.key }) where n > samplesPerKind {
             warnings.append("\(n - samplesPerKind) more \(kind.rawValue) record(s) not shown")
         }
+        let stats = state.processor.stats
         return SourceManifest(
             source: source.rawValue, status: error == nil ? "ok" : "failed", error: error,
             inputs: state.inputs, outputs: state.outputs, rejects: state.rejectOutputs,
-            options: options.manifestFields, pipeline: state.pipeline.description,
-            counts: .init(state.pipeline.stats), steps: state.pipeline.stats.steps,
+            options: options.manifestFields, pipeline: state.processor.description,
+            counts: .init(stats), steps: stats.steps,
             malformedSamples: state.samples, warnings: warnings)
     }
 

@@ -9,6 +9,7 @@ import Formats
 public struct ExactDeduplicator: PipelineStep {
     public let id = "dedup.exact"
     public var parameters: [String: String] { ["key": "roles+texts", "hash": "128-bit"] }
+    public var isStateful: Bool { true }
 
     private var seen = HashIndex()
     private var files: [String] = []

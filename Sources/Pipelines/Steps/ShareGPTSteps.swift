@@ -244,6 +244,7 @@ public struct MinCharsFilter: PipelineStep {
 /// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`).
 public struct DuplicateIDFilter: PipelineStep {
     public let id = "dedup.sharegpt-id"
+    public var isStateful: Bool { true }
     private var seen: Set<String> = []
     public init() {}
 
@@ -256,6 +257,7 @@ public struct DuplicateIDFilter: PipelineStep {
 /// (`duplicate-content`), as FastChat deduplicates. Keeps 128-bit hashes.
 public struct FirstExchangeDeduplicator: PipelineStep {
     public let id = "dedup.first-exchange"
+    public var isStateful: Bool { true }
     public var parameters: [String: String] { ["key": "first human + first gpt turn", "hash": "128-bit"] }
     private var seen: Set<StableHash> = []
     public init() {}

@@ -34,7 +34,9 @@ struct BenchCommand: ParsableCommand {
             }
             var best: SourceReport?
             for _ in 0..<max(1, repetitions) {
-                var runner = SourceRunner(source: source, files: files, outputRoot: output, options: options.runOptions)
+                var opts = options.runOptions
+                opts.workers = options.jobCount
+                var runner = SourceRunner(source: source, files: files, outputRoot: output, options: opts)
                 runner.log = { _ in }
                 let r = runner.run()
                 if r.failed { throw ValidationError("\(source.rawValue) failed: \(r.manifest.error ?? "")") }

@@ -1,0 +1,200 @@
+import Formats
+import Foundation
+
+/// What a record became, delivered in input order.
+public enum ProcessedRecord {
+    case malformed(InputIssue)
+    /// Each conversation of the record with its rejection (`nil` = kept).
+    case conversations([(Conversation, Rejection?)])
+}
+
+/// Runs a source's pipeline on records, in parallel where that cannot change the result.
+///
+/// The steps before the first stateful one (a deduplicator) do not depend on other records, so
+/// batches of records go through them on up to `workers` threads, each with its own copy of
+/// those steps. The stateful steps, the record counts and the delivery to the writer happen on
+/// the caller's thread, batch by batch in input order, so the output is the same, byte for byte,
+/// for any number of workers. At most `2 × workers` batches are in flight, so memory stays
+/// bounded. Only batches and step counts cross threads.
+final class StagedProcessor: @unchecked Sendable {
+    private enum Staged {
+        case malformed(InputIssue)
+        case conversations([(Conversation, Rejection?)])
+    }
+
+    private final class Worker: @unchecked Sendable {
+        var pipeline: Pipeline
+        init(_ pipeline: Pipeline) { self.pipeline = pipeline }
+    }
+
+    /// The sequential part: stateful steps, record counts, malformed and written counts.
+    private var sequential: Pipeline
+    private let stepDescription: [StepDescription]
+    private let stepIDs: [String]
+    private let workers: [Worker]
+    private var free: [Worker]
+    private let batchSize: Int
+    private var batch: [ExtractedRecord] = []
+    private var submitted = 0
+    private var delivered = 0
+    private var finished: [Int: [Staged]] = [:]
+    private let lock = NSLock()
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let queue = DispatchQueue(label: "corpus-clean.stage", attributes: .concurrent)
+
+    init(steps: [any PipelineStep], workers: Int, batchSize: Int = 512) {
+        let all = Pipeline(steps: steps)
+        let split = all.firstStatefulStep
+        stepDescription = all.description
+        stepIDs = steps.map(\.id)
+        sequential = Pipeline(steps: Array(steps[split...]))
+        let count = max(1, workers)
+        // One copy of the parallel steps per batch in flight: at most 2 × workers.
+        let inFlight = count == 1 ? 1 : 2 * count
+        self.workers = (0..<inFlight).map { _ in Worker(Pipeline(steps: Array(steps[..<split]))) }
+        free = self.workers
+        self.batchSize = batchSize
+        slots = DispatchSemaphore(value: inFlight)
+    }
+
+    /// The pipeline as the manifest describes it.
+    var description: [StepDescription] { stepDescription }
+
+    /// All counts so far: the parallel steps' (summed over workers) and the sequential ones.
+    var stats: PipelineStats {
+        var s = PipelineStats(stepIDs: stepIDs)
+        let q = sequential.stats
+        s.read = q.read
+        s.kept = q.kept
+        s.rejected = q.rejected
+        s.malformed = q.malformed
+        s.conversationsWritten = q.conversationsWritten
+        s.outputLines = q.outputLines
+        lock.lock()
+        for w in workers {
+            for step in w.pipeline.stats.steps {
+                if let i = s.steps.firstIndex(where: { $0.id == step.id }) { s.steps[i].merge(step) }
+            }
+        }
+        lock.unlock()
+        for step in q.steps {
+            if let i = s.steps.firstIndex(where: { $0.id == step.id }) { s.steps[i].merge(step) }
+        }
+        return s
+    }
+
+    /// Records read so far (for progress).
+    var read: Int { sequential.stats.read }
+
+    /// Counts what the writer wrote for a kept conversation.
+    func countWritten(conversations: Int, lines: Int) {
+        sequential.countWritten(conversations: conversations, lines: lines)
+    }
+
+    /// Takes one record; delivers whatever is complete, in order, to `deliver`.
+    func submit(_ record: ExtractedRecord, deliver: (ProcessedRecord) throws -> Void) throws {
+        batch.append(record)
+        guard batch.count >= batchSize else { return }
+        try flushBatch(deliver: deliver)
+    }
+
+    /// Processes what is left and delivers everything, in order.
+    func finish(deliver: (ProcessedRecord) throws -> Void) throws {
+        try flushBatch(deliver: deliver)
+        group.wait()
+        try deliverReady(deliver: deliver)
+    }
+
+    private func flushBatch(deliver: (ProcessedRecord) throws -> Void) throws {
+        guard !batch.isEmpty else { return }
+        let records = batch
+        batch.removeAll(keepingCapacity: true)
+        let index = submitted
+        submitted += 1
+        if workers.count == 1 {
+            store(Self.stage(records, workers[0]), at: index)
+            try deliverReady(deliver: deliver)
+            return
+        }
+        // Wait for a slot, delivering finished batches meanwhile so the window moves on.
+        while slots.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            try deliverReady(deliver: deliver)
+        }
+        group.enter()
+        queue.async { [self] in
+            let worker = claim()
+            let staged = Self.stage(records, worker)
+            release(worker)
+            store(staged, at: index)
+            slots.signal()
+            group.leave()
+        }
+        try deliverReady(deliver: deliver)
+    }
+
+    private func claim() -> Worker {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.removeLast()  // a task holds a slot, and there is a worker per slot
+    }
+
+    private func release(_ worker: Worker) {
+        lock.lock()
+        free.append(worker)
+        lock.unlock()
+    }
+
+    private func store(_ staged: [Staged], at index: Int) {
+        lock.lock()
+        finished[index] = staged
+        lock.unlock()
+    }
+
+    /// Runs the parallel steps on a batch.
+    private static func stage(_ records: [ExtractedRecord], _ worker: Worker) -> [Staged] {
+        records.map { record -> Staged in
+            switch record {
+            case .malformed(let issue):
+                return .malformed(issue)
+            case .conversation(var c):
+                let why = worker.pipeline.apply(&c)
+                return .conversations([(c, why)])
+            case .conversations(let group):
+                return .conversations(
+                    group.map { c in
+                        var c = c
+                        let why = worker.pipeline.apply(&c)
+                        return (c, why)
+                    })
+            }
+        }
+    }
+
+    /// Runs the sequential steps on the finished batches that come next, and delivers them.
+    private func deliverReady(deliver: (ProcessedRecord) throws -> Void) throws {
+        while true {
+            lock.lock()
+            let next = finished.removeValue(forKey: delivered)
+            lock.unlock()
+            guard let staged = next else { return }
+            delivered += 1
+            for item in staged {
+                switch item {
+                case .malformed(let issue):
+                    sequential.countMalformed(issue.kind)
+                    try deliver(.malformed(issue))
+                case .conversations(let items):
+                    let results = items.map { c, why -> (Conversation, Rejection?) in
+                        guard why == nil else { return (c, why) }
+                        var c = c
+                        let rejection = sequential.apply(&c)
+                        return (c, rejection)
+                    }
+                    sequential.countRecord(results.map(\.1))
+                    try deliver(.conversations(results))
+                }
+            }
+        }
+    }
+}
