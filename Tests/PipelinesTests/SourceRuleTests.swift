@@ -97,6 +97,7 @@ import Testing
             case .conversation(let c): kinds.append("pair:\(c.origin.line)")
             case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")
             case .conversations(let group): kinds.append("group:\(group.count)")
+            case .deferred: kinds.append("deferred")
             }
         }
         #expect(kinds == ["pair:1", "unpaired-line:stc_weibo_train_post:2", "unpaired-line:stc_weibo_train_post:3"])

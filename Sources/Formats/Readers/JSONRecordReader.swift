@@ -6,6 +6,9 @@ public enum JSONItem {
     case value(Any, raw: [UInt8], position: Int)
     /// A malformed value: what was wrong, its raw bytes and where it starts.
     case malformed(String, raw: [UInt8], position: Int)
+    /// A value's bytes, not parsed yet (``JSONRecordReader/next(parsing:)`` with `false`):
+    /// ``JSONRecordReader/parse(_:position:)`` turns it into one of the others, on any thread.
+    case unparsed(raw: [UInt8], position: Int)
 }
 
 /// Reads JSON values one at a time from JSON Lines or from a top-level JSON array.
@@ -65,16 +68,26 @@ public final class JSONRecordReader {
     /// The next value, or `nil` at the end.
     ///
     /// - Throws: ``FormatsError`` when reading fails.
-    public func next() throws -> JSONItem? {
+    ///
+    /// - Parameter parsing: `false` returns each value's bytes unparsed (`.unparsed`), so the
+    ///   parsing can happen elsewhere, e.g. on a worker thread.
+    public func next(parsing: Bool = true) throws -> JSONItem? {
+        self.parsing = parsing
         if let lines { return try nextLine(lines) }
         return try nextElement()
+    }
+
+    private var parsing = true
+
+    private func finish(_ raw: [UInt8], _ position: Int) -> JSONItem {
+        parsing ? Self.parse(raw, position: position) : .unparsed(raw: raw, position: position)
     }
 
     private func nextLine(_ reader: LineReader) throws -> JSONItem? {
         while let line = try reader.next() {
             let raw = line.bytes
             if raw.allSatisfy(Self.isSpace) { continue }
-            return Self.parse(raw, position: line.number)
+            return finish(raw, line.number)
         }
         return nil
     }
@@ -119,16 +132,16 @@ public final class JSONRecordReader {
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
-                if depth == 0 { return Self.parse(element, position: position) }
+                if depth == 0 { return finish(element, position) }
                 if depth < 0 {  // a scalar element closed by the array's ]
                     element.removeLast()
                     arrayClosed = true
-                    return Self.parse(element, position: position)
+                    return finish(element, position)
                 }
             case UInt8(ascii: ","):
                 if depth == 0 {
                     element.removeLast()
-                    return Self.parse(element, position: position)
+                    return finish(element, position)
                 }
             default: break
             }
@@ -148,7 +161,7 @@ public final class JSONRecordReader {
     }
 
     /// Parses one value's bytes.
-    static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
+    public static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
         if let problem = loneSurrogate(raw) {
             return .malformed(problem, raw: raw, position: position)
         }

@@ -30,7 +30,7 @@ public struct BELLEExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try JSONRecords.forEach(file, progress: progress, emit: emit) { value, origin in
+        try JSONRecords.forEach(file, deferParsing: true, progress: progress, emit: emit) { value, origin in
             try BELLERecord.conversations(value, source: source, origin: origin).get()
         }
     }

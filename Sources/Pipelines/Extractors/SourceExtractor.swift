@@ -22,6 +22,9 @@ public enum ExtractedRecord {
     /// One input record that yields several conversations (a BELLE seed task's instances).
     case conversations([Conversation])
     case malformed(InputIssue)
+    /// A record whose parsing is left to the parallel stage: the closure returns one of the
+    /// other cases, and may run on a worker thread.
+    case deferred(@Sendable () -> ExtractedRecord)
 }
 
 /// Parses one source's raw files into conversations. One conforming type per source format.

@@ -153,21 +153,25 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// Runs the parallel steps on a batch.
     private static func stage(_ records: [ExtractedRecord], _ worker: Worker) -> [Staged] {
-        records.map { record -> Staged in
-            switch record {
-            case .malformed(let issue):
-                return .malformed(issue)
-            case .conversation(var c):
-                let why = worker.pipeline.apply(&c)
-                return .conversations([(c, why)])
-            case .conversations(let group):
-                return .conversations(
-                    group.map { c in
-                        var c = c
-                        let why = worker.pipeline.apply(&c)
-                        return (c, why)
-                    })
-            }
+        records.map { stage($0, worker) }
+    }
+
+    private static func stage(_ record: ExtractedRecord, _ worker: Worker) -> Staged {
+        switch record {
+        case .deferred(let make):
+            return stage(make(), worker)
+        case .malformed(let issue):
+            return .malformed(issue)
+        case .conversation(var c):
+            let why = worker.pipeline.apply(&c)
+            return .conversations([(c, why)])
+        case .conversations(let group):
+            return .conversations(
+                group.map { c in
+                    var c = c
+                    let why = worker.pipeline.apply(&c)
+                    return (c, why)
+                })
         }
     }
 
