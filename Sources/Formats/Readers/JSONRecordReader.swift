@@ -160,51 +160,18 @@ public final class JSONRecordReader {
         if end == 0 { eof = true }
     }
 
-    /// Parses one value's bytes.
+    /// Parses one value's bytes (with ``FastJSONParser``).
     public static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
-        if let problem = loneSurrogate(raw) {
-            return .malformed(problem, raw: raw, position: position)
-        }
         do {
-            let value = try JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
+            let value = try raw.withUnsafeBufferPointer { try FastJSONParser.parse($0) }
             return .value(value, raw: raw, position: position)
-        } catch {
+        } catch let f as FastJSONParser.Failure {
+            if f.reason.hasPrefix("a lone surrogate") { return .malformed(f.reason, raw: raw, position: position) }
             let text = String(String(decoding: raw, as: UTF8.self).prefix(30))
-            return .malformed("not valid JSON (starting \(text.debugDescription))", raw: raw, position: position)
+            return .malformed("not valid JSON: \(f) (starting \(text.debugDescription))", raw: raw, position: position)
+        } catch {
+            return .malformed("not valid JSON", raw: raw, position: position)
         }
-    }
-
-    /// A description of the first `\uD800`–`\uDFFF` escape that is not a valid pair, if any.
-    static func loneSurrogate(_ raw: [UInt8]) -> String? {
-        var i = 0
-        var inString = false
-        func hex(_ at: Int) -> UInt32? {
-            guard at + 4 <= raw.count else { return nil }
-            return UInt32(String(decoding: raw[at..<(at + 4)], as: UTF8.self), radix: 16)
-        }
-        while i < raw.count {
-            let b = raw[i]
-            if !inString {
-                if b == 0x22 { inString = true }
-                i += 1
-                continue
-            }
-            if b == 0x22 { inString = false; i += 1; continue }
-            guard b == 0x5C, i + 1 < raw.count else { i += 1; continue }
-            if raw[i + 1] == UInt8(ascii: "u"), let u = hex(i + 2), (0xD800...0xDFFF).contains(u) {
-                let low = hex(i + 8)
-                let pairedLow =
-                    u <= 0xDBFF && i + 12 <= raw.count && raw[i + 6] == 0x5C
-                    && raw[i + 7] == UInt8(ascii: "u") && low.map { (0xDC00...0xDFFF).contains($0) } == true
-                if !pairedLow {
-                    return "a lone surrogate escape \\u\(String(u, radix: 16, uppercase: true)) is not a character"
-                }
-                i += 12
-                continue
-            }
-            i += 2
-        }
-        return nil
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }

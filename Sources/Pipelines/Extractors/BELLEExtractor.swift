@@ -47,7 +47,8 @@ enum BELLERecord {
         do {
             var id: String?
             if let raw = record["id"] {
-                guard let s = raw as? String ?? (raw as? NSNumberLike)?.stringValue else {
+                guard let s = raw as? String ?? (raw as? Int).map(String.init) ?? (raw as? NSNumberLike)?.stringValue
+                else {
                     throw Problem(kind: .wrongType, detail: "`id` is not a string")
                 }
                 id = "\(source):\(s)"

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import Formats
+
+@Suite struct FastJSONParserTests {
+    private func parse(_ bytes: [UInt8]) throws -> Any {
+        try bytes.withUnsafeBufferPointer { try FastJSONParser.parse($0) }
+    }
+
+    private func parse(_ text: String) throws -> Any { try parse(Array(text.utf8)) }
+
+    @Test func valuesAndEscapes() throws {
+        let v = try parse(
+            #" {"a": "x\"y\\z\/\n\t\u00e9\u4e2d\ud83d\ude00", "b": [1, -2.5, 3e2, true, false, null], "c": {}} "#)
+        let o = try #require(v as? [String: Any])
+        #expect(o["a"] as? String == "x\"y\\z/\n\té中😀")
+        let b = try #require(o["b"] as? [Any])
+        #expect(b[0] as? Int == 1)
+        #expect(b[1] as? Double == -2.5)
+        #expect(b[2] as? Double == 300)
+        #expect(b[3] as? Bool == true && b[4] as? Bool == false && b[5] is NSNull)
+        #expect((o["c"] as? [String: Any])?.isEmpty == true)
+    }
+
+    @Test(arguments: [
+        (#"{"a": "\ud800"}"#, "lone surrogate"),
+        (#"{"a": "\udc00x"}"#, "lone surrogate"),
+        (#"{"a": 1} x"#, "unexpected bytes after the value"),
+        (#"{"a": tru}"#, "expected true"),
+        (#"{"a": "open"#, "ends inside a string"),
+        (#"{"a" 1}"#, "expected ':'"),
+        (#"[1, 2"#, "ends inside an array"),
+        ("{\"a\": \"tab\there\"}", "control character"),
+        (#"{"a": "\x"}"#, "invalid escape"),
+        (#"-"#, "expected a value"),
+    ])
+    func errors(_ text: String, _ reason: String) {
+        #expect {
+            _ = try parse(text)
+        } throws: { error in
+            "\(error)".contains(reason)
+        }
+    }
+
+    @Test func invalidUTF8InAStringIsAnError() {
+        #expect(throws: FastJSONParser.Failure.self) {
+            _ = try parse(Array(#"{"a": ""#.utf8) + [0xFF] + Array(#""}"#.utf8))
+        }
+    }
+
+    @Test func agreesWithJSONSerialization() throws {
+        let samples = [
+            #"{"id": "66623028", "conversations": [{"from": "human", "value": "你好\n"}, {"from": "assistant", "value": "嗨 \"引号\""}]}"#,
+            #"{"instruction": "a\\b", "input": "", "output": "\u00e9 \ud83d\ude00", "n": 12345678901}"#,
+            #"[{"x": [[], {}, [1, [2, [3]]]]}]"#,
+        ]
+        for text in samples {
+            let ours = try parse(text)
+            let theirs = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            let a = try JSONSerialization.data(withJSONObject: ours, options: [.sortedKeys])
+            let b = try JSONSerialization.data(withJSONObject: theirs, options: [.sortedKeys])
+            #expect(a == b, "\(text)")
+        }
+    }
+}
