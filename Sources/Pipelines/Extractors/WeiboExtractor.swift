@@ -56,7 +56,7 @@ public struct WeiboExtractor: SourceExtractor {
                     warn(
                         "weibo: \(post.name) has \(postLines) lines and \(response.name) has \(responseLines); "
                             + "only the first \(min(postLines, responseLines)) are paired, the "
-                            + "\(abs(postLines - responseLines)) lines left over are counted as unpaired-line")
+                            + "\(abs(postLines - responseLines)) line(s) left over are counted as unpaired-line")
                 }
                 return
             case (let p?, let r?):
