@@ -78,6 +78,11 @@ import Testing
         let c = r.manifest.counts
         #expect(c.malformed == ["invalid-utf8": 1, "unpaired-line": 1])
         #expect(c.kept == 5)
+        // The uneven files are a warning in the manifest too, not only on stderr.
+        #expect(
+            r.manifest.warnings.contains {
+                $0.contains("stc_weibo_train_post has 6 lines and stc_weibo_train_response has 7")
+            })
         #expect(r.output.contains(#""value":"第四行\n有分隔符"},{"from":"gpt","value":"对齐没有错""#))
         #expect(r.output.contains(#""value":"最后一对"},{"from":"gpt","value":"最后的回复""#))
         #expect(r.output.contains(#""value":"I love you 北京！"},{"from":"gpt","value":"me too 北京""#))
@@ -89,10 +94,9 @@ import Testing
         try "回 复\n".write(toFile: "\(dir.path)/stc_weibo_train_response", atomically: true, encoding: .utf8)
         let files = try InputResolver.files(for: .weibo, at: dir.path)
         var warnings: [String] = []
-        var extractor = WeiboExtractor()
-        extractor.warn = { warnings.append($0) }
+        let extractor = WeiboExtractor()
         var kinds: [String] = []
-        try extractor.extract(files: files, progress: { _ in }) { record in
+        try extractor.extract(files: files, progress: { _ in }, warn: { warnings.append($0) }) { record in
             switch record {
             case .conversation(let c): kinds.append("pair:\(c.origin.line)")
             case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")

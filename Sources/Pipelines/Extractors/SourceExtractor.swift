@@ -45,14 +45,19 @@ public protocol SourceExtractor {
     ) throws
 
     /// Reads all of a source's files, in order. The default reads them one by one.
+    ///
+    /// - Parameter warn: receives warnings about the input as a whole (e.g. Weibo's files of
+    ///   different lengths); the runner logs them and records them in the manifest.
     func extract(
-        files: [InputFileRef], progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+        files: [InputFileRef], progress: (UInt64) -> Void, warn: (String) -> Void,
+        emit: (ExtractedRecord) throws -> Void
     ) throws
 }
 
 extension SourceExtractor {
     public func extract(
-        files: [InputFileRef], progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+        files: [InputFileRef], progress: (UInt64) -> Void, warn: (String) -> Void,
+        emit: (ExtractedRecord) throws -> Void
     ) throws {
         var before: UInt64 = 0
         for file in files {

@@ -17,20 +17,18 @@ public struct WeiboExtractor: SourceExtractor {
     public let source = "weibo"
     public static let postFile = "stc_weibo_train_post"
     public static let responseFile = "stc_weibo_train_response"
-    /// Receives the warning about files of different lengths.
-    public var warn: (String) -> Void = { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) }
-
     public init() {}
 
-    /// Weibo's files are only meaningful together; see ``extract(files:progress:emit:)``.
+    /// Weibo's files are only meaningful together; see ``extract(files:progress:warn:emit:)``.
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try extract(files: [file], progress: progress, emit: emit)
+        try extract(files: [file], progress: progress, warn: { _ in }, emit: emit)
     }
 
     public func extract(
-        files: [InputFileRef], progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
+        files: [InputFileRef], progress: (UInt64) -> Void, warn: (String) -> Void,
+        emit: (ExtractedRecord) throws -> Void
     ) throws {
         guard let post = files.first(where: { $0.name == Self.postFile }),
             let response = files.first(where: { $0.name == Self.responseFile })
@@ -54,7 +52,7 @@ public struct WeiboExtractor: SourceExtractor {
                 progress(posts.bytesRead + responses.bytesRead)
                 if postLines != responseLines {
                     warn(
-                        "weibo: \(post.name) has \(postLines) lines and \(response.name) has \(responseLines); "
+                        "\(post.name) has \(postLines) lines and \(response.name) has \(responseLines); "
                             + "only the first \(min(postLines, responseLines)) are paired, the "
                             + "\(abs(postLines - responseLines)) line(s) left over are counted as unpaired-line")
                 }

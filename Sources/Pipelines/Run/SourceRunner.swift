@@ -151,6 +151,10 @@ public struct SourceRunner {
                     $0.records = read
                 }
             },
+            warn: { w in
+                state.warnings.append(w)
+                log("warning: \(name): \(w)")
+            },
             emit: { record in try state.processor.submit(record, deliver: deliver) })
         try state.processor.finish(deliver: deliver)
     }
