@@ -51,6 +51,16 @@ def corpus(scale, sources, dirt):
     return raw
 
 
+def timed(cmd, **kw):
+    """Runs `cmd` under /usr/bin/time: (wall seconds, peak RSS in MB, stderr); exits on failure."""
+    t = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
+    dt = time.perf_counter() - t
+    if r.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr[-400:]}")
+    return dt, int(r.stderr.strip().splitlines()[-1]) / 1024, r.stderr
+
+
 def du(path):
     total = 0
     for d, _, files in os.walk(path):

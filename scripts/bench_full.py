@@ -29,19 +29,9 @@ GEN = os.path.join(ROOT, "..", "shared", "tools", "gen_raw_corpus.py")
 BIN = os.path.join(ROOT, ".build", "release", "corpus-clean")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import bench  # noqa: E402  (the per-source comparison with the original)
+from bench import du, timed  # noqa: E402
 
 
-def timed(cmd, **kw):
-    t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
-    dt = time.perf_counter() - t
-    if r.returncode not in (0, 1):
-        raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr[-400:]}")
-    return dt, int(r.stderr.strip().splitlines()[-1]) / 1024, r.stderr
-
-
-def du(path):
-    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
 def same_tree(a, b):

@@ -23,15 +23,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "..", "shared", "tools", "gen_raw_corpus.py")
 BIN = os.path.join(ROOT, ".build", "release", "corpus-clean")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from bench import timed  # noqa: E402
 
 
-def timed(cmd):
-    t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-    dt = time.perf_counter() - t
-    if r.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed: {r.stderr[-500:]}")
-    return dt, int(r.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main():
@@ -49,14 +44,14 @@ def main():
     print("| tool | conversations | input MB | seconds | conversations/s | MB/s | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
-        dt, rss = timed([BIN, "run", "sharegpt", "--input", path, "--output", os.path.join(tmp, "out")])
+        dt, rss, _ = timed([BIN, "run", "sharegpt", "--input", path, "--output", os.path.join(tmp, "out")])
         print(f"| corpus-clean | {conversations} | {mb:.0f} | {dt:.1f} | {conversations / dt:.0f} | {mb / dt:.1f} | {rss:.0f} |")
         try:
             import fastchat.data.clean_sharegpt  # noqa: F401
         except ImportError:
             print("| FastChat clean_sharegpt | skipped: pip install fschat==0.2.36 markdownify==0.11.6 beautifulsoup4 tqdm | | | | | |")
             return
-        dt, rss = timed([sys.executable, "-m", "fastchat.data.clean_sharegpt", "--in-file", path, "--out-file",
+        dt, rss, _ = timed([sys.executable, "-m", "fastchat.data.clean_sharegpt", "--in-file", path, "--out-file",
                          os.path.join(tmp, "fastchat.json")])
         print(f"| FastChat 0.2.36 clean_sharegpt | {conversations} | {mb:.0f} | {dt:.1f} | {conversations / dt:.0f} | {mb / dt:.1f} | {rss:.0f} |")
 

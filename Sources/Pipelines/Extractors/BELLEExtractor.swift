@@ -47,7 +47,7 @@ enum BELLERecord {
         do {
             var id: String?
             if let raw = record["id"] {
-                guard let s = raw as? String ?? (raw as? Int).map(String.init) ?? (raw as? NSNumberLike)?.stringValue
+                guard let s = raw as? String ?? (raw as? Int).map(String.init)
                 else {
                     throw Problem(kind: .wrongType, detail: "`id` is not a string")
                 }
@@ -142,8 +142,3 @@ enum BELLERecord {
         }
     }
 }
-
-/// Something JSONSerialization may give for a number.
-protocol NSNumberLike { var stringValue: String { get } }
-
-extension NSNumber: NSNumberLike {}

@@ -35,7 +35,6 @@ public struct ConvSessionExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        let reader = try LineReader(path: file.path)
         var session = Session()
         var ordinal = 0
 
@@ -56,8 +55,7 @@ public struct ConvSessionExtractor: SourceExtractor {
             try emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
         }
 
-        while try reader.nextRaw({ line in
-            if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
+        try LineFile.forEachLine(file, progress: progress) { line in
             let b = line.bytes
             if b.first == UInt8(ascii: "E") && b.dropFirst().allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 try flush()
@@ -76,15 +74,10 @@ public struct ConvSessionExtractor: SourceExtractor {
                             kind: .strayLine, file: file.name, line: line.number,
                             detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
             } else {
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidUTF8, file: file.name, line: line.number,
-                            detail: "line is not valid UTF-8", raw: Array(b))))
+                try emit(.malformed(.invalidUTF8(file, line)))
             }
-        }) {}
+        }
         try flush()
-        progress(reader.bytesRead)
     }
 
     private struct Session {

@@ -19,38 +19,26 @@ public struct QingyunExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        let reader = try LineReader(path: file.path)
-        while try reader.nextRaw({ line in
-            if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
-            guard let cut = Self.separator(in: line.bytes) else {
-                let issue: InputIssue
-                if line.text == nil {
-                    issue = InputIssue(
-                        kind: .invalidUTF8, file: file.name, line: line.number,
-                        detail: "line is not valid UTF-8", raw: Array(line.bytes))
-                } else {
-                    issue = InputIssue(
-                        kind: .missingSeparator, file: file.name, line: line.number,
-                        detail: "expected `question | answer`", raw: Array(line.bytes))
-                }
-                try emit(.malformed(issue))
+        try LineFile.forEachLine(file, progress: progress) { line in
+            let b = line.bytes
+            guard let cut = Self.separator(in: b) else {
+                try emit(
+                    .malformed(
+                        line.text == nil
+                            ? .invalidUTF8(file, line)
+                            : InputIssue(
+                                kind: .missingSeparator, file: file.name, line: line.number,
+                                detail: "expected `question | answer`", raw: Array(b))))
                 return
             }
-            let b = line.bytes
             guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
                 let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
             else {
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidUTF8, file: file.name, line: line.number,
-                            detail: "line is not valid UTF-8", raw: Array(b))))
+                try emit(.malformed(.invalidUTF8(file, line)))
                 return
             }
-            let origin = RecordOrigin(file: file.name, line: line.number, ordinal: line.number)
-            try emit(.conversation(.session(source: source, origin: origin, utterances: [q, a])))
-        }) {}
-        progress(reader.bytesRead)
+            try emit(.conversation(.session(source: source, origin: .line(file, line), utterances: [q, a])))
+        }
     }
 
     /// The byte range of the separator: the first ` | `, else the first `|`.

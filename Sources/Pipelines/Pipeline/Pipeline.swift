@@ -2,8 +2,10 @@ import Formats
 
 /// An ordered array of steps applied to each conversation, with per-step counts.
 ///
-/// The pipeline does no I/O: the runner pulls records from an extractor, hands each to
-/// ``process(_:)``, and routes the result to the writer or the rejects sink.
+/// The pipeline does no I/O: the runner pulls records from an extractor and hands them to a
+/// ``StagedProcessor``, which runs the order-independent steps of a pipeline on worker threads
+/// and the rest in input order (``apply(_:)``, ``countRecord(_:)``); ``process(_:)`` does both
+/// for one conversation. The runner routes each result to the writer or the rejects sink.
 public struct Pipeline {
     public private(set) var steps: [any PipelineStep]
     public private(set) var stats: PipelineStats
@@ -18,36 +20,9 @@ public struct Pipeline {
     /// - Returns: `nil` when the conversation is kept (as `conversation` now holds it), or the
     ///   rejection (with `conversation` as it stood when rejected).
     public mutating func process(_ conversation: inout Conversation) -> Rejection? {
-        stats.read += 1
         let rejection = runSteps(&conversation)
-        if let why = rejection {
-            stats.rejected[why.reason.rawValue, default: 0] += 1
-        } else {
-            stats.kept += 1
-        }
+        countRecord([rejection])
         return rejection
-    }
-
-    /// Runs every step on each conversation of one input record, in place.
-    ///
-    /// The record counts once: kept when any of its conversations is kept, otherwise rejected
-    /// with the first conversation's reason. Steps count conversations.
-    /// - Returns: each conversation's rejection, `nil` for the kept ones.
-    public mutating func process(group: inout [Conversation]) -> [Rejection?] {
-        stats.read += 1
-        guard !group.isEmpty else {
-            // Extractors report records with nothing in them as malformed; should one slip
-            // through, it is still counted, so the totals add up.
-            stats.rejected[RejectionReason.tooFewTurns.rawValue, default: 0] += 1
-            return []
-        }
-        let results = group.indices.map { runSteps(&group[$0]) }
-        if results.contains(where: { $0 == nil }) {
-            stats.kept += 1
-        } else if let first = results.first, let why = first {
-            stats.rejected[why.reason.rawValue, default: 0] += 1
-        }
-        return results
     }
 
     /// Runs every step on `conversation`, in place, counting only the steps (not the record):
@@ -74,13 +49,6 @@ public struct Pipeline {
     /// `steps.count`: the steps before it may run on records in any order, in parallel.
     public var firstStatefulStep: Int {
         steps.firstIndex { $0.isStateful } ?? steps.count
-    }
-
-    /// Adds `other`'s step counts to the steps they share, matched by id.
-    public mutating func mergeStepCounts(_ other: PipelineStats) {
-        for s in other.steps {
-            if let i = stats.steps.firstIndex(where: { $0.id == s.id }) { stats.steps[i].merge(s) }
-        }
     }
 
     private mutating func runSteps(_ conversation: inout Conversation) -> Rejection? {

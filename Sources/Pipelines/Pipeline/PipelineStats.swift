@@ -16,7 +16,7 @@ public struct StepStats: Sendable, Codable, Equatable {
     }
 }
 
-/// Counts of a whole source run. A value type that merges across shards and sources.
+/// Counts of a whole source run.
 ///
 /// Counts are per input record, and add up: `read == kept + rejected + malformed`.
 /// Conversations and output lines written are counted apart, since one record may yield several.
@@ -37,17 +37,4 @@ public struct PipelineStats: Sendable, Codable, Equatable {
     public var malformedTotal: Int { malformed.values.reduce(0, +) }
     /// Whether every record read is accounted for.
     public var balanced: Bool { read == kept + rejectedTotal + malformedTotal }
-
-    /// Adds `other`'s counts; steps are matched by position when both have the same ids.
-    public mutating func merge(_ other: PipelineStats) {
-        read += other.read
-        kept += other.kept
-        rejected.merge(other.rejected, uniquingKeysWith: +)
-        malformed.merge(other.malformed, uniquingKeysWith: +)
-        conversationsWritten += other.conversationsWritten
-        outputLines += other.outputLines
-        if steps.map(\.id) == other.steps.map(\.id) {
-            for i in steps.indices { steps[i].merge(other.steps[i]) }
-        }
-    }
 }

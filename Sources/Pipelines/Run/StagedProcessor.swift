@@ -63,24 +63,19 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// All counts so far: the parallel steps' (summed over workers) and the sequential ones.
     var stats: PipelineStats {
-        var s = PipelineStats(stepIDs: stepIDs)
-        let q = sequential.stats
-        s.read = q.read
-        s.kept = q.kept
-        s.rejected = q.rejected
-        s.malformed = q.malformed
-        s.conversationsWritten = q.conversationsWritten
-        s.outputLines = q.outputLines
-        lock.lock()
-        for w in workers {
-            for step in w.pipeline.stats.steps {
+        // Record counts live in the sequential part; step counts are summed over every copy.
+        var s = sequential.stats
+        let own = s.steps
+        s.steps = stepIDs.map(StepStats.init(id:))
+        func add(_ steps: [StepStats]) {
+            for step in steps {
                 if let i = s.steps.firstIndex(where: { $0.id == step.id }) { s.steps[i].merge(step) }
             }
         }
+        lock.lock()
+        for w in workers { add(w.pipeline.stats.steps) }
         lock.unlock()
-        for step in q.steps {
-            if let i = s.steps.firstIndex(where: { $0.id == step.id }) { s.steps[i].merge(step) }
-        }
+        add(own)
         return s
     }
 
