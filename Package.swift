@@ -34,19 +34,25 @@ let package = Package(
             name: "Normalize", dependencies: ["Formats", "CShims", "CLibXML2"], path: "Sources/Normalize",
             resources: [.copy("Resources/t2s-phrases.txt")]),
         .target(
+            name: "Tokenize", dependencies: ["Formats", "CShims"], path: "Sources/Tokenize",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(
             name: "Pipelines",
-            dependencies: ["Formats", "Normalize", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Formats", "Normalize", "Tokenize", .product(name: "Yams", package: "Yams")],
             path: "Sources/Pipelines"),
         .executableTarget(
             name: "corpus-clean",
             dependencies: [
-                "Pipelines", "Formats", "Normalize",
+                "Pipelines", "Formats", "Normalize", "Tokenize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/corpus-clean"),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"], path: "Tests/FormatsTests"),
         .testTarget(
             name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests",
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TokenizeTests", dependencies: ["Tokenize"], path: "Tests/TokenizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines"], path: "Tests/PipelinesTests",

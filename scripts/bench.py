@@ -52,9 +52,11 @@ def corpus(scale, sources, dirt):
 
 
 def timed(cmd, **kw):
-    """Runs `cmd` under /usr/bin/time: (wall seconds, peak RSS in MB, stderr); exits on failure."""
+    """Runs `cmd` under /usr/bin/time: (wall seconds, peak RSS in MB, stderr); exits on failure.
+    Standard output is captured unless `stdout=` redirects it."""
     t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
+    kw.setdefault("stdout", subprocess.PIPE)
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stderr=subprocess.PIPE, text=True, **kw)
     dt = time.perf_counter() - t
     if r.returncode not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr[-400:]}")

@@ -29,6 +29,32 @@ int32_t ccs_transform_source_ranges(ccs_transform *transform, uint32_t *ranges, 
 /** Closes a transform opened by ccs_transform_open. NULL is ignored. */
 void ccs_transform_close(ccs_transform *transform);
 
+/** A compiled ICU regular expression bound to UTF-8 text (a URegularExpression and a UText). */
+typedef struct ccs_regex ccs_regex;
+
+/** Compiles `pattern` (UTF-8, `length` bytes). Returns NULL on failure, with *status set to the
+ *  ICU error code and *error_offset to the offset in the pattern (UTF-16 units) where it failed. */
+ccs_regex *ccs_regex_open(const char *pattern, int32_t length, int32_t *status, int32_t *error_offset);
+
+/** Sets the UTF-8 text the next searches run over; the bytes must stay alive meanwhile. */
+int32_t ccs_regex_set_text(ccs_regex *regex, const char *text, int64_t length, int32_t *status);
+
+/** Finds the next match in the text set last. Returns 1 and the byte offsets of the match in
+ *  *start and *end, 0 when there is none, or -1 with *status set when ICU fails. */
+int32_t ccs_regex_next(ccs_regex *regex, int64_t *start, int64_t *end, int32_t *status);
+
+/** Closes a regex opened by ccs_regex_open. NULL is ignored. */
+void ccs_regex_close(ccs_regex *regex);
+
+/** Unicode normalization forms for ccs_normalize. */
+enum { CCS_NFC = 0, CCS_NFD = 1, CCS_NFKC = 2, CCS_NFKD = 3 };
+
+/** Normalizes UTF-8 `text` to `form` and writes UTF-8 into `out` (`capacity` bytes).
+ *  Returns the length of the result (which may exceed `capacity`: call again with a larger
+ *  buffer), or -1 with *status set when ICU fails. */
+int64_t ccs_normalize(int32_t form, const char *text, int64_t length, char *out, int64_t capacity,
+                      int32_t *status);
+
 /** The symbolic name of an ICU error code, e.g. "U_INVALID_ID". */
 const char *ccs_error_name(int32_t status);
 

@@ -49,7 +49,7 @@ struct ConvertCommand: ParsableCommand {
         let out = FileHandle.standardOutput
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        for (name, reader) in try readers() {
+        for (name, reader) in try inputLineReaders(files) {
             var failure: String?
             while try reader.nextRaw({ line in
                 guard failure == nil else { return }
@@ -74,9 +74,10 @@ struct ConvertCommand: ParsableCommand {
             }
         }
     }
+}
 
-    private func readers() throws -> [(String, LineReader)] {
-        if files.isEmpty { return [("<stdin>", LineReader(source: try FileByteSource(path: "/dev/stdin")))] }
-        return try files.map { ($0, try LineReader(path: $0)) }
-    }
+/// Line readers over `files`, or over standard input when there are none.
+func inputLineReaders(_ files: [String]) throws -> [(String, LineReader)] {
+    if files.isEmpty { return [("<stdin>", LineReader(source: try FileByteSource(path: "/dev/stdin")))] }
+    return try files.map { ($0, try LineReader(path: $0)) }
 }
