@@ -117,34 +117,84 @@ struct BPEWorkspace {
     private mutating func mergeAll(_ merges: PairTable) {
         let n = ids.count
         guard n > 1 else { return }
-        heap.removeAll(keepingCapacity: true)
-        for k in 0..<(n - 1) {
-            let m = merges.lookup(ids[k], ids[k + 1])
-            if m != PairTable.absent { push(UInt64(m >> 32) << 32 | UInt64(k)) }
+        if heap.count < 4 * n { heap = [UInt64](repeating: 0, count: 4 * n) }
+        let w = merges.withLookup { lookup in
+            ids.withUnsafeMutableBufferPointer { ids in
+                next.withUnsafeMutableBufferPointer { next in
+                    prev.withUnsafeMutableBufferPointer { prev in
+                        heap.withUnsafeMutableBufferPointer { heap in
+                            Self.mergeAll(n, ids, next, prev, heap, lookup)
+                        }
+                    }
+                }
+            }
         }
-        while let top = pop() {
+        ids.removeSubrange(w...)
+    }
+
+    /// The merge loop on raw buffers; returns how many symbols are left (compacted in `ids`).
+    private static func mergeAll(
+        _ n: Int, _ ids: UnsafeMutableBufferPointer<Int32>, _ next: UnsafeMutableBufferPointer<Int32>,
+        _ prev: UnsafeMutableBufferPointer<Int32>, _ heap: UnsafeMutableBufferPointer<UInt64>,
+        _ lookup: PairTable.Lookup
+    ) -> Int {
+        var size = 0
+        @inline(__always) func push(_ v: UInt64) {
+            var i = size
+            size += 1
+            while i > 0 {
+                let p = (i - 1) >> 1
+                if heap[p] <= v { break }
+                heap[i] = heap[p]
+                i = p
+            }
+            heap[i] = v
+        }
+        @inline(__always) func pop() -> UInt64 {
+            let top = heap[0]
+            size -= 1
+            let last = heap[size]
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                if l >= size { break }
+                var c = l
+                if l + 1 < size, heap[l + 1] < heap[l] { c = l + 1 }
+                if heap[c] >= last { break }
+                heap[i] = heap[c]
+                i = c
+            }
+            heap[i] = last
+            return top
+        }
+        for k in 0..<(n - 1) {
+            let m = lookup.find(ids[k], ids[k + 1])
+            if m != PairTable.absent { push(m & 0xFFFF_FFFF_0000_0000 | UInt64(k)) }
+        }
+        while size > 0 {
+            // The heap holds at most one entry per merge made plus the initial pairs: < 4n.
+            let top = pop()
             let pos = Int(top & 0xFFFF_FFFF)
-            let rank = top >> 32
             let left = ids[pos]
             guard left >= 0 else { continue }
-            let r = next[pos]
+            let r = Int(next[pos])
             guard r >= 0 else { continue }
-            let right = ids[Int(r)]
-            let m = merges.lookup(left, right)
-            guard m != PairTable.absent, m >> 32 == rank else { continue }
-            ids[pos] = Int32(truncatingIfNeeded: m & 0xFFFF_FFFF)
-            ids[Int(r)] = -1
-            let after = next[Int(r)]
+            let m = lookup.find(left, ids[r])
+            guard m != PairTable.absent, m >> 32 == top >> 32 else { continue }
+            let merged = Int32(truncatingIfNeeded: m & 0xFFFF_FFFF)
+            ids[pos] = merged
+            ids[r] = -1
+            let after = next[r]
             next[pos] = after
             if after >= 0 { prev[Int(after)] = Int32(pos) }
             let before = prev[pos]
             if before >= 0 {
-                let m2 = merges.lookup(ids[Int(before)], ids[pos])
-                if m2 != PairTable.absent { push(UInt64(m2 >> 32) << 32 | UInt64(before)) }
+                let m2 = lookup.find(ids[Int(before)], merged)
+                if m2 != PairTable.absent { push(m2 & 0xFFFF_FFFF_0000_0000 | UInt64(before)) }
             }
             if after >= 0 {
-                let m3 = merges.lookup(ids[pos], ids[Int(after)])
-                if m3 != PairTable.absent { push(UInt64(m3 >> 32) << 32 | UInt64(pos)) }
+                let m3 = lookup.find(merged, ids[Int(after)])
+                if m3 != PairTable.absent { push(m3 & 0xFFFF_FFFF_0000_0000 | UInt64(pos)) }
             }
         }
         // Drop the merged-away symbols; what is left is in order.
@@ -153,80 +203,63 @@ struct BPEWorkspace {
             ids[w] = ids[k]
             w += 1
         }
-        ids.removeSubrange(w...)
-    }
-
-    private mutating func push(_ v: UInt64) {
-        heap.append(v)
-        var i = heap.count - 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            if heap[p] <= v { break }
-            heap[i] = heap[p]
-            i = p
-        }
-        heap[i] = v
-    }
-
-    private mutating func pop() -> UInt64? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        let n = heap.count
-        var i = 0
-        while true {
-            let l = 2 * i + 1
-            if l >= n { break }
-            var c = l
-            if l + 1 < n, heap[l + 1] < heap[l] { c = l + 1 }
-            if heap[c] >= last { break }
-            heap[i] = heap[c]
-            i = c
-        }
-        heap[i] = last
-        return top
+        return w
     }
 }
 
 /// An open-addressing table from a pair of token ids to `rank << 32 | merged id`.
 struct PairTable: Sendable {
     static let absent = UInt64.max
-    private var keys: [UInt64]
-    private var values: [UInt64]
+    /// Key and value side by side: slot i is `[2i]` (key, `UInt64.max` when empty) and `[2i+1]`.
+    private var slots: [UInt64]
     private let mask: Int
 
     init(capacityFor count: Int) {
         var size = 16
         while size < count * 2 { size <<= 1 }
-        keys = [UInt64](repeating: .max, count: size)
-        values = [UInt64](repeating: .max, count: size)
+        slots = [UInt64](repeating: .max, count: 2 * size)
         mask = size - 1
     }
 
     @inline(__always)
-    private func slot(_ key: UInt64) -> Int {
+    static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    @inline(__always)
+    static func key(_ a: Int32, _ b: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
     }
 
     /// Stores the merge of a pair; a pair listed twice keeps its last rank, as the tokenizers
     /// library's map does.
     mutating func insert(_ a: Int32, _ b: Int32, rank: UInt32, merged: Int32) {
-        let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
-        var i = slot(key)
-        while keys[i] != .max, keys[i] != key { i = (i + 1) & mask }
-        keys[i] = key
-        values[i] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged))
+        let key = Self.key(a, b)
+        var i = Self.slot(key, mask)
+        while slots[2 * i] != .max, slots[2 * i] != key { i = (i + 1) & mask }
+        slots[2 * i] = key
+        slots[2 * i + 1] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged))
     }
 
-    @inline(__always)
-    func lookup(_ a: Int32, _ b: Int32) -> UInt64 {
-        let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
-        var i = slot(key)
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == .max { return Self.absent }
-            i = (i + 1) & mask
+    /// Lookups over the raw table, for the merge loop.
+    struct Lookup {
+        let slots: UnsafeBufferPointer<UInt64>
+        let mask: Int
+
+        @inline(__always)
+        func find(_ a: Int32, _ b: Int32) -> UInt64 {
+            let key = PairTable.key(a, b)
+            var i = PairTable.slot(key, mask)
+            while true {
+                let k = slots[2 * i]
+                if k == key { return slots[2 * i + 1] }
+                if k == .max { return PairTable.absent }
+                i = (i + 1) & mask
+            }
         }
+    }
+
+    func withLookup<R>(_ body: (Lookup) -> R) -> R {
+        slots.withUnsafeBufferPointer { body(Lookup(slots: $0, mask: mask)) }
     }
 }

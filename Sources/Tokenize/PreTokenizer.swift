@@ -53,6 +53,7 @@ indirect enum PreTokenizer: Sendable {
 /// The runnable form of a pre-tokenizer, with its compiled regexes (one per ``TokenCounter``).
 final class PreTokenizerRunner {
     private enum Stage {
+        case fast(FastSplit)
         case regex(UnicodeRegex, PreTokenizer.SplitBehavior, Bool)
         case literal([UInt8], PreTokenizer.SplitBehavior, Bool)
         case bert
@@ -64,10 +65,14 @@ final class PreTokenizerRunner {
     private var scratch: [Range<Int>] = []
     private var marks: [(Range<Int>, Bool)] = []
 
-    init(_ pre: PreTokenizer?) throws {
+    /// - Parameter fast: use ``FastSplit`` for the patterns it covers (tests turn it off to
+    ///   compare it with the regex engine).
+    init(_ pre: PreTokenizer?, fast: Bool = true) throws {
         var stages: [Stage] = []
         for stage in pre?.stages ?? [] {
             switch stage {
+            case .split(.regex(let p), .isolated, false) where fast && FastSplit(pattern: p) != nil:
+                stages.append(.fast(FastSplit(pattern: p)!))
             case .split(.regex(let p), let behavior, let invert):
                 stages.append(.regex(try UnicodeRegex(pattern: p), behavior, invert))
             case .split(.literal(let l), let behavior, let invert):
@@ -92,6 +97,9 @@ final class PreTokenizerRunner {
                 let sub = UnsafeBufferPointer(rebasing: bytes[piece])
                 marks.removeAll(keepingCapacity: true)
                 switch stage {
+                case .fast(let matcher):
+                    let o = piece.lowerBound
+                    matcher.forEachMatch(in: sub) { s, e in scratch.append((o + s)..<(o + e)) }
                 case .regex(let regex, .isolated, false):
                     // The common case: matches and the gaps between them, straight to the output.
                     var at = 0

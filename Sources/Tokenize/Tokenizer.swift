@@ -88,10 +88,9 @@ public final class TokenCounter {
     private var pieces: [Range<Int>] = []
     private var workspace = BPEWorkspace()
     private var ids: [Int32] = []
-    private var cache: [[UInt8]: Int32] = [:]
+    private var cache = PieceCache()
     /// Pieces up to this many bytes are cached: short words repeat, long runs rarely do.
-    private let cacheableBytes = 48
-    private let cacheLimit = 200_000
+    private let cacheableBytes = 256
 
     init(_ tokenizer: Tokenizer) throws {
         self.tokenizer = tokenizer
@@ -128,17 +127,18 @@ public final class TokenCounter {
     }
 
     private func countPiece(_ piece: UnsafeBufferPointer<UInt8>) -> Int {
-        let key: [UInt8]? = piece.count <= cacheableBytes ? Array(piece) : nil
-        if let key, let n = cache[key] { return Int(n) }
+        let cacheable = piece.count <= cacheableBytes
+        let hash = cacheable ? PieceCache.hash(piece) : 0
+        if cacheable {
+            let n = cache.lookup(piece, hash: hash)
+            if n >= 0 { return n }
+        }
         ids.removeAll(keepingCapacity: true)
         switch tokenizer.model {
         case .bpe(let m): workspace.encode(piece, m, into: &ids)
         case .wordPiece(let m): m.encode(piece, into: &ids)
         }
-        if let key {
-            if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = Int32(ids.count)
-        }
+        if cacheable { cache.insert(piece, hash: hash, count: ids.count) }
         return ids.count
     }
 

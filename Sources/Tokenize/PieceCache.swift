@@ -1,0 +1,93 @@
+/// Token counts of recent pieces, keyed by their bytes, with no allocation per lookup.
+///
+/// Open addressing over a 64-bit hash; the bytes of each piece are kept in an arena and
+/// compared on a hit, so a hash collision can never return a wrong count. When the table is
+/// three-quarters full or the arena reaches its limit, everything is dropped: memory stays
+/// bounded.
+struct PieceCache {
+    private var hashes: [UInt64]
+    private var starts: [Int32]
+    private var lengths: [Int32]
+    private var counts: [Int32]
+    private var arena: [UInt8] = []
+    private var used = 0
+    private let mask: Int
+    private let arenaLimit: Int
+
+    init(slots: Int = 1 << 18, arenaLimit: Int = 8 << 20) {
+        hashes = [UInt64](repeating: 0, count: slots)
+        starts = [Int32](repeating: 0, count: slots)
+        lengths = [Int32](repeating: 0, count: slots)
+        counts = [Int32](repeating: 0, count: slots)
+        mask = slots - 1
+        self.arenaLimit = arenaLimit
+        arena.reserveCapacity(arenaLimit)
+    }
+
+    @inline(__always)
+    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(b.count)
+        var i = 0
+        let n = b.count
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(b[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return h | 1  // 0 marks an empty slot
+    }
+
+    /// The count stored for `piece` (whose hash is `h`), or -1.
+    func lookup(_ piece: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        var i = Int(truncatingIfNeeded: h) & mask
+        while hashes[i] != 0 {
+            if hashes[i] == h, Int(lengths[i]) == piece.count {
+                let start = Int(starts[i])
+                let same = arena.withUnsafeBufferPointer { a in
+                    memcmpEqual(a.baseAddress! + start, piece.baseAddress!, piece.count)
+                }
+                if same { return Int(counts[i]) }
+            }
+            i = (i + 1) & mask
+        }
+        return -1
+    }
+
+    mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash h: UInt64, count: Int) {
+        if used * 4 >= hashes.count * 3 || arena.count + piece.count > arenaLimit { clear() }
+        var i = Int(truncatingIfNeeded: h) & mask
+        while hashes[i] != 0 { i = (i + 1) & mask }
+        hashes[i] = h
+        starts[i] = Int32(arena.count)
+        lengths[i] = Int32(piece.count)
+        counts[i] = Int32(count)
+        arena.append(contentsOf: piece)
+        used += 1
+    }
+
+    private mutating func clear() {
+        for i in hashes.indices { hashes[i] = 0 }
+        arena.removeAll(keepingCapacity: true)
+        used = 0
+    }
+}
+
+@inline(__always)
+private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var i = 0
+    while i < n {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}
