@@ -55,7 +55,7 @@ let package = Package(
             name: "TokenizeTests", dependencies: ["Tokenize"], path: "Tests/TokenizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "PipelinesTests", dependencies: ["Pipelines"], path: "Tests/PipelinesTests",
+            name: "PipelinesTests", dependencies: ["Pipelines", "Tokenize"], path: "Tests/PipelinesTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "CLITests", dependencies: ["corpus-clean", "Formats"], path: "Tests/CLITests"),

@@ -14,9 +14,6 @@ extension TokenCounter: TokenCounting {}
 /// fences) 2.5; everything else (English and other alphabetic text, spaces, digits) 3.2. The
 /// sum is rounded up. Always labelled an estimate in manifests and output.
 public final class TokenEstimator: TokenCounting {
-    public static let cjkCharactersPerToken = 1.4
-    public static let codeCharactersPerToken = 2.5
-    public static let otherCharactersPerToken = 3.2
     /// How manifests describe the estimate.
     public static let label =
         "estimate: CJK 1.4, code 2.5, other 3.2 characters per token (no --tokenizer given)"
@@ -49,10 +46,10 @@ public final class TokenEstimator: TokenCounting {
                 other += 1
             }
         }
-        let tokens =
-            Double(cjk) / Self.cjkCharactersPerToken + Double(code) / Self.codeCharactersPerToken
-            + Double(other) / Self.otherCharactersPerToken
-        return Int(tokens.rounded(.up))
+        // cjk / 1.4 + code / 2.5 + other / 3.2 = (400 cjk + 224 code + 175 other) / 560, rounded
+        // up, in integers so that no rounding error adds a token.
+        let numerator = cjk * 400 + code * 224 + other * 175
+        return (numerator + 559) / 560
     }
 
     static func isCJK(_ v: UInt32) -> Bool {

@@ -16,6 +16,10 @@ import Formats
 /// Immutable and `Sendable`: each thread counts with its own ``TokenCounter``.
 public final class Tokenizer: Sendable {
     public let path: String
+    /// The file's name without its folder (manifests hold no absolute paths).
+    public var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }
+    /// The SHA-256 of the file as read (after zstd decompression), hex.
+    public let sha256: String
     /// What the model is, for the manifest: `bpe-byte-level`, `bpe` or `wordpiece`.
     public let kind: String
     /// Tokens the post-processor adds to every sequence (`<s>`, `[CLS]` … `[SEP]`).
@@ -34,7 +38,10 @@ public final class Tokenizer: Sendable {
     /// Loads `path` (a tokenizer.json, or a zstd-compressed one).
     public init(path: String) throws {
         self.path = path
-        guard let root = try JSONDocument.read(path: path) as? [String: Any] else {
+        let bytes = try JSONDocument.readAll(path: path)
+        sha256 = try SHA256Digest.hex(of: bytes)
+        let json = try bytes.withUnsafeBufferPointer { try JSONDocument.parse($0, path: path) }
+        guard let root = json as? [String: Any] else {
             throw TokenizerError.invalidFile(path: path, reason: "the top level is not an object")
         }
         let reader = ConfigReader(path: path)

@@ -40,6 +40,28 @@ enum CLI {
             stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs with `stdin` as standard input.
+    static func run(_ args: [String], stdin: Data) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        let input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
+    }
+
     static var sample: String { packageRoot.appendingPathComponent("raw_chat_corpus").path }
 }
 
@@ -209,26 +231,7 @@ final class Scratch {
 }
 
 @Suite struct ConvertCommandTests {
-    private func run(_ args: [String], stdin: Data) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = args
-        let input = Pipe()
-        let out = Pipe()
-        let err = Pipe()
-        p.standardInput = input
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLI.Result(
-            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
-    }
+    private func run(_ args: [String], stdin: Data) throws -> CLI.Result { try CLI.run(args, stdin: stdin) }
 
     @Test func convertsLineForLine() throws {
         let r = try run(["convert", "--profile", "tw2sp"], stdin: Data("他看著我的軟體\n\n乾隆\n".utf8))

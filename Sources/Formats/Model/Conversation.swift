@@ -48,6 +48,9 @@ public struct Conversation: Sendable, Codable, Hashable {
     public var turns: [Turn]
     public var metadata: [String: String]
     public var origin: RecordOrigin
+    /// The token count of each turn, when the `tokens.count` step has run (the tokenizer's
+    /// `len(tokenizer(text).input_ids)`, or the estimate). Not part of the output.
+    public var turnTokens: [Int]?
 
     /// `<source>:<file>:<ordinal>` unless the record brought its own id.
     ///

@@ -74,10 +74,11 @@ public struct Pipeline {
         stats.malformed[kind.rawValue, default: 0] += 1
     }
 
-    /// Counts what the writer wrote for a kept record.
-    public mutating func countWritten(conversations: Int, lines: Int) {
+    /// Counts what the writer wrote for a kept record, and its tokens when they are counted.
+    public mutating func countWritten(conversations: Int, lines: Int, tokens: Int? = nil) {
         stats.conversationsWritten += conversations
         stats.outputLines += lines
+        if let tokens { stats.tokensWritten = (stats.tokensWritten ?? 0) + tokens }
     }
 
     /// The pipeline as the manifest describes it: step ids and parameters, in order.

@@ -27,6 +27,9 @@ public struct PipelineStats: Sendable, Codable, Equatable {
     public var malformed: [String: Int] = [:]
     public var conversationsWritten = 0
     public var outputLines = 0
+    /// Tokens in the conversations written (turn counts, without the per-turn overhead), when
+    /// tokens are counted.
+    public var tokensWritten: Int?
     public var steps: [StepStats] = []
 
     public init(stepIDs: [String] = []) {

@@ -16,9 +16,14 @@ public protocol PipelineStep {
     /// Whether the step keeps state between records (deduplicators): such a step, and every
     /// step after it, sees records one at a time, in input order.
     var isStateful: Bool { get }
+    /// The copy a worker thread runs. Steps are value types and a plain copy is enough, unless a
+    /// step holds per-thread working state behind a reference (a token counter): such a step
+    /// returns a copy with state of its own.
+    func copyForWorker() -> any PipelineStep
 }
 
 extension PipelineStep {
     public var parameters: [String: String] { [:] }
     public var isStateful: Bool { false }
+    public func copyForWorker() -> any PipelineStep { self }
 }

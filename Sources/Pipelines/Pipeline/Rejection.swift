@@ -17,6 +17,10 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable
     case duplicateID = "duplicate-id"
     case duplicateContent = "duplicate-content"
     case htmlError = "html-error"
+    /// A human/gpt pair that alone exceeds `--max-tokens` (without `--truncate`).
+    case overBudget = "over-budget"
+    /// The tokenizer failed on a text (an ICU error); the record is kept out of the output.
+    case tokenizerFailed = "tokenizer-failed"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -15,6 +15,8 @@ public struct RecipeOptions: Sendable, Equatable {
     public var dictionaries: [String] = []
     /// Words that reject a ShareGPT sample (`--blocked-word`), case-insensitively.
     public var blockedWords = ["openai", "chatgpt"]
+    /// Token counting and context-length splitting (`--tokenizer`, `--max-tokens`, …).
+    public var context = ContextOptions()
 
     public init(foldWidth: Bool = true, dedup: Bool = true, t2s: Bool = true) {
         self.foldWidth = foldWidth
@@ -33,6 +35,17 @@ public enum Recipe {
     /// - Throws: ``NormalizeError`` when a step needs a C library resource that is missing
     ///   (the ICU transform).
     public static func steps(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
+        var steps = try sourceSteps(for: source, options: options)
+        // Token counts are taken when the text is final: after the last step that may change
+        // it, before the deduplicators, so the counting runs in the parallel stage.
+        if options.context.isActive {
+            let at = steps.firstIndex { $0.isStateful } ?? steps.count
+            steps.insert(TokenCountStep(options: options.context), at: at)
+        }
+        return steps
+    }
+
+    private static func sourceSteps(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
         let converters = try converter(for: source, options: options)
         switch source {
         case .belle:

@@ -86,5 +86,6 @@ extension PipelineStats {
         malformed.merge(c.malformed, uniquingKeysWith: +)
         conversationsWritten += c.conversationsWritten
         outputLines += c.outputLines
+        if let t = c.tokensWritten { tokensWritten = (tokensWritten ?? 0) + t }
     }
 }

@@ -21,11 +21,19 @@ public struct RunOptions: Sendable, Equatable {
 
     /// The options as the manifest records them.
     var manifestFields: [String: String] {
-        [
+        var fields = [
             "format": format.rawValue, "layout": layout.rawValue, "compression": compression.rawValue,
             "zstd-level": String(zstdLevel), "shard-records": String(shardRecords),
             "keep-rejects": String(keepRejects), "strict": String(strict),
             "fold-width": String(recipe.foldWidth), "dedup": String(recipe.dedup), "t2s": String(recipe.t2s),
         ]
+        let context = recipe.context
+        if context.isActive {
+            fields["token-counter"] = context.counterLabel
+            fields["max-tokens"] = context.maxTokens.map(String.init) ?? "none"
+            fields["turn-overhead"] = String(context.turnOverhead)
+            fields["truncate"] = String(context.truncate)
+        }
+        return fields
     }
 }

@@ -18,6 +18,8 @@ public struct SourceManifest: Sendable, Codable, Equatable {
         public var malformedTotal: Int
         public var conversationsWritten: Int
         public var outputLines: Int
+        /// Tokens in the conversations written, when counted (`--tokenizer` or `--max-tokens`).
+        public var tokensWritten: Int?
         /// `read == kept + rejectedTotal + malformedTotal`.
         public var balanced: Bool
 
@@ -30,6 +32,7 @@ public struct SourceManifest: Sendable, Codable, Equatable {
             malformedTotal = s.malformedTotal
             conversationsWritten = s.conversationsWritten
             outputLines = s.outputLines
+            tokensWritten = s.tokensWritten
             balanced = s.balanced
         }
     }

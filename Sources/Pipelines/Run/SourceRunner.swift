@@ -46,9 +46,10 @@ public struct SourceRunner {
         let totalBytes = files.reduce(0) { $0 + $1.bytes }
         progress?.update(name) { $0.bytesTotal = totalBytes }
         do {
+            let context = options.recipe.context
             state.processor = StagedProcessor(
                 steps: try Recipe.steps(for: source, options: options.recipe), workers: options.workers,
-                batchSize: options.batchSize)
+                batchSize: options.batchSize, splitter: context.isActive ? ContextSplitter(options: context) : nil)
             try Self.recreate(staging)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
@@ -130,7 +131,7 @@ public struct SourceRunner {
             } else {
                 lines = try writer.write { tsv.encode(c, into: &$0) }
             }
-            state.processor.countWritten(conversations: 1, lines: lines)
+            state.processor.countWritten(conversations: 1, lines: lines, tokens: c.turnTokens?.reduce(0, +))
         }
         // Records come back from the processor in input order, on this thread.
         func deliver(_ record: ProcessedRecord) throws {

@@ -29,6 +29,8 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// The sequential part: stateful steps, record counts, malformed and written counts.
     private var sequential: Pipeline
+    /// Cuts kept conversations to a context length, last, on this thread.
+    private var splitter: ContextSplitter?
     private let stepDescription: [StepDescription]
     private let stepIDs: [String]
     private let workers: [Worker]
@@ -43,16 +45,17 @@ final class StagedProcessor: @unchecked Sendable {
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "corpus-clean.stage", attributes: .concurrent)
 
-    init(steps: [any PipelineStep], workers: Int, batchSize: Int = 512) {
+    init(steps: [any PipelineStep], workers: Int, batchSize: Int = 512, splitter: ContextSplitter? = nil) {
         let all = Pipeline(steps: steps)
         let split = all.firstStatefulStep
-        stepDescription = all.description
+        self.splitter = splitter
+        stepDescription = all.description + (splitter.map { [$0.description] } ?? [])
         stepIDs = steps.map(\.id)
         sequential = Pipeline(steps: Array(steps[split...]))
         let count = max(1, workers)
         // One copy of the parallel steps per batch in flight: at most 2 × workers.
         let inFlight = count == 1 ? 1 : 2 * count
-        self.workers = (0..<inFlight).map { _ in Worker(Pipeline(steps: Array(steps[..<split]))) }
+        self.workers = (0..<inFlight).map { _ in Worker(Pipeline(steps: steps[..<split].map { $0.copyForWorker() })) }
         free = self.workers
         self.batchSize = batchSize
         slots = DispatchSemaphore(value: inFlight)
@@ -76,15 +79,16 @@ final class StagedProcessor: @unchecked Sendable {
         for w in workers { add(w.pipeline.stats.steps) }
         lock.unlock()
         add(own)
+        if let splitter { s.steps.append(splitter.stats) }
         return s
     }
 
     /// Records read so far (for progress).
     var read: Int { sequential.stats.read }
 
-    /// Counts what the writer wrote for a kept conversation.
-    func countWritten(conversations: Int, lines: Int) {
-        sequential.countWritten(conversations: conversations, lines: lines)
+    /// Counts what the writer wrote for a kept conversation (and its tokens, when counted).
+    func countWritten(conversations: Int, lines: Int, tokens: Int? = nil) {
+        sequential.countWritten(conversations: conversations, lines: lines, tokens: tokens)
     }
 
     /// Takes one record; delivers whatever is complete, in order, to `deliver`.
@@ -184,11 +188,11 @@ final class StagedProcessor: @unchecked Sendable {
                     sequential.countMalformed(issue.kind)
                     try deliver(.malformed(issue))
                 case .conversations(let items):
-                    let results = items.map { c, why -> (Conversation, Rejection?) in
-                        guard why == nil else { return (c, why) }
+                    let results = items.flatMap { c, why -> [(Conversation, Rejection?)] in
+                        guard why == nil else { return [(c, why)] }
                         var c = c
-                        let rejection = sequential.apply(&c)
-                        return (c, rejection)
+                        if let rejection = sequential.apply(&c) { return [(c, rejection)] }
+                        return splitter?.split(c) ?? [(c, nil)]
                     }
                     sequential.countRecord(results.map(\.1))
                     try deliver(.conversations(results))

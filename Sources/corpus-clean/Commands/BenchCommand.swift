@@ -27,6 +27,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         print("source\tinput_MB\tseconds\tMB/s\trecords\twritten\tpeak_RSS_MB")
+        var opts = try options.runOptions()
+        opts.workers = options.jobCount
         for source in sources {
             let files = try InputResolver.files(for: source, at: input)
             guard !files.isEmpty else {
@@ -34,8 +36,6 @@ struct BenchCommand: ParsableCommand {
             }
             var best: SourceReport?
             for _ in 0..<max(1, repetitions) {
-                var opts = options.runOptions
-                opts.workers = options.jobCount
                 var runner = SourceRunner(source: source, files: files, outputRoot: output, options: opts)
                 runner.log = { _ in }
                 let r = runner.run()

@@ -42,13 +42,9 @@ struct CountTokensCommand: ParsableCommand {
                 printError("note: no --tokenizer given; counts are an \(TokenEstimator.label)")
             }
         } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
+            throw ValidationError("--tokenizer \(tokenizer ?? ""): \(error)")
         }
-        if ids, exact == nil {
-            printError("error: --ids needs --tokenizer")
-            throw ExitCode.validationFailure
-        }
+        if ids, exact == nil { throw ValidationError("--ids needs --tokenizer.") }
         var out: [UInt8] = []
         for (name, reader) in try inputLineReaders(files) {
             var failure: String?

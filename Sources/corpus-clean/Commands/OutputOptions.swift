@@ -3,6 +3,7 @@ import Formats
 import Foundation
 import Normalize
 import Pipelines
+import Tokenize
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ConversationLayout: ExpressibleByArgument {}
@@ -56,6 +57,20 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Sources to run at the same time (default: the number of cores).")
     var jobs: Int?
 
+    @Option(help: "A Hugging Face tokenizer.json: count tokens exactly (default: an estimate).")
+    var tokenizer: String?
+
+    @Option(
+        name: .customLong("max-tokens"),
+        help: "Split conversations into pieces of at most this many tokens (human/gpt pairs stay together).")
+    var maxTokens: Int?
+
+    @Option(name: .customLong("turn-overhead"), help: "Tokens added to each turn's count when splitting.")
+    var turnOverhead = 6
+
+    @Flag(help: "Cut a pair longer than --max-tokens to fit instead of rejecting it (over-budget).")
+    var truncate = false
+
     func validate() throws {
         guard (1...19).contains(zstdLevel) else { throw ValidationError("--zstd-level must be between 1 and 19.") }
         guard shardRecords >= 1 else { throw ValidationError("--shard-records must be at least 1.") }
@@ -63,9 +78,15 @@ struct OutputOptions: ParsableArguments {
         for path in dictionaries where !FileManager.default.isReadableFile(atPath: path) {
             throw ValidationError("--dictionary \(path) cannot be read.")
         }
+        guard turnOverhead >= 0 else { throw ValidationError("--turn-overhead must not be negative.") }
+        if let maxTokens, maxTokens <= 2 * turnOverhead {
+            throw ValidationError("--max-tokens must be more than two turns' overhead (\(2 * turnOverhead)).")
+        }
+        if truncate, maxTokens == nil { throw ValidationError("--truncate needs --max-tokens.") }
     }
 
-    var runOptions: RunOptions {
+    /// The run options, with the tokenizer loaded (once, for every source).
+    func runOptions() throws -> RunOptions {
         var o = RunOptions()
         o.format = format
         o.layout = layout
@@ -78,6 +99,15 @@ struct OutputOptions: ParsableArguments {
         o.recipe.quotes = quotes
         o.recipe.dictionaries = dictionaries
         if !blockedWords.isEmpty { o.recipe.blockedWords = blockedWords }
+        var context = ContextOptions(maxTokens: maxTokens, turnOverhead: turnOverhead, truncate: truncate)
+        if let tokenizer {
+            do {
+                context.tokenizer = try Tokenizer(path: tokenizer)
+            } catch {
+                throw ValidationError("--tokenizer \(tokenizer): \(error)")
+            }
+        }
+        o.recipe.context = context
         return o
     }
 

@@ -12,7 +12,7 @@ struct SourceExecution {
 
     func execute(_ work: [(Source, [InputFileRef])]) throws {
         let board = ProgressBoard()
-        var batch = BatchRunner(outputRoot: outputRoot, options: options.runOptions, jobs: options.jobCount)
+        var batch = BatchRunner(outputRoot: outputRoot, options: try options.runOptions(), jobs: options.jobCount)
         batch.progress = board
         let line = ProgressLine(board: board)
         line.start()
