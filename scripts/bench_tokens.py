@@ -82,6 +82,23 @@ def chat_text(megabytes):
     return path
 
 
+def joined(path, k):
+    """The same text with every `k` consecutive strings joined by newlines (longer texts)."""
+    out = path.replace(".jsonl", f"-join{k}.jsonl")
+    if not os.path.exists(out):
+        with open(path, encoding="utf-8") as f, open(out + ".partial", "w", encoding="utf-8") as o:
+            batch = []
+            for line in f:
+                batch.append(json.loads(line))
+                if len(batch) == k:
+                    o.write(json.dumps("\n".join(batch), ensure_ascii=False) + "\n")
+                    batch = []
+            if batch:
+                o.write(json.dumps("\n".join(batch), ensure_ascii=False) + "\n")
+        os.rename(out + ".partial", out)
+    return out
+
+
 def text_bytes(path):
     return sum(len(json.loads(line).encode()) for line in open(path, encoding="utf-8"))
 
@@ -92,10 +109,14 @@ def main():
                                                          "tokenizer.json"))
     ap.add_argument("--megabytes", type=int, default=24)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--join", type=int, default=1,
+                    help="join every N chat turns into one text (longer texts, fewer calls)")
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "corpus-clean"], cwd=ROOT, check=True,
                    capture_output=True)
     path = chat_text(args.megabytes)
+    if args.join > 1:
+        path = joined(path, args.join)
     mb = text_bytes(path) / 1e6
     lines = sum(1 for _ in open(path, encoding="utf-8"))
     out_dir = os.path.join(ROOT, ".bench", "tokens")
@@ -125,7 +146,7 @@ def main():
 
     tokens = sum(ours_counts)
     name = os.path.basename(os.path.dirname(os.path.abspath(args.tokenizer)))
-    print(f"\n{lines} strings, {mb:.1f} MB of text, {tokens} tokens ({name}); best of {args.repeat}\n")
+    print(f"\n{os.path.basename(path)}: {lines} strings, {mb:.1f} MB of text, {tokens} tokens ({name}); best of {args.repeat}\n")
     print("| tool | load tokenizer s | count s | MB/s | tokens/s | peak RSS MB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     s, rss = best
