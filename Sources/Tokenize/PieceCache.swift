@@ -1,3 +1,5 @@
+import Formats
+
 /// Token counts of recent pieces, keyed by their bytes, with no allocation per lookup.
 ///
 /// Open addressing over a 64-bit hash; the bytes of each piece are kept in an arena and
@@ -24,27 +26,11 @@ struct PieceCache {
         arena.reserveCapacity(arenaLimit)
     }
 
-    @inline(__always)
+    /// A piece's hash (``StableHasher``'s low half, never 0: 0 marks an empty slot).
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(b.count)
-        var i = 0
-        let n = b.count
-        let raw = UnsafeRawPointer(b.baseAddress!)
-        while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-            h ^= h >> 29
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(b[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        return h | 1  // 0 marks an empty slot
+        var h = StableHasher()
+        h.combine(bytes: b)
+        return h.finalize().lo | 1
     }
 
     /// The count stored for `piece` (whose hash is `h`), or -1.

@@ -38,7 +38,7 @@ public final class Tokenizer: Sendable {
     /// Loads `path` (a tokenizer.json, or a zstd-compressed one).
     public init(path: String) throws {
         self.path = path
-        let bytes = try JSONDocument.readAll(path: path)
+        let bytes = try InputFile.readAll(path)
         sha256 = try SHA256Digest.hex(of: bytes)
         let json = try bytes.withUnsafeBufferPointer { try JSONDocument.parse($0, path: path) }
         guard let root = json as? [String: Any] else {

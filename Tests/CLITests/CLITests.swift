@@ -22,38 +22,23 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
+    /// Runs in `cwd` (default: this process's), with `stdin` as standard input when given.
+    static func run(_ args: [String], cwd: String? = nil, stdin: Data? = nil) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(
-            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    /// Runs with `stdin` as standard input.
-    static func run(_ args: [String], stdin: Data) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
         let input = Pipe()
         let out = Pipe()
         let err = Pipe()
-        p.standardInput = input
+        if stdin != nil { p.standardInput = input }
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+            try input.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -71,4 +71,17 @@ public enum InputFile {
         }
         return file
     }
+
+    /// The whole content of `path`, decompressed when it is zstd: for small files read whole
+    /// (a chatterbot YAML file, a tokenizer.json), never for data streams.
+    public static func readAll(_ path: String) throws -> [UInt8] {
+        let source = try open(path)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
 }

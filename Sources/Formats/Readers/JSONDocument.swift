@@ -15,7 +15,7 @@ public enum JSONDocument {
     ///
     /// - Returns: `[String: Any]`, `[Any]`, `String`, `Int`, `Double`, `Bool` or `NSNull`.
     public static func read(path: String) throws -> Any {
-        try readAll(path: path).withUnsafeBufferPointer { try parse($0, path: path) }
+        try InputFile.readAll(path).withUnsafeBufferPointer { try parse($0, path: path) }
     }
 
     /// Parses one JSON value from `bytes` (`path` names them in errors: a file, or a file and line).
@@ -24,18 +24,6 @@ public enum JSONDocument {
             return try FastJSONParser.parse(bytes)
         } catch let failure as FastJSONParser.Failure {
             throw Invalid(path: path, offset: failure.offset, reason: failure.reason)
-        }
-    }
-
-    /// The whole content of `path`, decompressed when it is zstd.
-    public static func readAll(path: String) throws -> [UInt8] {
-        let source = try InputFile.open(path)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
         }
     }
 }

@@ -43,7 +43,7 @@ public struct ChatterbotExtractor: SourceExtractor {
                     )))
             return
         }
-        let bytes = try readAll(file)
+        let bytes = try InputFile.readAll(file.path)
         progress(UInt64(bytes.count))
         guard let text = bytes.withUnsafeBufferPointer({ UTF8Validation.string($0) }) else {
             try emit(
@@ -93,17 +93,6 @@ public struct ChatterbotExtractor: SourceExtractor {
                     .session(
                         source: source, origin: origin, utterances: items.compactMap(\.scalar?.string),
                         metadata: metadata)))
-        }
-    }
-
-    private func readAll(_ file: InputFileRef) throws -> [UInt8] {
-        let source = try InputFile.open(file.path)
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
         }
     }
 

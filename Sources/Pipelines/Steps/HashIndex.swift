@@ -1,3 +1,5 @@
+import Formats
+
 /// An open-addressing map from ``StableHash`` to a 64-bit value, for deduplication.
 ///
 /// The keys are already well-mixed 128-bit hashes, so the table uses their low bits as the
