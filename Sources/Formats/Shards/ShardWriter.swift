@@ -26,6 +26,8 @@ public final class ShardWriter {
     public let fileExtension: String
     public let compression: Compression
     public let level: Int
+    /// zstd worker threads (`ZSTD_c_nbWorkers`): 0 compresses on the writing thread.
+    public let threads: Int
     public let shardRecords: Int
 
     private var file: FileOutput?
@@ -42,10 +44,13 @@ public final class ShardWriter {
     ///   - fileExtension: `jsonl` or `tsv`.
     ///   - compression: zstd or none.
     ///   - level: the zstd level.
+    ///   - threads: zstd worker threads; 0 compresses on the writing thread. The bytes are
+    ///     the same for every run with the same value (zstd's multi-threaded output depends on
+    ///     parameters, not timing), and the same for any value of 1 or more.
     ///   - shardRecords: records per shard before rotating (at least 1).
     public init(
         directory: String, relativeDirectory: String, prefix: String, fileExtension: String,
-        compression: Compression, level: Int, shardRecords: Int
+        compression: Compression, level: Int, threads: Int = 1, shardRecords: Int
     ) {
         self.directory = directory
         self.relativeDirectory = relativeDirectory
@@ -53,6 +58,7 @@ public final class ShardWriter {
         self.fileExtension = fileExtension
         self.compression = compression
         self.level = level
+        self.threads = max(0, threads)
         self.shardRecords = max(1, shardRecords)
         buffer.reserveCapacity(1 << 18)
     }
@@ -82,9 +88,7 @@ public final class ShardWriter {
         finalName = name
         let out = try FileOutput(path: "\(directory)/.\(name).partial")
         file = out
-        // One zstd worker thread: compression overlaps with parsing, and the bytes are the
-        // same for every run (zstd's multi-threaded output depends on parameters, not timing).
-        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level, workers: 1) : nil
+        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level, workers: threads) : nil
         recordsInShard = 0
     }
 

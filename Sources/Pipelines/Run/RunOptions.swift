@@ -5,7 +5,9 @@ public struct RunOptions: Sendable, Equatable {
     public var format: OutputFormat = .jsonl
     public var layout: ConversationLayout = .sharegpt
     public var compression: Compression = .zstd
-    public var zstdLevel = 3
+    public var zstdLevel = 1
+    /// zstd worker threads per shard writer; 0 compresses on the writing thread.
+    public var zstdThreads = 1
     public var shardRecords = 100_000
     public var keepRejects = false
     /// Malformed records fail the source.
@@ -23,7 +25,7 @@ public struct RunOptions: Sendable, Equatable {
     var manifestFields: [String: String] {
         var fields = [
             "format": format.rawValue, "layout": layout.rawValue, "compression": compression.rawValue,
-            "zstd-level": String(zstdLevel), "shard-records": String(shardRecords),
+            "zstd-level": String(zstdLevel), "zstd-threads": String(zstdThreads), "shard-records": String(shardRecords),
             "keep-rejects": String(keepRejects), "strict": String(strict),
             "fold-width": String(recipe.foldWidth), "dedup": String(recipe.dedup), "t2s": String(recipe.t2s),
         ]

@@ -54,12 +54,12 @@ public struct SourceRunner {
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
                 fileExtension: options.format.fileExtension, compression: options.compression,
-                level: options.zstdLevel, shardRecords: options.shardRecords)
+                level: options.zstdLevel, threads: options.zstdThreads, shardRecords: options.shardRecords)
             let rejects =
                 options.keepRejects
                 ? ShardWriter(
                     directory: staging, relativeDirectory: name, prefix: "rejects", fileExtension: "jsonl",
-                    compression: options.compression, level: options.zstdLevel,
+                    compression: options.compression, level: options.zstdLevel, threads: options.zstdThreads,
                     shardRecords: options.shardRecords)
                 : nil
             try extractAll(into: &state, writer: writer, rejects: rejects, totalBytes: totalBytes)

@@ -23,7 +23,12 @@ struct OutputOptions: ParsableArguments {
     var compression: Compression = .zstd
 
     @Option(name: .customLong("zstd-level"), help: "zstd compression level (1-19).")
-    var zstdLevel = 3
+    var zstdLevel = 1
+
+    @Option(
+        name: .customLong("zstd-threads"),
+        help: "zstd worker threads per shard writer (0: compress on the writing thread).")
+    var zstdThreads = 1
 
     @Option(name: .customLong("shard-records"), help: "Output records (lines) per shard.")
     var shardRecords = 100_000
@@ -73,6 +78,7 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...19).contains(zstdLevel) else { throw ValidationError("--zstd-level must be between 1 and 19.") }
+        guard (0...64).contains(zstdThreads) else { throw ValidationError("--zstd-threads must be 0 to 64.") }
         guard shardRecords >= 1 else { throw ValidationError("--shard-records must be at least 1.") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         for path in dictionaries where !FileManager.default.isReadableFile(atPath: path) {
@@ -92,6 +98,7 @@ struct OutputOptions: ParsableArguments {
         o.layout = layout
         o.compression = compression
         o.zstdLevel = zstdLevel
+        o.zstdThreads = zstdThreads
         o.shardRecords = shardRecords
         o.keepRejects = keepRejects
         o.strict = strict
