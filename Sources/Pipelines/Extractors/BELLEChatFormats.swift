@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Normalize
 
 /// The `Human:` / `Assistant:` history of BELLE's multiturn_chat records.
 ///
@@ -16,9 +17,9 @@ import Foundation
 enum MultiturnHistory {
     /// The turns before the final answer, or `nil` when `instruction` is not such a history.
     static func parse(_ instruction: String) -> [Turn]? {
-        guard instruction.hasPrefix("Human:") else { return nil }
+        guard instruction.utf8.starts(with: "Human:".utf8) else { return nil }
         var turns: [Turn] = []
-        for line in instruction.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in splitLines(instruction) {
             if let text = strip("Human:", line) {
                 turns.append(Turn(.human, text))
             } else if let text = strip("Assistant:", line) {
@@ -34,22 +35,43 @@ enum MultiturnHistory {
         return turns
     }
 
+    /// A marker at the start of `line`: the text after it (and after one space), or nil.
     private static func strip(_ marker: String, _ line: Substring) -> String? {
-        guard line.hasPrefix(marker) else { return nil }
-        var rest = line.dropFirst(marker.count)
-        if rest.first == " " { rest = rest.dropFirst() }
-        return String(rest)
+        guard line.utf8.starts(with: marker.utf8) else { return nil }
+        var rest = line.utf8.dropFirst(marker.utf8.count)
+        if rest.first == 0x20 { rest = rest.dropFirst() }
+        return String(Substring(rest))
     }
+}
+
+/// The lines of `text`, split on LF by bytes (a String split would walk grapheme clusters, and
+/// would take CR LF for one character).
+func splitLines(_ text: String) -> [Substring] {
+    var out: [Substring] = []
+    let utf8 = text.utf8
+    var start = utf8.startIndex
+    var i = start
+    while i != utf8.endIndex {
+        if utf8[i] == 0x0A {
+            out.append(text[start..<i])
+            start = utf8.index(after: i)
+        }
+        i = utf8.index(after: i)
+    }
+    out.append(text[start...])
+    return out
 }
 
 /// BELLE's generated_chat: an instruction describing two characters, and an output of
 /// `Name: text` lines. The speakers are the first two distinct names, in order.
 enum GeneratedChat {
+    private static let roleInformation = Array("角色信息".utf8)
+
     /// The speaker names, or `nil` when the record is not a generated chat.
     static func speakers(instruction: String, output: String) -> [String]? {
-        guard instruction.contains("角色信息") else { return nil }
+        guard UTF8Search.firstOffset(of: Self.roleInformation, in: instruction) != nil else { return nil }
         var names: [String] = []
-        for line in output.split(separator: "\n") {
+        for line in splitLines(output) where !line.isEmpty {
             guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { continue }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 20, !names.contains(name) else { continue }
