@@ -1,15 +1,27 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Strict UTF-8 validation and decoding of byte buffers, without generic dispatch.
 ///
 /// `String(validating:as:)` goes through a generic entry point that costs more than the
-/// validation itself on short records; this checks the bytes (ASCII eight at a time, then the
-/// well-formed sequences of Unicode Table 3-7: no overlongs, no surrogates, nothing past
-/// U+10FFFF) and builds the string with `String(decoding:as:)`, which never repairs valid input.
+/// validation itself on short records. ``string(_:)`` lets `String(decoding:as:)` validate
+/// (it must anyway, to build the string) and compares the result with the input: it replaces
+/// every ill-formed sequence with U+FFFD and never changes well-formed input, so the two are
+/// equal exactly when the input was well-formed. ``isValid(_:)`` checks the bytes alone (ASCII
+/// eight at a time, then the well-formed sequences of Unicode Table 3-7: no overlongs, no
+/// surrogates, nothing past U+10FFFF).
 public enum UTF8Validation {
     /// The bytes as a string, or `nil` when they are not well-formed UTF-8.
-    @inlinable
     public static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard isValid(bytes) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        var s = String(decoding: bytes, as: UTF8.self)
+        let unchanged = s.withUTF8 { out in
+            out.count == bytes.count
+                && (out.isEmpty || memcmp(out.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        return unchanged ? s : nil
     }
 
     /// Whether `bytes` is well-formed UTF-8.
