@@ -34,9 +34,15 @@ public struct ExactDeduplicator: PipelineStep {
             fileIndex[c.origin.file] = files.count - 1
             f = files.count - 1
         }
-        let here = UInt64(f) << 40 | UInt64(c.origin.ordinal)
+        // The first occurrence's position in the index's 40-bit value: 12 bits of file, 28 of
+        // ordinal; past those (4,095 files, 268 million records a file) it is not kept.
+        let ordinal = UInt64(max(0, c.origin.ordinal))
+        let here = f < 4095 && ordinal < 1 << 28 ? UInt64(f) << 28 | ordinal : HashIndex.maxValue
         if let first = seen.insertIfAbsent(key, value: here) {
-            let firstID = "\(c.source):\(files[Int(first >> 40)]):\(first & (1 << 40 - 1))"
+            guard first != HashIndex.maxValue else {
+                return .rejected(.duplicate, detail: "an earlier record of \(c.source)")
+            }
+            let firstID = "\(c.source):\(files[Int(first >> 28)]):\(first & (1 << 28 - 1))"
             return .rejected(.duplicate, detail: firstID)
         }
         return .unchanged

@@ -1,16 +1,22 @@
 import Formats
 
-/// An open-addressing map from ``StableHash`` to a 64-bit value, for deduplication.
+/// An open-addressing set of ``StableHash`` keys, each with a 40-bit value, for deduplication.
 ///
-/// The keys are already well-mixed 128-bit hashes, so the table uses their low bits as the
-/// bucket directly instead of hashing again. Each slot keeps key and value together (24 bytes,
-/// one cache line touched per probe); the table is at most 70% full and only grows. Values are
-/// stored plus one, so 0 marks an empty slot.
+/// Memory is what bounds a source's run at full scale (BELLE has millions of records), so a
+/// slot is 16 bytes: the key's low 64 bits, then 24 more of its bits beside the value (88 bits
+/// of hash compared in all: for ten million keys the chance of one false match is about
+/// 10⁻¹³). The keys are already well-mixed hashes, so their low bits pick the bucket directly.
+/// The table is a power of two, at most 80% full (linear probing stays short with four slots to
+/// a cache line), and only grows: about 21 to 40 bytes per key. Values are stored plus one, so 0
+/// marks an empty slot.
 struct HashIndex {
+    /// The largest value a slot holds.
+    static let maxValue: UInt64 = 1 << 40 - 2
+
     private struct Slot {
         var lo: UInt64
-        var hi: UInt64
-        var value: UInt64
+        /// The key's bits 40–63 of `hi` in the top 24 bits, the value plus one below.
+        var tagged: UInt64
     }
 
     private var slots: [Slot]
@@ -19,30 +25,37 @@ struct HashIndex {
     init(capacity: Int = 1 << 16) {
         var n = 16
         while n < capacity { n <<= 1 }
-        slots = Array(repeating: Slot(lo: 0, hi: 0, value: 0), count: n)
+        slots = Array(repeating: Slot(lo: 0, tagged: 0), count: n)
     }
 
-    /// The value stored for `key`, or stores `value` and returns `nil`.
+    /// The value stored for `key`, or stores `value` (at most ``maxValue``) and returns `nil`.
     mutating func insertIfAbsent(_ key: StableHash, value: UInt64) -> UInt64? {
-        if (count + 1) * 10 > slots.count * 7 { grow() }
-        return slots.withUnsafeMutableBufferPointer { s -> UInt64? in
+        if (count + 1) * 5 > slots.count * 4 { grow() }
+        return Self.insert(key.lo, tag: key.hi >> 40, value: min(value, Self.maxValue) + 1, into: &slots, count: &count)
+    }
+
+    private static func insert(_ lo: UInt64, tag: UInt64, value: UInt64, into slots: inout [Slot], count: inout Int)
+        -> UInt64?
+    {
+        slots.withUnsafeMutableBufferPointer { s -> UInt64? in
             let mask = s.count - 1
-            var i = Int(truncatingIfNeeded: key.lo) & mask
-            while s[i].value != 0 {
-                if s[i].lo == key.lo && s[i].hi == key.hi { return s[i].value - 1 }
+            var i = Int(truncatingIfNeeded: lo) & mask
+            while s[i].tagged != 0 {
+                if s[i].lo == lo && s[i].tagged >> 40 == tag { return (s[i].tagged & (1 << 40 - 1)) - 1 }
                 i = (i + 1) & mask
             }
-            s[i] = Slot(lo: key.lo, hi: key.hi, value: value + 1)
+            s[i] = Slot(lo: lo, tagged: tag << 40 | value)
             count += 1
             return nil
         }
     }
 
     private mutating func grow() {
-        var bigger = HashIndex(capacity: slots.count * 2)
-        for slot in slots where slot.value != 0 {
-            _ = bigger.insertIfAbsent(StableHash(lo: slot.lo, hi: slot.hi), value: slot.value - 1)
+        var bigger = [Slot](repeating: Slot(lo: 0, tagged: 0), count: slots.count * 2)
+        var n = 0
+        for slot in slots where slot.tagged != 0 {
+            _ = Self.insert(slot.lo, tag: slot.tagged >> 40, value: slot.tagged & (1 << 40 - 1), into: &bigger, count: &n)
         }
-        self = bigger
+        slots = bigger
     }
 }
