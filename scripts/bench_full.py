@@ -73,15 +73,24 @@ def main():
         subprocess.run([BIN, "all", "--input", raw, "--output", j2, "--jobs", "2"], capture_output=True)
         print(f"\n--jobs 1 and --jobs 2 byte-identical: {same_tree(j1, j2)}")
         print("\nper source (corpus-clean all, JSONL + zstd):\n" + "\n".join(table))
+    ours = {}
+    for line in table:
+        cols = line.split()
+        if len(cols) > 2 and cols[1] == "ok":
+            ours[cols[0]] = float(cols[-1])
     repo = os.environ.get("ORIGINAL_CORPUS_REPO")
     if not repo:
         print("\noriginal: skipped (set ORIGINAL_CORPUS_REPO to a checkout of codemayq/chinese_chatbot_corpus at a054526)")
         return
-    print("\n| source | input MB | original MB/s |")
-    print("|---|---:|---:|")
+    print("\n| source | input MB | corpus-clean MB/s (in `all`) | original MB/s | original peak RSS MB | speed-up |")
+    print("|---|---:|---:|---:|---:|---:|")
     for s in ["xiaohuangji", "qingyun", "chatterbot", "douban", "ptt", "subtitle", "tieba", "weibo"]:
         p = bench.original(s, raw, 1, repo)
-        print(f"| {s} | {p['mb']:.1f} | {p['mbps']:.1f} |" if "error" not in p else f"| {s} | | {p['error']} |")
+        if "error" in p:
+            print(f"| {s} | | {ours.get(s, 0):.1f} | {p['error']} | | |")
+            continue
+        speed = f"{ours[s] / p['mbps']:.1f}x" if s in ours and p["mbps"] > 0 else ""
+        print(f"| {s} | {p['mb']:.1f} | {ours.get(s, 0):.1f} | {p['mbps']:.1f} | {p['rss']:.0f} | {speed} |")
 
 
 if __name__ == "__main__":
