@@ -108,12 +108,14 @@ def main():
     ap.add_argument("--sources", default="xiaohuangji,qingyun")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--compression", default="zstd")
+    ap.add_argument("--raw", help="an existing raw corpus root to measure instead of generating one "
+                    "(e.g. .bench/full-scale-1000/raw_chat_corpus from bench_full.py)")
     ap.add_argument("--dirt", default="0", help="gen_raw_corpus.py --dirt (default 0: the original "
                     "crashes on some dirty inputs, e.g. a Douban label-1 line with one utterance)")
     args = ap.parse_args()
     sources = args.sources.split(",")
     subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
-    raw = corpus(args.scale, sources, args.dirt)
+    raw = os.path.abspath(args.raw) if args.raw else corpus(args.scale, sources, args.dirt)
     repo = os.environ.get("ORIGINAL_CORPUS_REPO")
     if not repo:
         print("original: skipped (set ORIGINAL_CORPUS_REPO to a checkout of "
