@@ -131,7 +131,9 @@ struct ConfigReader {
         var out: [String: Int32] = [:]
         out.reserveCapacity(vocab.count)
         for (k, v) in vocab {
-            guard let id = v as? Int, id >= 0, id < Int(Int32.max) else { throw invalid("the vocab entry \(k) has no id") }
+            guard let id = v as? Int, id >= 0, id < Int(Int32.max) else {
+                throw invalid("the vocab entry \(k) has no id")
+            }
             out[k] = Int32(id)
         }
         return out

@@ -121,7 +121,9 @@ public final class TokenCounter {
                 case .bpe(let m): workspace.encode(piece, m, into: &out)
                 case .wordPiece(let m): m.encode(piece, into: &out)
                 }
-            } token: { out.append($0) }
+            } token: {
+                out.append($0)
+            }
         }
         return out.map(Int.init)
     }
@@ -129,7 +131,11 @@ public final class TokenCounter {
     /// The model's tokens in valid UTF-8 `bytes`, without special tokens.
     public func count(utf8 bytes: UnsafeBufferPointer<UInt8>) throws -> Int {
         var total = 0
-        try walk(bytes) { piece in total += countPiece(piece) } token: { _ in total += 1 }
+        try walk(bytes) { piece in
+            total += countPiece(piece)
+        } token: { _ in
+            total += 1
+        }
         return total
     }
 
@@ -159,15 +165,22 @@ public final class TokenCounter {
             let section = UnsafeBufferPointer(rebasing: bytes[range])
             if let normalizer = t.normalizer, let normal = try normalizer.apply(section) {
                 try normal.withUnsafeBufferPointer { n in
-                    try t.normalizedAdded.split(n) { try pretokenize(UnsafeBufferPointer(rebasing: n[$0]), piece) } token: {
+                    try t.normalizedAdded.split(n) {
+                        try pretokenize(UnsafeBufferPointer(rebasing: n[$0]), piece)
+                    } token: {
                         token($0)
                     }
                 }
             } else {
-                try t.normalizedAdded.split(section) { try pretokenize(UnsafeBufferPointer(rebasing: section[$0]), piece) }
-                    token: { token($0) }
+                try t.normalizedAdded.split(section) {
+                    try pretokenize(UnsafeBufferPointer(rebasing: section[$0]), piece)
+                } token: {
+                    token($0)
+                }
             }
-        } token: { token($0) }
+        } token: {
+            token($0)
+        }
     }
 
     private func pretokenize(_ text: UnsafeBufferPointer<UInt8>, _ piece: (UnsafeBufferPointer<UInt8>) -> Void) throws {

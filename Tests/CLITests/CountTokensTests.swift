@@ -13,7 +13,8 @@ import Testing
         ).split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
         let r = try CLI.run(["count-tokens", "--tokenizer", Self.tokenizer], stdin: strings)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == expected)
+        #expect(
+            r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == expected)
     }
 
     @Test func conversationsSumTheirTurns() throws {
@@ -69,7 +70,8 @@ import Testing
     @Test func maxTokensSplitsTheSampleCorpus() throws {
         let s = try Scratch()
         let r = try CLI.run([
-            "all", "--input", CLI.sample, "--output", "\(s.path)/o", "--tokenizer", Self.tokenizer, "--max-tokens", "30",
+            "all", "--input", CLI.sample, "--output", "\(s.path)/o", "--tokenizer", Self.tokenizer, "--max-tokens",
+            "30",
             "--compression", "none", "--keep-rejects",
         ])
         #expect(r.status == 0, "\(r.stderr)")

@@ -29,7 +29,8 @@ struct SplitMix64: RandomNumberGenerator {
     ]
 
     static func pieces(_ text: String, pattern: String, fast: Bool) throws -> [String] {
-        let runner = try PreTokenizerRunner(.split(pattern: .regex(pattern), behavior: .isolated, invert: false), fast: fast)
+        let runner = try PreTokenizerRunner(
+            .split(pattern: .regex(pattern), behavior: .isolated, invert: false), fast: fast)
         var bytes = Array(text.utf8)
         var ranges: [Range<Int>] = []
         try bytes.withUnsafeMutableBufferPointer { try runner.split(UnsafeBufferPointer($0), into: &ranges) }
@@ -52,7 +53,10 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func knownSplits() throws {
-        #expect(try Self.pieces("I'M here  now\n\n", pattern: Self.qwen, fast: true) == ["I", "'M", " here", " ", " now", "\n\n"])
+        #expect(
+            try Self.pieces("I'M here  now\n\n", pattern: Self.qwen, fast: true) == [
+                "I", "'M", " here", " ", " now", "\n\n",
+            ])
         #expect(try Self.pieces("12345", pattern: Self.llama3, fast: true) == ["123", "45"])
         #expect(try Self.pieces("12345", pattern: Self.qwen, fast: true) == ["1", "2", "3", "4", "5"])
         #expect(try Self.pieces("你好，世界！", pattern: Self.qwen, fast: true) == ["你好", "，世界", "！"])

@@ -63,6 +63,8 @@ enum TokenFixtures {
                 mismatches.append("\(s.debugDescription.prefix(80)): \(got)/\(ids.count) expected \(full)/\(raw)")
             }
         }
-        #expect(mismatches.isEmpty, "\(name): \(mismatches.count) mismatches:\n\(mismatches.prefix(15).joined(separator: "\n"))")
+        #expect(
+            mismatches.isEmpty,
+            "\(name): \(mismatches.count) mismatches:\n\(mismatches.prefix(15).joined(separator: "\n"))")
     }
 }

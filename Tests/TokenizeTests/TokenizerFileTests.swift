@@ -40,12 +40,18 @@ import Testing
     @Test func unsupportedComponentsAreRefusedByName() {
         let cases = [
             (#"{"model": {"type": "Unigram", "vocab": {}}}"#, "the Unigram model"),
-            (#"{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
-             "the Metaspace pre-tokenizer"),
-            (#"{"normalizer": {"type": "Precompiled"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
-             "the Precompiled normalizer"),
-            (#"{"model": {"type": "BPE", "vocab": {}, "merges": []}, "added_tokens": [{"id": 1, "content": "x", "lstrip": true}]}"#,
-             "added tokens with lstrip"),
+            (
+                #"{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
+                "the Metaspace pre-tokenizer"
+            ),
+            (
+                #"{"normalizer": {"type": "Precompiled"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
+                "the Precompiled normalizer"
+            ),
+            (
+                #"{"model": {"type": "BPE", "vocab": {}, "merges": []}, "added_tokens": [{"id": 1, "content": "x", "lstrip": true}]}"#,
+                "added tokens with lstrip"
+            ),
         ]
         for (json, what) in cases {
             do {
@@ -64,7 +70,9 @@ import Testing
     }
 
     @Test func brokenFilesNameTheProblem() throws {
-        #expect(throws: TokenizerError.self) { try load(#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}}"#) }
+        #expect(throws: TokenizerError.self) {
+            try load(#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}}"#)
+        }
         do {
             _ = try load(#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [}"#)
             Issue.record("invalid JSON was accepted")

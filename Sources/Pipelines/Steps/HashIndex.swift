@@ -54,7 +54,8 @@ struct HashIndex {
         var bigger = [Slot](repeating: Slot(lo: 0, tagged: 0), count: slots.count * 2)
         var n = 0
         for slot in slots where slot.tagged != 0 {
-            _ = Self.insert(slot.lo, tag: slot.tagged >> 40, value: slot.tagged & (1 << 40 - 1), into: &bigger, count: &n)
+            _ = Self.insert(
+                slot.lo, tag: slot.tagged >> 40, value: slot.tagged & (1 << 40 - 1), into: &bigger, count: &n)
         }
         slots = bigger
     }

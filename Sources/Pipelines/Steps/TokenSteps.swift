@@ -156,7 +156,8 @@ public struct ContextSplitter {
         var results: [(Int, Conversation, Rejection?)] = pieces.map { ($0.lowerBound, part($0), nil) }
         for (unit, cost) in overBudget {
             let what = unit.count == 2 ? "the pair" : "the turn"
-            let detail = "\(what) at turn \(unit.lowerBound) costs \(cost) tokens (with \(overhead) per turn), "
+            let detail =
+                "\(what) at turn \(unit.lowerBound) costs \(cost) tokens (with \(overhead) per turn), "
                 + "over --max-tokens \(budget)"
             results.append((unit.lowerBound, part(unit), Rejection(step: Self.id, reason: .overBudget, detail: detail)))
         }
