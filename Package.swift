@@ -52,7 +52,7 @@ let package = Package(
             name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "TokenizeTests", dependencies: ["Tokenize"], path: "Tests/TokenizeTests",
+            name: "TokenizeTests", dependencies: ["Tokenize", "Formats"], path: "Tests/TokenizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Tokenize"], path: "Tests/PipelinesTests",

@@ -3,7 +3,8 @@
 
   token_counts.py strings OUT.jsonl     writes the test strings (deterministic)
   token_counts.py counts STRINGS.jsonl TOKENIZERS_DIR OUT_DIR [NAME ...]
-                                        writes OUT_DIR/NAME.tsv for each tokenizer directory:
+                                        writes OUT_DIR/NAME.tsv for each tokenizer directory
+                                        (and each variant in VARIANTS):
                                         one line per string, "count<TAB>raw_count", where
                                         count = len(tokenizer(text).input_ids) (special tokens
                                         of the post-processor included) and raw_count excludes them.
@@ -96,15 +97,41 @@ def cmd_strings(path):
     print(f"{len(strings)} strings -> {path}")
 
 
-def cmd_counts(strings_path, tokenizers_dir, out_dir, names):
+# Layouts no file in ../shared uses, made from one that does: the same edit is made by the
+# Swift tests (TokenizeTests, `TokenFixtures.variants`). Mistral with a Metaspace
+# pre-tokenizer instead of the Prepend/Replace normalizer is how newer LLaMA/Mistral files look.
+def metaspace(scheme, split):
+    def edit(j):
+        j["normalizer"] = None
+        j["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": scheme,
+                              "split": split}
+        return j
+    return edit
+
+
+VARIANTS = {
+    "mistral-metaspace-first": ("mistral-7b-v0.1", metaspace("first", False)),
+    "mistral-metaspace-always-split": ("mistral-7b-v0.1", metaspace("always", True)),
+}
+
+
+def load(tokenizers_dir, name):
     from tokenizers import Tokenizer
 
+    base, edit = VARIANTS.get(name, (name, None))
+    path = os.path.join(tokenizers_dir, base, "tokenizer.json")
+    if edit is None:
+        return Tokenizer.from_file(path)
+    return Tokenizer.from_str(json.dumps(edit(json.load(open(path, encoding="utf-8")))))
+
+
+def cmd_counts(strings_path, tokenizers_dir, out_dir, names):
     strings = [json.loads(line) for line in open(strings_path, encoding="utf-8")]
     names = names or sorted(d for d in os.listdir(tokenizers_dir)
-                            if os.path.exists(os.path.join(tokenizers_dir, d, "tokenizer.json")))
+                            if os.path.exists(os.path.join(tokenizers_dir, d, "tokenizer.json"))) + sorted(VARIANTS)
     os.makedirs(out_dir, exist_ok=True)
     for name in names:
-        tok = Tokenizer.from_file(os.path.join(tokenizers_dir, name, "tokenizer.json"))
+        tok = load(tokenizers_dir, name)
         tok.no_truncation()
         tok.no_padding()
         with open(os.path.join(out_dir, name + ".tsv"), "w") as f:

@@ -78,6 +78,18 @@ struct ConfigReader {
                 throw unsupported("a ByteLevel pre-tokenizer with add_prefix_space")
             }
             return .byteLevel(useRegex: o["use_regex"] as? Bool ?? true)
+        case "Metaspace":
+            let replacement = o["replacement"] as? String ?? "\u{2581}"
+            let scheme: PreTokenizer.PrependScheme
+            if let name = o["prepend_scheme"] as? String {
+                guard let s = PreTokenizer.PrependScheme(rawValue: name) else {
+                    throw invalid("the unknown Metaspace prepend_scheme \(name)")
+                }
+                scheme = s
+            } else {
+                scheme = o["add_prefix_space"] as? Bool ?? true ? .always : .never  // older files
+            }
+            return .metaspace(replacement: Array(replacement.utf8), prepend: scheme, split: o["split"] as? Bool ?? true)
         case "BertPreTokenizer": return .bert
         case "Whitespace": return .whitespace
         case "WhitespaceSplit": return .whitespaceSplit

@@ -8,6 +8,11 @@ indirect enum PreTokenizer: Sendable {
     case byteLevel(useRegex: Bool)
     /// BERT: split on white space (dropped) and punctuation (isolated).
     case bert
+    /// SentencePiece's: spaces become `replacement` (▁), which is also prepended to the text
+    /// (`always`, or `first`: only to the text at the very start of the input, before any
+    /// added token; `never`), and, with `split`, each ▁ starts a new piece. Only as the first
+    /// stage, since it changes the bytes the later stages see.
+    case metaspace(replacement: [UInt8], prepend: PrependScheme, split: Bool)
     /// `\w+|[^\w\s]+`.
     case whitespace
     /// Split on white space.
@@ -17,6 +22,10 @@ indirect enum PreTokenizer: Sendable {
     enum SplitPattern: Sendable {
         case regex(String)
         case literal([UInt8])
+    }
+
+    enum PrependScheme: String, Sendable {
+        case always, first, never
     }
 
     enum SplitBehavior: String, Sendable {
@@ -45,8 +54,25 @@ indirect enum PreTokenizer: Sendable {
         case .sequence(let items): return items.flatMap(\.stages)
         case .byteLevel(let useRegex):
             return useRegex ? [.split(pattern: .regex(Self.gpt2Pattern), behavior: .isolated, invert: false)] : []
+        case .metaspace(let replacement, _, let split):
+            return split ? [.split(pattern: .literal(replacement), behavior: .mergedWithNext, invert: false)] : []
         default: return [self]
         }
+    }
+
+    /// The Metaspace rewrite that comes before the splitting stages, if any.
+    var metaspace: (replacement: [UInt8], prepend: PrependScheme)? {
+        switch self {
+        case .metaspace(let r, let p, _): return (r, p)
+        case .sequence(let items): return items.first?.metaspace
+        default: return nil
+        }
+    }
+
+    /// Whether a Metaspace stage stands anywhere but first (which is not supported).
+    var hasLateMetaspace: Bool {
+        guard case .sequence(let items) = self else { return false }
+        return items.enumerated().contains { i, item in (i > 0 && item.metaspace != nil) || item.hasLateMetaspace }
     }
 }
 
@@ -80,7 +106,7 @@ final class PreTokenizerRunner {
             case .bert: stages.append(.bert)
             case .whitespace: stages.append(.whitespace)
             case .whitespaceSplit: stages.append(.whitespaceSplit)
-            case .byteLevel, .sequence: break  // flattened by `stages`
+            case .byteLevel, .sequence, .metaspace: break  // flattened by `stages`
             }
         }
         self.stages = stages

@@ -7,7 +7,8 @@ import Formats
 /// Supported: BPE (byte-level with regex pre-tokenizers, or character-level with
 /// `byte_fallback`, `ignore_merges`) and WordPiece models; the NFC/NFD/NFKC/NFKD, Lowercase,
 /// Prepend, Replace, Strip, StripAccents, BertNormalizer and Sequence normalizers; the Split,
-/// ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit and Sequence pre-tokenizers;
+/// ByteLevel, Metaspace (first), BertPreTokenizer, Whitespace, WhitespaceSplit and Sequence
+/// pre-tokenizers;
 /// added tokens (matched first, before or after normalization as each says); and the
 /// post-processor's special tokens. Anything else is refused with
 /// ``TokenizerError/unsupported(path:component:)`` rather than counted wrongly. The
@@ -47,6 +48,9 @@ public final class Tokenizer: Sendable {
         let reader = ConfigReader(path: path)
         let normalizer = try reader.normalizer(root["normalizer"])
         let pre = try reader.preTokenizer(root["pre_tokenizer"])
+        if pre?.hasLateMetaspace == true {
+            throw TokenizerError.unsupported(path: path, component: "a Metaspace pre-tokenizer after another one")
+        }
         self.normalizer = normalizer
         self.preTokenizer = pre
         guard let modelJSON = root["model"] as? [String: Any] else {
@@ -163,17 +167,21 @@ public final class TokenCounter {
         let t = tokenizer
         try t.rawAdded.split(bytes) { range in
             let section = UnsafeBufferPointer(rebasing: bytes[range])
+            // Whether a stretch begins the whole input (Metaspace's `first` scheme asks).
+            let first = range.lowerBound == 0
             if let normalizer = t.normalizer, let normal = try normalizer.apply(section) {
                 try normal.withUnsafeBufferPointer { n in
                     try t.normalizedAdded.split(n) {
-                        try pretokenize(UnsafeBufferPointer(rebasing: n[$0]), piece)
+                        try pretokenize(
+                            UnsafeBufferPointer(rebasing: n[$0]), atStart: first && $0.lowerBound == 0, piece)
                     } token: {
                         token($0)
                     }
                 }
             } else {
                 try t.normalizedAdded.split(section) {
-                    try pretokenize(UnsafeBufferPointer(rebasing: section[$0]), piece)
+                    try pretokenize(
+                        UnsafeBufferPointer(rebasing: section[$0]), atStart: first && $0.lowerBound == 0, piece)
                 } token: {
                     token($0)
                 }
@@ -183,8 +191,27 @@ public final class TokenCounter {
         }
     }
 
-    private func pretokenize(_ text: UnsafeBufferPointer<UInt8>, _ piece: (UnsafeBufferPointer<UInt8>) -> Void) throws {
-        try preTokenizer.split(text, into: &pieces)
-        for r in pieces { piece(UnsafeBufferPointer(rebasing: text[r])) }
+    private func pretokenize(
+        _ text: UnsafeBufferPointer<UInt8>, atStart: Bool, _ piece: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws {
+        guard let (replacement, scheme) = tokenizer.preTokenizer?.metaspace else {
+            try preTokenizer.split(text, into: &pieces)
+            for r in pieces { piece(UnsafeBufferPointer(rebasing: text[r])) }
+            return
+        }
+        // Metaspace: spaces become the replacement, which is prepended unless already there.
+        var rewritten: [UInt8] = []
+        rewritten.reserveCapacity(text.count + 16)
+        for b in text {
+            if b == 0x20 { rewritten += replacement } else { rewritten.append(b) }
+        }
+        let prepend = scheme == .always || (scheme == .first && atStart)
+        if prepend, !rewritten.isEmpty, !rewritten.starts(with: replacement) {
+            rewritten.insert(contentsOf: replacement, at: 0)
+        }
+        try rewritten.withUnsafeBufferPointer { r in
+            try preTokenizer.split(r, into: &pieces)
+            for range in pieces { piece(UnsafeBufferPointer(rebasing: r[range])) }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 
@@ -10,6 +11,12 @@ enum TokenFixtures {
     /// The tokenizers committed here (small), and those read from ../shared when it is present.
     static let committed = ["zh-en-bbpe-16k", "bert-minilm-wordpiece", "mistral-7b-v0.1"]
     static let shared = ["qwen2.5", "glm4-0414", "deepseek-v3", "gpt2"]
+    /// Layouts made from a committed tokenizer by the same edit as scripts/token_counts.py's
+    /// VARIANTS: Mistral with a Metaspace pre-tokenizer instead of its normalizer.
+    static let variants: [String: (base: String, scheme: String, split: Bool)] = [
+        "mistral-metaspace-first": ("mistral-7b-v0.1", "first", false),
+        "mistral-metaspace-always-split": ("mistral-7b-v0.1", "always", true),
+    ]
     static let sharedDir = root.appendingPathComponent("../../../../shared/tokenizers").standardized.path
 
     static let strings: [String] = {
@@ -41,15 +48,38 @@ enum TokenFixtures {
         lock.lock()
         defer { lock.unlock() }
         if let t = loaded[name] { return t }
-        guard let p = path(name) else { return nil }
-        let t = try Tokenizer(path: p)
+        let t: Tokenizer
+        if let v = variants[name] {
+            t = try variant(base: v.base, scheme: v.scheme, split: v.split)
+        } else {
+            guard let p = path(name) else { return nil }
+            t = try Tokenizer(path: p)
+        }
         loaded[name] = t
         return t
+    }
+
+    /// Edits the file's text rather than round-tripping it through `JSONSerialization`, which
+    /// on Linux drops a leading U+FEFF from strings (Mistral's vocabulary has the token "\u{FEFF}").
+    private static func variant(base: String, scheme: String, split: Bool) throws -> Tokenizer {
+        let text = String(decoding: try InputFile.readAll(path(base)!), as: UTF8.self)
+        let legacy =
+            #""normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},"#
+            + #"{"type":"Replace","pattern":{"String":" "},"content":"▁"}]},"pre_tokenizer":null,"#
+        let metaspace =
+            #""normalizer":null,"pre_tokenizer":{"type":"Metaspace","replacement":"▁","#
+            + #""prepend_scheme":"\#(scheme)","split":\#(split)},"#
+        guard text.contains(legacy) else { throw TokenizerError.invalidFile(path: base, reason: "no legacy layout") }
+        let file = NSTemporaryDirectory() + "variant-\(UUID().uuidString).json"
+        try text.replacingOccurrences(of: legacy, with: metaspace).write(
+            toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try Tokenizer(path: file)
     }
 }
 
 @Suite struct TokenCountTests {
-    @Test(arguments: TokenFixtures.committed + TokenFixtures.shared)
+    @Test(arguments: TokenFixtures.committed + TokenFixtures.shared + TokenFixtures.variants.keys.sorted())
     func countsMatchTheTokenizersLibrary(name: String) throws {
         guard let tokenizer = try TokenFixtures.tokenizer(name) else { return }  // ../shared absent
         let counter = try tokenizer.makeCounter()

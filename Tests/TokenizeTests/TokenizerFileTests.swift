@@ -41,8 +41,12 @@ import Testing
         let cases = [
             (#"{"model": {"type": "Unigram", "vocab": {}}}"#, "the Unigram model"),
             (
-                #"{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
-                "the Metaspace pre-tokenizer"
+                #"{"pre_tokenizer": {"type": "Digits"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
+                "the Digits pre-tokenizer"
+            ),
+            (
+                #"{"pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "Metaspace"}]}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
+                "a Metaspace pre-tokenizer after another one"
             ),
             (
                 #"{"normalizer": {"type": "Precompiled"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#,
