@@ -43,6 +43,13 @@ import Testing
         }
     }
 
+    /// Foundation's JSONSerialization on Linux drops these; a vocabulary or a record may hold them.
+    @Test func aLeadingByteOrderMarkInAStringIsKept() throws {
+        let v = try #require(try parse("{\"\u{FEFF}\": \"\u{FEFF}x\", \"k\": \"\\ufeffy\"}") as? [String: Any])
+        #expect(v["\u{FEFF}"] as? String == "\u{FEFF}x")
+        #expect(v["k"] as? String == "\u{FEFF}y")
+    }
+
     @Test func invalidUTF8InAStringIsAnError() {
         #expect(throws: FastJSONParser.Failure.self) {
             _ = try parse(Array(#"{"a": ""#.utf8) + [0xFF] + Array(#""}"#.utf8))
