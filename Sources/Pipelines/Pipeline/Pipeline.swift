@@ -45,6 +45,16 @@ public struct Pipeline {
         }
     }
 
+    /// Counts one input record with one conversation: kept (`nil`) or rejected.
+    public mutating func countRecord(_ result: Rejection?) {
+        stats.read += 1
+        if let why = result {
+            stats.rejected[why.reason.rawValue, default: 0] += 1
+        } else {
+            stats.kept += 1
+        }
+    }
+
     /// The index of the first step that keeps state between records (a deduplicator), or
     /// `steps.count`: the steps before it may run on records in any order, in parallel.
     public var firstStatefulStep: Int {

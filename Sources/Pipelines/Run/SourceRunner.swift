@@ -139,6 +139,8 @@ public struct SourceRunner {
             case .malformed(let issue):
                 noteMalformed(issue, &state)
                 try rejects?.write { RejectsEncoder.encode(issue, source: name, into: &$0) }
+            case .one(let c, let why):
+                try route(c, why)
             case .conversations(let results):
                 for (c, why) in results { try route(c, why) }
             }

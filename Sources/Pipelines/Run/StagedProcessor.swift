@@ -4,6 +4,9 @@ import Foundation
 /// What a record became, delivered in input order.
 public enum ProcessedRecord {
     case malformed(InputIssue)
+    /// The record's one conversation with its rejection (`nil` = kept): the common case, with
+    /// no array to allocate per record.
+    case one(Conversation, Rejection?)
     /// Each conversation of the record with its rejection (`nil` = kept).
     case conversations([(Conversation, Rejection?)])
 }
@@ -19,6 +22,7 @@ public enum ProcessedRecord {
 final class StagedProcessor: @unchecked Sendable {
     private enum Staged {
         case malformed(InputIssue)
+        case one(Conversation, Rejection?)
         case conversations([(Conversation, Rejection?)])
     }
 
@@ -163,7 +167,7 @@ final class StagedProcessor: @unchecked Sendable {
             return .malformed(issue)
         case .conversation(var c):
             let why = worker.pipeline.apply(&c)
-            return .conversations([(c, why)])
+            return .one(c, why)
         case .conversations(let group):
             return .conversations(
                 group.map { c in
@@ -187,6 +191,16 @@ final class StagedProcessor: @unchecked Sendable {
                 case .malformed(let issue):
                     sequential.countMalformed(issue.kind)
                     try deliver(.malformed(issue))
+                case .one(var c, let why):
+                    let rejection = why ?? sequential.apply(&c)
+                    if rejection == nil, splitter != nil {
+                        let results = splitter!.split(c)
+                        sequential.countRecord(results.map(\.1))
+                        try deliver(.conversations(results))
+                    } else {
+                        sequential.countRecord(rejection)
+                        try deliver(.one(c, rejection))
+                    }
                 case .conversations(let items):
                     let results = items.flatMap { c, why -> [(Conversation, Rejection?)] in
                         guard why == nil else { return [(c, why)] }
