@@ -51,6 +51,17 @@ def corpus(scale, sources, dirt):
     return raw
 
 
+def full_corpus(scale):
+    """Every source at `scale`, generated once (--dirt 0) into .bench/full-scale-N/: the raw root."""
+    base = os.path.join(ROOT, ".bench", f"full-scale-{scale}")
+    raw = os.path.join(base, "raw_chat_corpus")
+    if not os.path.isdir(raw):
+        print(f"generating every source at --scale {scale} in {base}", file=sys.stderr)
+        subprocess.run([sys.executable, GEN, base, "--scale", str(scale), "--dirt", "0", "--quiet",
+                        "--jobs", str(os.cpu_count() or 1)], check=True)
+    return raw
+
+
 def timed(cmd, **kw):
     """Runs `cmd` under /usr/bin/time: (wall seconds, peak RSS in MB, stderr); exits on failure.
     Standard output is captured unless `stdout=` redirects it."""

@@ -18,20 +18,15 @@ is about 5 GB and close to the real sizes), builds a release binary, and measure
 import argparse
 import filecmp
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "tools", "gen_raw_corpus.py")
 BIN = os.path.join(ROOT, ".build", "release", "corpus-clean")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import bench  # noqa: E402  (the per-source comparison with the original)
-from bench import du, timed  # noqa: E402
-
-
+from bench import du, full_corpus, timed  # noqa: E402
 
 
 def same_tree(a, b):
@@ -46,11 +41,7 @@ def main():
     ap.add_argument("--scale", type=int, default=1000)
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
-    out = os.path.join(ROOT, ".bench", f"full-scale-{args.scale}")
-    raw = os.path.join(out, "raw_chat_corpus")
-    if not os.path.isdir(raw):
-        subprocess.run([sys.executable, GEN, out, "--scale", str(args.scale), "--dirt", "0", "--quiet",
-                        "--jobs", str(os.cpu_count() or 1)], check=True)
+    raw = full_corpus(args.scale)
     mb = du(raw) / 1e6
     print(f"input: {raw} ({mb:.0f} MB)")
     print("| run | seconds | MB/s of input | peak RSS MB |")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import BIN, GEN, ROOT, du  # noqa: E402
+from bench import BIN, ROOT, du, full_corpus  # noqa: E402
 
 SETTINGS = [
     ("--compression none", ["--compression", "none"]),
@@ -47,11 +47,7 @@ def main():
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "corpus-clean"], cwd=ROOT, check=True,
                    capture_output=True)
-    base = os.path.join(ROOT, ".bench", f"full-scale-{args.scale}")
-    raw = os.path.join(base, "raw_chat_corpus")
-    if not os.path.isdir(raw):
-        subprocess.run([sys.executable, GEN, base, "--scale", str(args.scale), "--dirt", "0", "--quiet",
-                        "--jobs", str(os.cpu_count() or 1)], check=True)
+    raw = full_corpus(args.scale)
     mb = du(raw) / 1e6
     out = os.path.join(ROOT, ".bench", "zstd-out")
     best = {}
