@@ -114,6 +114,45 @@ private func shape(_ results: [(Conversation, Rejection?)]) -> [(String, [String
         #expect(tokens.allSatisfy { $0 > 0 })
     }
 
+    @Test func truncateCutsALongQuestionToKeepAShortAnswerWhole() {
+        let estimator = TokenEstimator()
+        let question = String(repeating: "问", count: 300)
+        let answer = "好的。"
+        var c = Conversation(
+            id: "x", source: "t", turns: [Turn(.human, question), Turn(.gpt, answer)],
+            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
+        c.turnTokens = [estimator.count(question), estimator.count(answer)]
+        var s = splitter(60, truncate: true)
+        let r = s.split(c)
+        #expect(r.count == 1 && r[0].1 == nil)
+        #expect(r[0].0.turns[1].text == answer)
+        #expect(question.hasPrefix(r[0].0.turns[0].text))
+        #expect(r[0].0.turnTokens!.reduce(0) { $0 + $1 + 6 } <= 60)
+        #expect(r[0].0.metadata["truncated"]?.hasPrefix("turn 0 cut from 215 to ") == true)
+    }
+
+    /// When even empty turns cannot fit (BERT adds [CLS] and [SEP] to every turn), the pair is
+    /// rejected as it was, not half cut.
+    @Test func aPairThatCannotBeCutEnoughIsRejectedUnchanged() throws {
+        let path = Golden.fixtures.appendingPathComponent(
+            "../../TokenizeTests/Fixtures/tokenizers/bert-minilm-wordpiece.json.zst"
+        ).standardized.path
+        let options = ContextOptions(
+            tokenizer: try Tokenizer(path: path), maxTokens: 15, turnOverhead: 6, truncate: true)
+        let counter = try Tokenizer(path: path).makeCounter()
+        let texts = ["what is the color of the sky on a clear day", "blue , because of rayleigh scattering"]
+        var c = Conversation(
+            id: "x", source: "t", turns: [Turn(.human, texts[0]), Turn(.gpt, texts[1])],
+            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
+        c.turnTokens = try texts.map { try counter.count($0) }
+        var s = ContextSplitter(options: options)
+        let r = s.split(c)
+        #expect(r.count == 1)
+        #expect(r[0].1?.reason == .overBudget)
+        #expect(r[0].0.turns.map(\.text) == texts)
+        #expect(r[0].0.metadata["truncated"] == nil)
+    }
+
     /// For random conversations and budgets: every piece fits, pieces and rejected pairs give
     /// back the input's turns in order, and no piece splits a pair.
     @Test func randomConversationsSplitIntoFittingPiecesThatLoseNothing() {

@@ -164,33 +164,42 @@ public struct ContextSplitter {
         return results.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
     }
 
-    /// Cuts the turns of `unit` so that it fits `budget`: the last turn (the answer) when the
-    /// others leave it room, else every turn to an equal share. Returns notes `turn N from A to
-    /// B tokens`, or nil when even empty turns would not fit (the post-processor's special
-    /// tokens and the overhead alone exceed the budget).
+    /// Cuts the turns of `unit` so that it fits `budget`: the answer (the last turn) when the
+    /// question leaves it room; otherwise the question, to leave the answer whole when the
+    /// answer fits in half the room; otherwise both, to half the room each. Returns notes
+    /// `turn N cut from A to B tokens` and changes `turns` and `tokens` only on success: nil
+    /// when even empty turns would not fit (the post-processor's special tokens and the
+    /// overhead alone exceed the budget).
     private func truncate(_ unit: Range<Int>, _ turns: inout [Turn], _ tokens: inout [Int], budget: Int)
         -> [(turn: Int, text: String)]?
     {
-        let overhead = options.turnOverhead
-        let room = budget - overhead * unit.count
+        let room = budget - options.turnOverhead * unit.count
         let last = unit.upperBound - 1
-        let others = unit.dropLast().reduce(0) { $0 + tokens[$1] }
         var targets: [Int: Int] = [:]
-        if others < room, tokens[last] > room - others {
-            targets[last] = room - others
+        if unit.count == 1 {
+            targets[last] = room
         } else {
-            let share = room / unit.count
-            for (k, i) in unit.enumerated() where tokens[i] > share {
-                targets[i] = k == unit.count - 1 ? room - share * (unit.count - 1) : share
+            let (q, a) = (unit.lowerBound, last)
+            if tokens[q] < room {
+                targets[a] = room - tokens[q]
+            } else if tokens[a] <= room / 2 {
+                targets[q] = room - tokens[a]
+            } else {
+                targets[q] = room / 2
+                targets[a] = room - room / 2
             }
         }
+        var newTurns = turns
+        var newTokens = tokens
         var notes: [(turn: Int, text: String)] = []
-        for (i, target) in targets.sorted(by: { $0.key < $1.key }) {
-            guard let (text, n) = prefix(of: turns[i].text, fitting: target) else { return nil }
-            notes.append((i, "turn \(i) cut from \(tokens[i]) to \(n) tokens"))
-            turns[i].text = text
-            tokens[i] = n
+        for (i, target) in targets.sorted(by: { $0.key < $1.key }) where newTokens[i] > target {
+            guard let (text, n) = prefix(of: newTurns[i].text, fitting: target) else { return nil }
+            notes.append((i, "turn \(i) cut from \(newTokens[i]) to \(n) tokens"))
+            newTurns[i].text = text
+            newTokens[i] = n
         }
+        turns = newTurns
+        tokens = newTokens
         return notes
     }
 
