@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Formats
 
 /// Token counts of recent pieces, keyed by their bytes, with no allocation per lookup.
@@ -40,7 +45,7 @@ struct PieceCache {
             if hashes[i] == h, Int(lengths[i]) == piece.count {
                 let start = Int(starts[i])
                 let same = arena.withUnsafeBufferPointer { a in
-                    memcmpEqual(a.baseAddress! + start, piece.baseAddress!, piece.count)
+                    memcmp(a.baseAddress! + start, piece.baseAddress!, piece.count) == 0
                 }
                 if same { return Int(counts[i]) }
             }
@@ -66,14 +71,4 @@ struct PieceCache {
         arena.removeAll(keepingCapacity: true)
         used = 0
     }
-}
-
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var i = 0
-    while i < n {
-        if a[i] != b[i] { return false }
-        i += 1
-    }
-    return true
 }

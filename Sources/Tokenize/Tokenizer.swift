@@ -1,4 +1,3 @@
-import CShims
 import Formats
 
 /// A Hugging Face fast tokenizer (`tokenizer.json`), read for counting tokens exactly as the
@@ -96,6 +95,8 @@ public final class Tokenizer: Sendable {
 public final class TokenCounter {
     public let tokenizer: Tokenizer
     private let preTokenizer: PreTokenizerRunner
+    /// The Metaspace rewrite before splitting, looked up once.
+    private let metaspace: (replacement: [UInt8], prepend: PreTokenizer.PrependScheme)?
     private var pieces: [Range<Int>] = []
     private var workspace = BPEWorkspace()
     private var ids: [Int32] = []
@@ -106,6 +107,7 @@ public final class TokenCounter {
     init(_ tokenizer: Tokenizer) throws {
         self.tokenizer = tokenizer
         preTokenizer = try PreTokenizerRunner(tokenizer.preTokenizer)
+        metaspace = tokenizer.preTokenizer?.metaspace
     }
 
     /// The number of tokens `tokenizer(text).input_ids` has: the model's tokens plus the
@@ -194,7 +196,7 @@ public final class TokenCounter {
     private func pretokenize(
         _ text: UnsafeBufferPointer<UInt8>, atStart: Bool, _ piece: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws {
-        guard let (replacement, scheme) = tokenizer.preTokenizer?.metaspace else {
+        guard let (replacement, scheme) = metaspace else {
             try preTokenizer.split(text, into: &pieces)
             for r in pieces { piece(UnsafeBufferPointer(rebasing: text[r])) }
             return

@@ -10,10 +10,8 @@ import CShims
 /// state, so each ``TokenCounter`` compiles its own.
 final class UnicodeRegex {
     private let handle: OpaquePointer
-    let pattern: String
 
     init(pattern: String) throws {
-        self.pattern = pattern
         let translated = Self.translate(pattern)
         var status: Int32 = 0
         var offset: Int32 = -1
