@@ -118,3 +118,75 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         }
     }
 }
+
+@Suite struct LineChunkTests {
+    /// A line as ``LineReader/nextRaw(_:)`` or ``LineChunk/forEachLine(_:)`` gives it.
+    struct Seen: Equatable {
+        var number: Int
+        var offset: UInt64
+        var bytes: [UInt8]
+    }
+
+    static func direct(_ path: String, bufferSize: Int) throws -> [Seen] {
+        let r = LineReader(source: try InputFile.open(path), bufferSize: bufferSize)
+        var out: [Seen] = []
+        while try r.nextRaw({ out.append(Seen(number: $0.number, offset: $0.offset, bytes: Array($0.bytes))) }) {}
+        return out
+    }
+
+    /// Random lines with CRLF, empty lines, a byte-order mark, invalid UTF-8 and no final
+    /// newline: chunks of any size, through a small buffer that refills mid-chunk, give the
+    /// same lines, numbers and offsets as reading line by line, and `scan` sees each line once.
+    @Test(arguments: [1, 7, 64, 1 << 20])
+    func chunksGiveTheSameLines(minBytes: Int) throws {
+        var rng = SystemRandomNumberGenerator()
+        let dir = try TempDir()
+        for trial in 0..<20 {
+            var bytes: [UInt8] = trial % 2 == 0 ? [0xEF, 0xBB, 0xBF] : []
+            for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                let pieces: [[UInt8]] = [Array("问".utf8), Array("ab".utf8), [0x0D], [0xFF], [0x20]]
+                for _ in 0..<Int.random(in: 0...12, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+                bytes += Bool.random(using: &rng) ? [0x0A] : [0x0D, 0x0A]
+            }
+            if trial % 3 == 0 { bytes += Array("末行".utf8) }
+            let path = dir.file("t\(trial)", bytes)
+            let expected = try Self.direct(path, bufferSize: 16)
+            let r = LineReader(source: try InputFile.open(path), bufferSize: 16)
+            var got: [Seen] = []
+            var scanned: [Int] = []
+            var chunks = 0
+            while let chunk = try r.nextChunk(minBytes: minBytes, scan: { scanned.append($0.number) }) {
+                chunks += 1
+                var n = 0
+                chunk.forEachLine {
+                    got.append(Seen(number: $0.number, offset: $0.offset, bytes: Array($0.bytes)))
+                    n += 1
+                }
+                #expect(n == chunk.lineCount)
+            }
+            #expect(got == expected)
+            #expect(scanned == expected.map(\.number))
+            #expect(r.linesRead == expected.count)
+            if minBytes == 1 { #expect(chunks == expected.count) }
+        }
+    }
+
+    /// A chunk ends only before a line `cutBefore` accepts (once it holds `minBytes`), or at
+    /// `maxLines` lines.
+    @Test func chunksEndWhereAllowed() throws {
+        let dir = try TempDir()
+        let path = dir.file("s", Array("E\nM a\nM b\nE\nM c\nE\nE\nM d\n".utf8))
+        let r = try LineReader(path: path)
+        var firsts: [String] = []
+        while let chunk = try r.nextChunk(minBytes: 1, cutBefore: { $0.bytes.first == UInt8(ascii: "E") }) {
+            var lines: [String] = []
+            chunk.forEachLine { lines.append(String(decoding: $0.bytes, as: UTF8.self)) }
+            firsts.append(lines.joined(separator: ","))
+        }
+        #expect(firsts == ["E,M a,M b", "E,M c", "E", "E,M d"])
+        let limited = try LineReader(path: path)
+        #expect(try limited.nextChunk(minBytes: .max, maxLines: 2)?.lineCount == 2)
+        #expect(try limited.nextChunk(minBytes: .max)?.firstLine == 3)
+        #expect(try limited.nextChunk(minBytes: 1) == nil)
+    }
+}

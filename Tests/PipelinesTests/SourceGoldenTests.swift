@@ -140,4 +140,39 @@ import Testing
         #expect(a.rejects == b.rejects)
         #expect(a.manifest == b.manifest)
     }
+
+    /// Without a rejects file the workers keep no rejected conversation for the writer: the
+    /// output, the counts and the step counts are the same as with one, in both formats.
+    @Test(arguments: Source.allCases, [OutputFormat.jsonl, .tsv])
+    func rejectsFileDoesNotChangeTheOutput(_ source: Source, format: OutputFormat) throws {
+        var with = RunOptions.goldenDefaults
+        with.workers = 2
+        with.batchSize = 3
+        with.format = format
+        var without = with
+        without.keepRejects = false
+        let a = try Golden.run(source, options: with)
+        let b = try Golden.run(source, options: without)
+        #expect(!a.output.isEmpty)
+        #expect(a.output == b.output)
+        #expect(b.rejects.isEmpty)
+        #expect(a.manifest.counts == b.manifest.counts)
+        #expect(a.manifest.steps == b.manifest.steps)
+    }
+
+    /// Line sources hand chunks of lines to the workers: chunks of a line or two give the same
+    /// output, rejects and counts as whole files in one chunk (sessions never split, ordinals
+    /// kept).
+    @Test(arguments: Source.allCases)
+    func chunkSizeDoesNotChangeTheOutput(_ source: Source) throws {
+        var whole = RunOptions.goldenDefaults
+        whole.workers = 2
+        var small = whole
+        small.chunkBytes = 1
+        let a = try Golden.run(source, options: whole)
+        let b = try Golden.run(source, options: small)
+        #expect(a.output == b.output)
+        #expect(a.rejects == b.rejects)
+        #expect(a.manifest == b.manifest)
+    }
 }

@@ -88,25 +88,54 @@ import Testing
         #expect(r.output.contains(#""value":"I love you 北京！"},{"from":"gpt","value":"me too 北京""#))
     }
 
-    @Test func weiboLongerPostFileWarnsAndCounts() throws {
+    /// What the Weibo extractor makes of a post and a response file, record by record.
+    static func weiboRecords(post: String, response: String, chunkBytes: Int) throws -> (
+        kinds: [String], warnings: [String]
+    ) {
         let dir = try TempDir()
-        try "一 二\n三 四\n五 六\n".write(toFile: "\(dir.path)/stc_weibo_train_post", atomically: true, encoding: .utf8)
-        try "回 复\n".write(toFile: "\(dir.path)/stc_weibo_train_response", atomically: true, encoding: .utf8)
+        try post.write(toFile: "\(dir.path)/stc_weibo_train_post", atomically: true, encoding: .utf8)
+        try response.write(toFile: "\(dir.path)/stc_weibo_train_response", atomically: true, encoding: .utf8)
         let files = try InputResolver.files(for: .weibo, at: dir.path)
         var warnings: [String] = []
-        let extractor = WeiboExtractor()
+        var extractor = WeiboExtractor()
+        extractor.chunkBytes = chunkBytes
         var kinds: [String] = []
         try extractor.extract(files: files, progress: { _ in }, warn: { warnings.append($0) }) { record in
-            switch record {
-            case .conversation(let c): kinds.append("pair:\(c.origin.line)")
-            case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")
-            case .conversations(let group): kinds.append("group:\(group.count)")
-            case .deferred: kinds.append("deferred")
+            record.resolve { r in
+                switch r {
+                case .conversation(let c):
+                    kinds.append("pair:\(c.origin.line):\(c.turns.map(\.text).joined(separator: "|"))")
+                case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")
+                case .conversations(let group): kinds.append("group:\(group.count)")
+                case .deferred, .chunk: kinds.append("unresolved")
+                }
             }
         }
-        #expect(kinds == ["pair:1", "unpaired-line:stc_weibo_train_post:2", "unpaired-line:stc_weibo_train_post:3"])
+        return (kinds, warnings)
+    }
+
+    /// Whatever the chunk size (one line per chunk, or the whole file), the pairs, the
+    /// unpaired lines and the warning are the same.
+    @Test(arguments: [1, 8, LineFile.chunkBytes])
+    func weiboLongerPostFileWarnsAndCounts(chunkBytes: Int) throws {
+        let (kinds, warnings) = try Self.weiboRecords(
+            post: "一 二\n三 四\n五 六\n", response: "回 复\n", chunkBytes: chunkBytes)
+        #expect(
+            kinds == ["pair:1:一 二|回 复", "unpaired-line:stc_weibo_train_post:2", "unpaired-line:stc_weibo_train_post:3"])
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("stc_weibo_train_post has 3 lines and stc_weibo_train_response has 1") == true)
+    }
+
+    @Test(arguments: [1, 8, LineFile.chunkBytes])
+    func weiboLongerResponseFileWarnsAndCounts(chunkBytes: Int) throws {
+        let (kinds, warnings) = try Self.weiboRecords(
+            post: "一\n二\n", response: "甲\r\n乙\n丙\n丁", chunkBytes: chunkBytes)
+        #expect(
+            kinds == [
+                "pair:1:一|甲", "pair:2:二|乙", "unpaired-line:stc_weibo_train_response:3",
+                "unpaired-line:stc_weibo_train_response:4",
+            ])
+        #expect(warnings.first?.contains("stc_weibo_train_post has 2 lines and stc_weibo_train_response has 4") == true)
     }
 
     @Test func weiboNeedsBothFiles() throws {

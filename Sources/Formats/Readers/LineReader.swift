@@ -42,6 +42,39 @@ public struct RawLine {
     }
 }
 
+/// Whole lines copied out of a ``LineReader`` (``LineReader/nextChunk(minBytes:maxLines:cutBefore:scan:)``),
+/// to be split into lines again on another thread.
+public struct LineChunk: Sendable {
+    /// The lines with their terminators (the last may have none, at the end of the input).
+    public let bytes: [UInt8]
+    /// The number of the first line.
+    public let firstLine: Int
+    /// The offset of the first line's first byte in the stream.
+    public let offset: UInt64
+    public let lineCount: Int
+
+    /// Calls `body` with each line, as ``LineReader/nextRaw(_:)`` gave it: the same number,
+    /// offset and bytes. The bytes are valid only during the call.
+    public func forEachLine(_ body: (RawLine) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            var start = 0
+            var number = firstLine
+            while start < p.count {
+                let terminator =
+                    memchr(base + start, 0x0A, p.count - start).map {
+                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                    } ?? p.count
+                try body(
+                    LineReader.line(
+                        p, from: start, to: terminator, number: number, offset: offset + UInt64(start)))
+                number += 1
+                start = terminator + 1
+            }
+        }
+    }
+}
+
 /// Splits a byte stream into lines on `\n` only, accepting `\r\n`.
 ///
 /// Other separators (a lone `\r`, U+2028, U+0085 …) are content, left for the normaliser:
@@ -126,19 +159,80 @@ public final class LineReader {
         lineNumber += 1
         let offset = consumed
         consumed += UInt64(start - first)
+        let number = lineNumber
+        try buffer.withUnsafeBufferPointer { p in
+            try body(Self.line(p, from: first, to: terminator, number: number, offset: offset))
+        }
+    }
+
+    /// The line between `first` and its terminator (`\n` or the end) in `p`, without the
+    /// terminator, a `\r` before it, or a byte-order mark at the start of line 1.
+    static func line(
+        _ p: UnsafeBufferPointer<UInt8>, from first: Int, to terminator: Int, number: Int, offset: UInt64
+    ) -> RawLine {
         var lineStart = first
-        if lineNumber == 1, terminator - lineStart >= 3, buffer[lineStart] == 0xEF,
-            buffer[lineStart + 1] == 0xBB, buffer[lineStart + 2] == 0xBF
+        if number == 1, terminator - lineStart >= 3, p[lineStart] == 0xEF, p[lineStart + 1] == 0xBB,
+            p[lineStart + 2] == 0xBF
         {
             lineStart += 3  // a byte-order mark starts the file, not the first record
         }
         var stop = terminator
-        if stop > lineStart, buffer[stop - 1] == 0x0D { stop -= 1 }
-        let number = lineNumber
-        try buffer.withUnsafeBufferPointer { p in
-            try body(RawLine(number: number, offset: offset, bytes: UnsafeBufferPointer(rebasing: p[lineStart..<stop])))
-        }
+        if stop > lineStart, p[stop - 1] == 0x0D { stop -= 1 }
+        return RawLine(number: number, offset: offset, bytes: UnsafeBufferPointer(rebasing: p[lineStart..<stop]))
     }
+
+    /// The next run of whole lines, copied out of the reader so that another thread can split
+    /// them (``LineChunk/forEachLine(_:)`` gives the same lines ``nextRaw(_:)`` would), or `nil`
+    /// at the end of the input.
+    ///
+    /// Lines are taken until the chunk holds `minBytes` bytes and `cutBefore` accepts the next
+    /// line as the first of a new chunk, or it holds `maxLines` lines, or the input ends.
+    /// `scan` sees each line taken, here, in order (to keep state that the chunk's parser needs,
+    /// such as a record ordinal). The line given to `cutBefore` and `scan` is valid only during
+    /// the call; `cutBefore` may see a line twice.
+    ///
+    /// - Throws: ``FormatsError`` when reading fails.
+    public func nextChunk(
+        minBytes: Int, maxLines: Int = .max, cutBefore: (RawLine) -> Bool = { _ in true },
+        scan: (RawLine) -> Void = { _ in }
+    ) throws -> LineChunk? {
+        let firstLine = lineNumber + 1
+        let firstOffset = consumed
+        var chunk: [UInt8] = []
+        var copied = start  // the chunk's bytes before this index are in `chunk` already
+        var size = 0
+        var lines = 0
+        while lines < maxLines {
+            let nl = findNewline()
+            if nl == nil, !eof {
+                chunk.append(contentsOf: buffer[copied..<start])
+                try refill()
+                copied = start
+                continue
+            }
+            guard start < end else { break }
+            let terminator = nl ?? end
+            let next = nl.map { $0 + 1 } ?? end
+            let taken = buffer.withUnsafeBufferPointer { p -> Bool in
+                let line = Self.line(p, from: start, to: terminator, number: lineNumber + 1, offset: consumed)
+                if size >= minBytes, cutBefore(line) { return false }
+                scan(line)
+                return true
+            }
+            guard taken else { break }
+            lineNumber += 1
+            lines += 1
+            consumed += UInt64(next - start)
+            size += next - start
+            start = next
+        }
+        guard lines > 0 else { return nil }
+        chunk.append(contentsOf: buffer[copied..<start])
+        return LineChunk(bytes: chunk, firstLine: firstLine, offset: firstOffset, lineCount: lines)
+    }
+
+    /// The number of the last line read.
+    public var linesRead: Int { lineNumber }
 
     private func refill() throws {
         if start > 0 {

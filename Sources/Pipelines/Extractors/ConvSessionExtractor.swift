@@ -22,6 +22,10 @@ public struct ConvSessionExtractor: SourceExtractor {
     /// `nil` means the bytes are not valid UTF-8.
     public let utterance: @Sendable (UnsafeBufferPointer<UInt8>) -> String?
 
+    /// Bytes of lines handed to a worker at a time (see ``LineFile``); chunks end before an
+    /// `E` line, so a session never spans two.
+    public var chunkBytes = LineFile.chunkBytes
+
     public init(
         source: String,
         utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> String? = {
@@ -32,18 +36,57 @@ public struct ConvSessionExtractor: SourceExtractor {
         self.utterance = utterance
     }
 
+    static func isSessionStart(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.first == UInt8(ascii: "E") && b.dropFirst().allSatisfy({ $0 == 0x20 || $0 == 0x09 })
+    }
+
+    static func isUtterance(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.first == UInt8(ascii: "M") && (b.count == 1 || b[1] == 0x20)
+    }
+
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        var session = Session()
-        var ordinal = 0
+        // The reading thread only counts sessions (one ordinal per session with an `M` line),
+        // so that each chunk knows the ordinal it starts after.
+        var sessions = 0
+        var inSession = false  // the current session has an `M` line
+        var before = 0  // sessions before the chunk being cut
+        try LineFile.forEachChunk(
+            file, chunkBytes: chunkBytes, progress: progress, emit: emit,
+            cutBefore: { Self.isSessionStart($0.bytes) },
+            scan: { line in
+                if Self.isSessionStart(line.bytes) {
+                    inSession = false
+                } else if !inSession, Self.isUtterance(line.bytes) {
+                    inSession = true
+                    sessions += 1
+                }
+            },
+            parse: { [source, utterance] chunk in
+                let first = before
+                before = sessions
+                return { out in
+                    Self.parse(chunk, after: first, file: file, source: source, utterance: utterance, emit: out)
+                }
+            })
+    }
 
-        func flush() throws {
+    /// Turns a chunk that starts at a session's start (or the file's) into records; `after`
+    /// is the number of sessions before it.
+    static func parse(
+        _ chunk: LineChunk, after: Int, file: InputFileRef, source: String,
+        utterance: (UnsafeBufferPointer<UInt8>) -> String?, emit: (ExtractedRecord) -> Void
+    ) {
+        var session = Session()
+        var ordinal = after
+
+        func flush() {
             defer { session = Session() }
             guard session.started, !session.utterances.isEmpty || session.badLine != nil else { return }
             ordinal += 1
             if let bad = session.badLine {
-                try emit(
+                emit(
                     .malformed(
                         InputIssue(
                             kind: .invalidUTF8, file: file.name, line: bad.line,
@@ -52,15 +95,15 @@ public struct ConvSessionExtractor: SourceExtractor {
                 return
             }
             let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
-            try emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
+            emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
         }
 
-        try LineFile.forEachLine(file, progress: progress) { line in
+        chunk.forEachLine { line in
             let b = line.bytes
-            if b.first == UInt8(ascii: "E") && b.dropFirst().allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                try flush()
+            if isSessionStart(b) {
+                flush()
                 session.start(at: line.number)
-            } else if b.first == UInt8(ascii: "M") && (b.count == 1 || b[1] == 0x20) {
+            } else if isUtterance(b) {
                 if !session.started { session.start(at: line.number) }
                 if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...])) {
                     session.utterances.append(text)
@@ -68,16 +111,16 @@ public struct ConvSessionExtractor: SourceExtractor {
                     session.badLine = (line.number, Array(b))
                 }
             } else if let text = line.text {
-                try emit(
+                emit(
                     .malformed(
                         InputIssue(
                             kind: .strayLine, file: file.name, line: line.number,
                             detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
             } else {
-                try emit(.malformed(.invalidUTF8(file, line)))
+                emit(.malformed(.invalidUTF8(file, line)))
             }
         }
-        try flush()
+        flush()
     }
 
     private struct Session {

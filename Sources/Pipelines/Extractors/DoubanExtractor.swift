@@ -17,50 +17,53 @@ public struct DoubanExtractor: SourceExtractor {
     /// The metadata key carrying the label from extractor to filter.
     public static let labelKey = "label"
 
+    /// Bytes of lines handed to a worker at a time (see ``LineFile``).
+    public var chunkBytes = LineFile.chunkBytes
+
     public init() {}
 
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try LineFile.forEachLine(file, progress: progress) { line in
-            // Split the bytes on TAB (never inside a UTF-8 sequence), then decode each field:
-            // a String split would walk grapheme clusters, several times slower.
-            let b = line.bytes
-            var fields: [String] = []
-            var start = 0
-            for i in 0...b.count where i == b.count || b[i] == 0x09 {
-                guard let field = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[start..<i])) else {
-                    try emit(.malformed(.invalidUTF8(file, line)))
-                    return
-                }
-                fields.append(field)
-                start = i + 1
-            }
-            let label = fields.removeFirst()
-            guard label == "0" || label == "1" else {
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidLabel, file: file.name, line: line.number,
-                            detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
-                            raw: Array(b))))
-                return
-            }
-            guard fields.count >= 2 else {
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .wrongFieldCount, file: file.name, line: line.number,
-                            detail:
-                                "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
-                            raw: Array(b))))
-                return
-            }
-            try emit(
-                .conversation(
-                    .session(
-                        source: source, origin: .line(file, line), utterances: fields,
-                        metadata: [Self.labelKey: label])))
+        try LineFile.forEachLineRecord(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { [source] line in
+            Self.record(line, file: file, source: source)
         }
+    }
+
+    static func record(_ line: RawLine, file: InputFileRef, source: String) -> ExtractedRecord {
+        // Split the bytes on TAB (never inside a UTF-8 sequence), then decode each field:
+        // a String split would walk grapheme clusters, several times slower.
+        let b = line.bytes
+        var fields: [String] = []
+        var start = 0
+        for i in 0...b.count where i == b.count || b[i] == 0x09 {
+            guard let field = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[start..<i])) else {
+                return .malformed(.invalidUTF8(file, line))
+            }
+            fields.append(field)
+            start = i + 1
+        }
+        let label = fields.removeFirst()
+        guard label == "0" || label == "1" else {
+            return
+                (.malformed(
+                    InputIssue(
+                        kind: .invalidLabel, file: file.name, line: line.number,
+                        detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
+                        raw: Array(b))))
+        }
+        guard fields.count >= 2 else {
+            return
+                (.malformed(
+                    InputIssue(
+                        kind: .wrongFieldCount, file: file.name, line: line.number,
+                        detail:
+                            "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
+                        raw: Array(b))))
+        }
+        return .conversation(
+            .session(
+                source: source, origin: .line(file, line), utterances: fields,
+                metadata: [Self.labelKey: label]))
     }
 }

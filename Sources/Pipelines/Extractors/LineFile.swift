@@ -2,7 +2,37 @@ import Formats
 
 /// The loop every line-oriented extractor shares: open (zstd or plain), read raw lines,
 /// report progress now and then.
-enum LineFile {
+public enum LineFile {
+    /// How many bytes of lines a chunk holds, at least: a few thousand short records, so that
+    /// handing one to a worker costs little against parsing it.
+    public static let chunkBytes = 1 << 17
+
+    /// Emits `file` as ``ExtractedRecord/chunk(_:)`` records of whole lines, each turned into
+    /// records by `parse` on a worker thread; `cutBefore` and `scan` as in
+    /// ``LineReader/nextChunk(minBytes:maxLines:cutBefore:scan:)``.
+    static func forEachChunk(
+        _ file: InputFileRef, chunkBytes: Int, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void,
+        cutBefore: (RawLine) -> Bool = { _ in true }, scan: (RawLine) -> Void = { _ in },
+        parse: @escaping (LineChunk) -> @Sendable ((ExtractedRecord) -> Void) -> Void
+    ) throws {
+        let reader = try LineReader(path: file.path)
+        while let chunk = try reader.nextChunk(minBytes: max(1, chunkBytes), cutBefore: cutBefore, scan: scan) {
+            try emit(.chunk(parse(chunk)))
+            progress(reader.bytesRead)
+        }
+        progress(reader.bytesRead)
+    }
+
+    /// Emits `file`, one record per line, as chunks parsed by `record` on a worker thread.
+    static func forEachLineRecord(
+        _ file: InputFileRef, chunkBytes: Int, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void,
+        record: @escaping @Sendable (RawLine) -> ExtractedRecord
+    ) throws {
+        try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
+            { out in chunk.forEachLine { out(record($0)) } }
+        }
+    }
+
     static func forEachLine(
         _ file: InputFileRef, progress: (UInt64) -> Void, _ body: (RawLine) throws -> Void
     ) throws {

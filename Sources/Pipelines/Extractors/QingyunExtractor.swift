@@ -14,31 +14,36 @@ import Normalize
 public struct QingyunExtractor: SourceExtractor {
     public let source = "qingyun"
 
+    /// Bytes of lines handed to a worker at a time (see ``LineFile``).
+    public var chunkBytes = LineFile.chunkBytes
+
     public init() {}
 
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try LineFile.forEachLine(file, progress: progress) { line in
-            let b = line.bytes
-            guard let cut = Self.separator(in: b) else {
-                try emit(
-                    .malformed(
-                        line.text == nil
-                            ? .invalidUTF8(file, line)
-                            : InputIssue(
-                                kind: .missingSeparator, file: file.name, line: line.number,
-                                detail: "expected `question | answer`", raw: Array(b))))
-                return
-            }
-            guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
-                let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
-            else {
-                try emit(.malformed(.invalidUTF8(file, line)))
-                return
-            }
-            try emit(.conversation(.session(source: source, origin: .line(file, line), utterances: [q, a])))
+        try LineFile.forEachLineRecord(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { [source] line in
+            Self.record(line, file: file, source: source)
         }
+    }
+
+    static func record(_ line: RawLine, file: InputFileRef, source: String) -> ExtractedRecord {
+        let b = line.bytes
+        guard let cut = Self.separator(in: b) else {
+            return
+                (.malformed(
+                    line.text == nil
+                        ? .invalidUTF8(file, line)
+                        : InputIssue(
+                            kind: .missingSeparator, file: file.name, line: line.number,
+                            detail: "expected `question | answer`", raw: Array(b))))
+        }
+        guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
+            let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
+        else {
+            return .malformed(.invalidUTF8(file, line))
+        }
+        return .conversation(.session(source: source, origin: .line(file, line), utterances: [q, a]))
     }
 
     /// The byte range of the separator: the first ` | `, else the first `|`.

@@ -25,6 +25,26 @@ public enum ExtractedRecord {
     /// A record whose parsing is left to the parallel stage: the closure returns one of the
     /// other cases, and may run on a worker thread.
     case deferred(@Sendable () -> ExtractedRecord)
+    /// Many records whose parsing is left to the parallel stage: the closure passes each, in
+    /// input order, to the function it is given (none of them a chunk), and may run on a
+    /// worker thread. Line sources emit runs of whole lines this way, so that the reading
+    /// thread only finds line ends.
+    case chunk(@Sendable (_ emit: (ExtractedRecord) -> Void) -> Void)
+
+    /// Calls `body` with this record, or with each record a deferred record or a chunk holds,
+    /// parsed here.
+    public func resolve(_ body: (ExtractedRecord) throws -> Void) rethrows {
+        switch self {
+        case .deferred(let make):
+            try make().resolve(body)
+        case .chunk(let records):
+            var parsed: [ExtractedRecord] = []
+            records { parsed.append($0) }
+            for record in parsed { try record.resolve(body) }
+        default:
+            try body(self)
+        }
+    }
 }
 
 /// Parses one source's raw files into conversations. One conforming type per source format.

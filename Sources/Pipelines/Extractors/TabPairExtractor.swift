@@ -23,6 +23,8 @@ public struct TabPairExtractor: SourceExtractor {
 
     public let source: String
     public let separator: Separator
+    /// Bytes of lines handed to a worker at a time (see ``LineFile``).
+    public var chunkBytes = LineFile.chunkBytes
 
     public init(source: String, separator: Separator) {
         self.source = source
@@ -32,34 +34,36 @@ public struct TabPairExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try LineFile.forEachLine(file, progress: progress) { line in
-            let b = line.bytes
-            guard let tab = b.firstIndex(of: 0x09) else {
-                try emit(
-                    .malformed(
-                        line.text == nil
-                            ? .invalidUTF8(file, line)
-                            : InputIssue(
-                                kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
-                                line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
-                return
-            }
-            if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
-                let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
-                try emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .wrongFieldCount, file: file.name, line: line.number,
-                            detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
-                return
-            }
-            guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),
-                let a = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
-            else {
-                try emit(.malformed(.invalidUTF8(file, line)))
-                return
-            }
-            try emit(.conversation(.session(source: source, origin: .line(file, line), utterances: [q, a])))
+        try LineFile.forEachLineRecord(file, chunkBytes: chunkBytes, progress: progress, emit: emit) {
+            [source, separator] line in
+            Self.record(line, file: file, source: source, separator: separator)
         }
+    }
+
+    static func record(_ line: RawLine, file: InputFileRef, source: String, separator: Separator) -> ExtractedRecord {
+        let b = line.bytes
+        guard let tab = b.firstIndex(of: 0x09) else {
+            return
+                (.malformed(
+                    line.text == nil
+                        ? .invalidUTF8(file, line)
+                        : InputIssue(
+                            kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
+                            line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
+        }
+        if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
+            let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
+            return
+                (.malformed(
+                    InputIssue(
+                        kind: .wrongFieldCount, file: file.name, line: line.number,
+                        detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
+        }
+        guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),
+            let a = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
+        else {
+            return .malformed(.invalidUTF8(file, line))
+        }
+        return .conversation(.session(source: source, origin: .line(file, line), utterances: [q, a]))
     }
 }

@@ -17,6 +17,9 @@ public struct WeiboExtractor: SourceExtractor {
     public let source = "weibo"
     public static let postFile = "stc_weibo_train_post"
     public static let responseFile = "stc_weibo_train_response"
+    /// Bytes of post lines handed to a worker at a time, with their responses (see ``LineFile``).
+    public var chunkBytes = LineFile.chunkBytes
+
     public init() {}
 
     /// Weibo's files are only meaningful together; see ``extract(files:progress:warn:emit:)``.
@@ -39,47 +42,68 @@ public struct WeiboExtractor: SourceExtractor {
         }
         let posts = try LineReader(path: post.path)
         let responses = try LineReader(path: response.path)
-        var postLines = 0
-        var responseLines = 0
+        let source = source
+        // Chunks of post lines, each with the response lines of the same numbers; after one
+        // file ends, chunks of the other's lines, all unpaired.
         while true {
-            let p = try posts.next()
-            let r = try responses.next()
-            if let p { postLines = p.number }
-            if let r { responseLines = r.number }
-            if max(postLines, responseLines) & 0x3FFF == 0 { progress(posts.bytesRead + responses.bytesRead) }
-            switch (p, r) {
-            case (nil, nil):
-                progress(posts.bytesRead + responses.bytesRead)
-                if postLines != responseLines {
-                    warn(
-                        "\(post.name) has \(postLines) lines and \(response.name) has \(responseLines); "
-                            + "only the first \(min(postLines, responseLines)) are paired, the "
-                            + "\(abs(postLines - responseLines)) line(s) left over are counted as unpaired-line")
-                }
-                return
-            case (let p?, let r?):
-                guard let q = p.text, let a = r.text else {
-                    let (file, line) = p.text == nil ? (post, p) : (response, r)
-                    try emit(
-                        .malformed(
-                            InputIssue(
-                                kind: .invalidUTF8, file: file.name, line: line.number,
-                                detail: "line is not valid UTF-8; pair \(p.number) is dropped", raw: line.bytes)))
-                    continue
-                }
-                let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
-                try emit(.conversation(.session(source: source, origin: origin, utterances: [q, a])))
-            case (let p?, nil):
-                try emit(.malformed(unpaired(p, in: post, other: response)))
-            case (nil, let r?):
-                try emit(.malformed(unpaired(r, in: response, other: post)))
+            if let p = try posts.nextChunk(minBytes: max(1, chunkBytes)) {
+                let r = try responses.nextChunk(minBytes: .max, maxLines: p.lineCount)
+                try emit(.chunk { Self.pair(p, r, post: post, response: response, source: source, emit: $0) })
+            } else if let r = try responses.nextChunk(minBytes: max(1, chunkBytes)) {
+                try emit(
+                    .chunk { out in r.forEachLine { out(.malformed(Self.unpaired($0, in: response, other: post))) } })
+            } else {
+                break
             }
+            progress(posts.bytesRead + responses.bytesRead)
+        }
+        let (postLines, responseLines) = (posts.linesRead, responses.linesRead)
+        if postLines != responseLines {
+            warn(
+                "\(post.name) has \(postLines) lines and \(response.name) has \(responseLines); "
+                    + "only the first \(min(postLines, responseLines)) are paired, the "
+                    + "\(abs(postLines - responseLines)) line(s) left over are counted as unpaired-line")
         }
     }
 
-    private func unpaired(_ line: Line, in file: InputFileRef, other: InputFileRef) -> InputIssue {
+    /// Pairs the lines of `posts` with those of `responses` (the same line numbers, as many or
+    /// fewer); post lines past the responses are unpaired.
+    private static func pair(
+        _ posts: LineChunk, _ responses: LineChunk?, post: InputFileRef, response: InputFileRef, source: String,
+        emit: (ExtractedRecord) -> Void
+    ) {
+        // The responses as text, or as raw bytes when not valid UTF-8.
+        var answers: [(text: String?, raw: [UInt8])] = []
+        answers.reserveCapacity(responses?.lineCount ?? 0)
+        responses?.forEachLine { line in
+            let text = line.text
+            answers.append((text, text == nil ? Array(line.bytes) : []))
+        }
+        var i = 0
+        posts.forEachLine { p in
+            defer { i += 1 }
+            guard i < answers.count else {
+                emit(.malformed(unpaired(p, in: post, other: response)))
+                return
+            }
+            guard let q = p.text, let a = answers[i].text else {
+                let bad = p.text == nil
+                emit(
+                    .malformed(
+                        InputIssue(
+                            kind: .invalidUTF8, file: bad ? post.name : response.name, line: p.number,
+                            detail: "line is not valid UTF-8; pair \(p.number) is dropped",
+                            raw: bad ? Array(p.bytes) : answers[i].raw)))
+                return
+            }
+            let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
+            emit(.conversation(.session(source: source, origin: origin, utterances: [q, a])))
+        }
+    }
+
+    private static func unpaired(_ line: RawLine, in file: InputFileRef, other: InputFileRef) -> InputIssue {
         InputIssue(
             kind: .unpairedLine, file: file.name, line: line.number,
-            detail: "\(other.name) has no line \(line.number) to pair with", raw: line.bytes)
+            detail: "\(other.name) has no line \(line.number) to pair with", raw: Array(line.bytes))
     }
 }

@@ -7,12 +7,46 @@ import Formats
 /// and the rest in input order (``apply(_:)``, ``countRecord(_:)``); ``process(_:)`` does both
 /// for one conversation. The runner routes each result to the writer or the rejects sink.
 public struct Pipeline {
-    public private(set) var steps: [any PipelineStep]
+    /// The steps, unless every one is a ``KeyedStep`` (then they are in `keyed`): each step is
+    /// held once, so mutating it never copies its state.
+    private var plain: [any PipelineStep]
+    private var keyed: [any KeyedStep]
     public private(set) var stats: PipelineStats
 
     public init(steps: [any PipelineStep]) {
-        self.steps = steps
+        let keyed = steps.compactMap { $0 as? any KeyedStep }
+        if !steps.isEmpty, keyed.count == steps.count {
+            self.keyed = keyed
+            plain = []
+        } else {
+            self.keyed = []
+            plain = steps
+        }
         self.stats = PipelineStats(stepIDs: steps.map(\.id))
+    }
+
+    public var steps: [any PipelineStep] { keyed.isEmpty ? plain : keyed.map { $0 as any PipelineStep } }
+
+    /// Whether every step is a ``KeyedStep`` (and there is at least one), so that
+    /// ``decide(keys:record:)`` can stand in for ``apply(_:)``.
+    public var isKeyed: Bool { !keyed.isEmpty }
+
+    /// The types whose ``KeyedStep/key(for:)`` give the keys ``decide(keys:record:)`` takes,
+    /// one per step, in order (types, not steps: a worker thread computes keys while the steps'
+    /// state changes on another).
+    public var keyTypes: [any KeyedStep.Type] { keyed.map { type(of: $0) } }
+
+    /// What ``apply(_:)`` does for a keyed pipeline, given the keys ``keys(for:into:)`` gave for
+    /// the conversation: counts the steps and returns the rejection, or `nil` when kept.
+    public mutating func decide(keys: ArraySlice<StableHash>, record: RecordIdentity) -> Rejection? {
+        var k = keys.startIndex
+        for i in keyed.indices {
+            stats.steps[i].input += 1
+            let verdict = keyed[i].decide(key: keys[k], record: record)
+            k += 1
+            if let rejection = count(verdict, at: i) { return rejection }
+        }
+        return nil
     }
 
     /// Runs every step on `conversation`, in place, and counts the record as kept or rejected.
@@ -62,18 +96,28 @@ public struct Pipeline {
     }
 
     private mutating func runSteps(_ conversation: inout Conversation) -> Rejection? {
-        for i in steps.indices {
+        for i in keyed.indices {
             stats.steps[i].input += 1
-            switch steps[i].apply(&conversation) {
-            case .unchanged:
-                stats.steps[i].output += 1
-            case .modified:
-                stats.steps[i].output += 1
-                stats.steps[i].modified += 1
-            case .rejected(let reason, let detail):
-                stats.steps[i].rejected[reason.rawValue, default: 0] += 1
-                return Rejection(step: steps[i].id, reason: reason, detail: detail)
-            }
+            if let rejection = count(keyed[i].apply(&conversation), at: i) { return rejection }
+        }
+        for i in plain.indices {
+            stats.steps[i].input += 1
+            if let rejection = count(plain[i].apply(&conversation), at: i) { return rejection }
+        }
+        return nil
+    }
+
+    /// Counts step `i`'s verdict; returns the rejection it makes, if any.
+    private mutating func count(_ verdict: StepVerdict, at i: Int) -> Rejection? {
+        switch verdict {
+        case .unchanged:
+            stats.steps[i].output += 1
+        case .modified:
+            stats.steps[i].output += 1
+            stats.steps[i].modified += 1
+        case .rejected(let reason, let detail):
+            stats.steps[i].rejected[reason.rawValue, default: 0] += 1
+            return Rejection(step: stats.steps[i].id, reason: reason, detail: detail)
         }
         return nil
     }

@@ -27,3 +27,41 @@ extension PipelineStep {
     public var isStateful: Bool { false }
     public func copyForWorker() -> any PipelineStep { self }
 }
+
+/// Who a record is, without its turns: what a ``KeyedStep`` needs besides the key.
+public struct RecordIdentity: Sendable {
+    public var source: String
+    public var origin: RecordOrigin
+    public var explicitID: String?
+
+    public init(_ c: Conversation) {
+        source = c.source
+        origin = c.origin
+        explicitID = c.explicitID
+    }
+
+    /// The conversation's id (see ``Conversation/id``).
+    public var id: String { explicitID ?? "\(source):\(origin.file):\(origin.ordinal)" }
+}
+
+/// A stateful step that decides from a hash of the conversation and the record's identity
+/// alone, and never changes the conversation: the deduplicators.
+///
+/// Splitting the work lets the hashing run on worker threads (``key(for:)``, from the
+/// conversation as it reaches the step, with no access to the step's state) while only
+/// ``decide(key:record:)`` runs in input order; ``apply(_:)`` does both, so the result is the
+/// same either way.
+public protocol KeyedStep: PipelineStep {
+    /// The hash the step decides on: depends on the conversation alone.
+    static func key(for conversation: Conversation) -> StableHash
+    /// Decides on a record given its key; `.unchanged` or `.rejected`, never `.modified`.
+    mutating func decide(key: StableHash, record: RecordIdentity) -> StepVerdict
+}
+
+extension KeyedStep {
+    public var isStateful: Bool { true }
+
+    public mutating func apply(_ conversation: inout Conversation) -> StepVerdict {
+        decide(key: Self.key(for: conversation), record: RecordIdentity(conversation))
+    }
+}

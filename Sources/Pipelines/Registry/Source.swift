@@ -72,19 +72,26 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The parser for this source's files.
-    public func makeExtractor() -> any SourceExtractor {
+    /// The parser for this source's files; line sources hand `chunkBytes` of lines at a time
+    /// to the parallel stage (see ``ExtractedRecord/chunk(_:)``).
+    public func makeExtractor(chunkBytes: Int = LineFile.chunkBytes) -> any SourceExtractor {
+        func chunked<E: SourceExtractor>(_ e: E, _ path: WritableKeyPath<E, Int>) -> E {
+            var e = e
+            e[keyPath: path] = chunkBytes
+            return e
+        }
         switch self {
         case .belle: return BELLEExtractor()
         case .chatterbot: return ChatterbotExtractor()
-        case .douban: return DoubanExtractor()
-        case .ptt: return TabPairExtractor(source: rawValue, separator: .firstTab)
-        case .qingyun: return QingyunExtractor()
+        case .douban: return chunked(DoubanExtractor(), \.chunkBytes)
+        case .ptt: return chunked(TabPairExtractor(source: rawValue, separator: .firstTab), \.chunkBytes)
+        case .qingyun: return chunked(QingyunExtractor(), \.chunkBytes)
         case .sharegpt: return ShareGPTExtractor()
-        case .subtitle: return ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.join)
-        case .tieba: return TabPairExtractor(source: rawValue, separator: .exactlyOneTab)
-        case .weibo: return WeiboExtractor()
-        case .xiaohuangji: return ConvSessionExtractor(source: rawValue)
+        case .subtitle:
+            return chunked(ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.join), \.chunkBytes)
+        case .tieba: return chunked(TabPairExtractor(source: rawValue, separator: .exactlyOneTab), \.chunkBytes)
+        case .weibo: return chunked(WeiboExtractor(), \.chunkBytes)
+        case .xiaohuangji: return chunked(ConvSessionExtractor(source: rawValue), \.chunkBytes)
         }
     }
 }

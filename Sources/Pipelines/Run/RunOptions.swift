@@ -17,6 +17,8 @@ public struct RunOptions: Sendable, Equatable {
     public var workers = 1
     /// Records per batch handed to a worker (tests make it small to cross many batches).
     public var batchSize = 512
+    /// Bytes of lines a line source hands to a worker at a time (tests make it small too).
+    public var chunkBytes = LineFile.chunkBytes
     public var recipe = RecipeOptions()
 
     public init() {}

@@ -49,7 +49,8 @@ public struct SourceRunner {
             let context = options.recipe.context
             state.processor = StagedProcessor(
                 steps: try Recipe.steps(for: source, options: options.recipe), workers: options.workers,
-                batchSize: options.batchSize, splitter: context.isActive ? ContextSplitter(options: context) : nil)
+                batchSize: options.batchSize, splitter: context.isActive ? ContextSplitter(options: context) : nil,
+                encoder: recordEncoder)
             try Self.recreate(staging)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
@@ -102,10 +103,23 @@ public struct SourceRunner {
         var warnings: [String] = []
     }
 
+    /// Encodes a kept conversation as the shards want it (see ``RecordEncoder``).
+    private var recordEncoder: RecordEncoder {
+        if options.format == .jsonl {
+            let encoder = JSONLEncoder(layout: options.layout)
+            return RecordEncoder(keepsConversations: options.keepRejects) { c, out in
+                encoder.encode(c, into: &out)
+                return 1
+            }
+        }
+        let tsv = TSVEncoder()
+        return RecordEncoder(keepsConversations: options.keepRejects) { c, out in tsv.encode(c, into: &out) }
+    }
+
     private func extractAll(
         into state: inout RunState, writer: ShardWriter, rejects: ShardWriter?, totalBytes: UInt64
     ) throws {
-        let extractor = source.makeExtractor()
+        let extractor = source.makeExtractor(chunkBytes: options.chunkBytes)
         let encoder = JSONLEncoder(layout: options.layout)
         let tsv = TSVEncoder()
         let name = source.rawValue
@@ -143,6 +157,13 @@ public struct SourceRunner {
                 try route(c, why)
             case .conversations(let results):
                 for (c, why) in results { try route(c, why) }
+            case .encoded(let bytes, let lines, let tokens):
+                try writer.write {
+                    $0.append(contentsOf: bytes); return lines
+                }
+                state.processor.countWritten(conversations: 1, lines: lines, tokens: tokens)
+            case .dropped:
+                break  // counted by the processor; no rejects file is written
             }
         }
         try extractor.extract(

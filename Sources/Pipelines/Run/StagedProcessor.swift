@@ -9,6 +9,28 @@ public enum ProcessedRecord {
     case one(Conversation, Rejection?)
     /// Each conversation of the record with its rejection (`nil` = kept).
     case conversations([(Conversation, Rejection?)])
+    /// A kept conversation that a worker thread already encoded with the processor's
+    /// ``RecordEncoder``: its bytes (valid only while the delivery runs), its output lines and
+    /// its tokens (when counted).
+    case encoded(UnsafeBufferPointer<UInt8>, lines: Int, tokens: Int?)
+    /// A conversation rejected by a stateful step whose turns were not kept, because the
+    /// encoder does not keep conversations (nothing writes rejected ones). Counted all the same.
+    case dropped(Rejection)
+}
+
+/// How the writer encodes a kept conversation, so that worker threads can do it ahead of the
+/// writer when nothing after the parallel steps changes a conversation.
+public struct RecordEncoder: Sendable {
+    /// Appends the conversation's output lines; returns how many it wrote.
+    public var encode: @Sendable (Conversation, inout [UInt8]) -> Int
+    /// Keep each conversation until its stateful steps have run, so a rejected one can be
+    /// written to a rejects file.
+    public var keepsConversations: Bool
+
+    public init(keepsConversations: Bool, encode: @escaping @Sendable (Conversation, inout [UInt8]) -> Int) {
+        self.encode = encode
+        self.keepsConversations = keepsConversations
+    }
 }
 
 /// Runs a source's pipeline on records, in parallel where that cannot change the result.
@@ -19,11 +41,24 @@ public enum ProcessedRecord {
 /// the caller's thread, batch by batch in input order, so the output is the same, byte for byte,
 /// for any number of workers. At most `2 × workers` batches are in flight, so memory stays
 /// bounded. Only batches and step counts cross threads.
+///
+/// When every stateful step is a ``KeyedStep``, no context splitter runs and an encoder is
+/// given, the workers also compute the stateful steps' keys and encode each kept conversation;
+/// the caller's thread then only decides on keys and hands bytes to the writer.
 final class StagedProcessor: @unchecked Sendable {
     private enum Staged {
         case malformed(InputIssue)
         case one(Conversation, Rejection?)
         case conversations([(Conversation, Rejection?)])
+        /// Kept by the parallel steps, encoded up to `end` in the batch's bytes; its keys are
+        /// the next ones in the batch's keys.
+        case prepared(RecordIdentity, end: Int, lines: Int, tokens: Int?, conversation: Conversation?)
+    }
+
+    private struct StagedBatch {
+        var items: [Staged] = []
+        var bytes: [UInt8] = []
+        var keys: [StableHash] = []
     }
 
     private final class Worker: @unchecked Sendable {
@@ -43,19 +78,28 @@ final class StagedProcessor: @unchecked Sendable {
     private var batch: [ExtractedRecord] = []
     private var submitted = 0
     private var delivered = 0
-    private var finished: [Int: [Staged]] = [:]
+    private var finished: [Int: StagedBatch] = [:]
+    /// Set when workers encode kept conversations (see the type's description).
+    private let encoder: RecordEncoder?
+    private let keyTypes: [any KeyedStep.Type]
     private let lock = NSLock()
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "corpus-clean.stage", attributes: .concurrent)
 
-    init(steps: [any PipelineStep], workers: Int, batchSize: Int = 512, splitter: ContextSplitter? = nil) {
+    init(
+        steps: [any PipelineStep], workers: Int, batchSize: Int = 512, splitter: ContextSplitter? = nil,
+        encoder: RecordEncoder? = nil
+    ) {
         let all = Pipeline(steps: steps)
         let split = all.firstStatefulStep
         self.splitter = splitter
         stepDescription = all.description + (splitter.map { [$0.description] } ?? [])
         stepIDs = steps.map(\.id)
         sequential = Pipeline(steps: Array(steps[split...]))
+        let prepares = splitter == nil && (split == steps.count || sequential.isKeyed)
+        self.encoder = prepares ? encoder : nil
+        keyTypes = prepares ? sequential.keyTypes : []
         let count = max(1, workers)
         // One copy of the parallel steps per batch in flight: at most 2 × workers.
         let inFlight = count == 1 ? 1 : 2 * count
@@ -97,6 +141,13 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// Takes one record; delivers whatever is complete, in order, to `deliver`.
     func submit(_ record: ExtractedRecord, deliver: (ProcessedRecord) throws -> Void) throws {
+        if case .chunk = record {
+            // A chunk holds thousands of records: a batch of its own.
+            try flushBatch(deliver: deliver)
+            batch.append(record)
+            try flushBatch(deliver: deliver)
+            return
+        }
         batch.append(record)
         guard batch.count >= batchSize else { return }
         try flushBatch(deliver: deliver)
@@ -116,7 +167,7 @@ final class StagedProcessor: @unchecked Sendable {
         let index = submitted
         submitted += 1
         if workers.count == 1 {
-            store(Self.stage(records, workers[0]), at: index)
+            store(stage(records, workers[0]), at: index)
             try deliverReady(deliver: deliver)
             return
         }
@@ -127,7 +178,7 @@ final class StagedProcessor: @unchecked Sendable {
         group.enter()
         queue.async { [self] in
             let worker = claim()
-            let staged = Self.stage(records, worker)
+            let staged = stage(records, worker)
             release(worker)
             store(staged, at: index)
             slots.signal()
@@ -148,33 +199,48 @@ final class StagedProcessor: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func store(_ staged: [Staged], at index: Int) {
+    private func store(_ staged: StagedBatch, at index: Int) {
         lock.lock()
         finished[index] = staged
         lock.unlock()
     }
 
-    /// Runs the parallel steps on a batch.
-    private static func stage(_ records: [ExtractedRecord], _ worker: Worker) -> [Staged] {
-        records.map { stage($0, worker) }
+    /// Runs the parallel steps on a batch (on a worker thread: reads only constants of `self`).
+    private func stage(_ records: [ExtractedRecord], _ worker: Worker) -> StagedBatch {
+        var batch = StagedBatch()
+        batch.items.reserveCapacity(records.count)
+        for record in records { stage(record, worker, into: &batch) }
+        return batch
     }
 
-    private static func stage(_ record: ExtractedRecord, _ worker: Worker) -> Staged {
+    private func stage(_ record: ExtractedRecord, _ worker: Worker, into batch: inout StagedBatch) {
         switch record {
         case .deferred(let make):
-            return stage(make(), worker)
+            stage(make(), worker, into: &batch)
+        case .chunk(let records):
+            records { stage($0, worker, into: &batch) }
         case .malformed(let issue):
-            return .malformed(issue)
+            batch.items.append(.malformed(issue))
         case .conversation(var c):
             let why = worker.pipeline.apply(&c)
-            return .one(c, why)
+            guard why == nil, let encoder else {
+                batch.items.append(.one(c, why))
+                return
+            }
+            for type in keyTypes { batch.keys.append(type.key(for: c)) }
+            let lines = encoder.encode(c, &batch.bytes)
+            batch.items.append(
+                .prepared(
+                    RecordIdentity(c), end: batch.bytes.count, lines: lines,
+                    tokens: c.turnTokens?.reduce(0, +), conversation: encoder.keepsConversations ? c : nil))
         case .conversations(let group):
-            return .conversations(
-                group.map { c in
-                    var c = c
-                    let why = worker.pipeline.apply(&c)
-                    return (c, why)
-                })
+            batch.items.append(
+                .conversations(
+                    group.map { c in
+                        var c = c
+                        let why = worker.pipeline.apply(&c)
+                        return (c, why)
+                    }))
         }
     }
 
@@ -184,32 +250,50 @@ final class StagedProcessor: @unchecked Sendable {
             lock.lock()
             let next = finished.removeValue(forKey: delivered)
             lock.unlock()
-            guard let staged = next else { return }
+            guard let batch = next else { return }
             delivered += 1
-            for item in staged {
-                switch item {
-                case .malformed(let issue):
-                    sequential.countMalformed(issue.kind)
-                    try deliver(.malformed(issue))
-                case .one(var c, let why):
-                    let rejection = why ?? sequential.apply(&c)
-                    if rejection == nil, splitter != nil {
-                        let results = splitter!.split(c)
+            try batch.bytes.withUnsafeBufferPointer { bytes in
+                var start = 0  // where the next prepared record's bytes begin
+                var key = 0  // and its keys
+                for item in batch.items {
+                    switch item {
+                    case .malformed(let issue):
+                        sequential.countMalformed(issue.kind)
+                        try deliver(.malformed(issue))
+                    case .one(var c, let why):
+                        let rejection = why ?? sequential.apply(&c)
+                        if rejection == nil, splitter != nil {
+                            let results = splitter!.split(c)
+                            sequential.countRecord(results.map(\.1))
+                            try deliver(.conversations(results))
+                        } else {
+                            sequential.countRecord(rejection)
+                            try deliver(.one(c, rejection))
+                        }
+                    case .conversations(let items):
+                        let results = items.flatMap { c, why -> [(Conversation, Rejection?)] in
+                            guard why == nil else { return [(c, why)] }
+                            var c = c
+                            if let rejection = sequential.apply(&c) { return [(c, rejection)] }
+                            return splitter?.split(c) ?? [(c, nil)]
+                        }
                         sequential.countRecord(results.map(\.1))
                         try deliver(.conversations(results))
-                    } else {
+                    case .prepared(let record, let end, let lines, let tokens, let conversation):
+                        let rejection =
+                            keyTypes.isEmpty
+                            ? nil : sequential.decide(keys: batch.keys[key..<key + keyTypes.count], record: record)
+                        key += keyTypes.count
                         sequential.countRecord(rejection)
-                        try deliver(.one(c, rejection))
+                        if let rejection {
+                            try deliver(conversation.map { .one($0, rejection) } ?? .dropped(rejection))
+                        } else {
+                            try deliver(
+                                .encoded(
+                                    UnsafeBufferPointer(rebasing: bytes[start..<end]), lines: lines, tokens: tokens))
+                        }
+                        start = end
                     }
-                case .conversations(let items):
-                    let results = items.flatMap { c, why -> [(Conversation, Rejection?)] in
-                        guard why == nil else { return [(c, why)] }
-                        var c = c
-                        if let rejection = sequential.apply(&c) { return [(c, rejection)] }
-                        return splitter?.split(c) ?? [(c, nil)]
-                    }
-                    sequential.countRecord(results.map(\.1))
-                    try deliver(.conversations(results))
                 }
             }
         }

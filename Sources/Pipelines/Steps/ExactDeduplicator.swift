@@ -6,10 +6,9 @@ import Formats
 /// Keeps a 128-bit hash of each conversation's roles and texts, not the texts, and the
 /// position of its first occurrence, so the rejection can name the id it repeats. The hash
 /// is a fixed function (no per-process seed), so decisions are the same on every run.
-public struct ExactDeduplicator: PipelineStep {
+public struct ExactDeduplicator: KeyedStep {
     public let id = "dedup.exact"
     public var parameters: [String: String] { ["key": "roles+texts", "hash": "128-bit"] }
-    public var isStateful: Bool { true }
 
     private var seen = HashIndex()
     private var files: [String] = []
@@ -17,13 +16,16 @@ public struct ExactDeduplicator: PipelineStep {
 
     public init() {}
 
-    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+    public static func key(for c: Conversation) -> StableHash {
         var h = StableHasher()
         for turn in c.turns {
             h.combine(byte: turn.role == .human ? 1 : 2)
             h.combine(turn.text)
         }
-        let key = h.finalize()
+        return h.finalize()
+    }
+
+    public mutating func decide(key: StableHash, record c: RecordIdentity) -> StepVerdict {
         let f: Int
         if let last = files.last, last == c.origin.file {
             f = files.count - 1  // the common case: records arrive file by file

@@ -241,33 +241,43 @@ public struct MinCharsFilter: PipelineStep {
     }
 }
 
-/// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`).
-public struct DuplicateIDFilter: PipelineStep {
+/// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`). Keeps 128-bit
+/// hashes of the ids.
+public struct DuplicateIDFilter: KeyedStep {
     public let id = "dedup.sharegpt-id"
-    public var isStateful: Bool { true }
-    private var seen: Set<String> = []
+    public var parameters: [String: String] { ["key": "id", "hash": "128-bit"] }
+    private var seen: Set<StableHash> = []
     public init() {}
 
-    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        seen.insert(c.id).inserted ? .unchanged : .rejected(.duplicateID, detail: c.id)
+    public static func key(for c: Conversation) -> StableHash {
+        var h = StableHasher()
+        h.combine(c.id)
+        return h.finalize()
+    }
+
+    public mutating func decide(key: StableHash, record: RecordIdentity) -> StepVerdict {
+        seen.insert(key).inserted ? .unchanged : .rejected(.duplicateID, detail: record.id)
     }
 }
 
 /// `dedup.first-exchange`: the first sample with a given first human and first gpt turn wins
 /// (`duplicate-content`), as FastChat deduplicates. Keeps 128-bit hashes.
-public struct FirstExchangeDeduplicator: PipelineStep {
+public struct FirstExchangeDeduplicator: KeyedStep {
     public let id = "dedup.first-exchange"
-    public var isStateful: Bool { true }
     public var parameters: [String: String] { ["key": "first human + first gpt turn", "hash": "128-bit"] }
     private var seen: Set<StableHash> = []
     public init() {}
 
-    public mutating func apply(_ c: inout Conversation) -> StepVerdict {
+    public static func key(for c: Conversation) -> StableHash {
         var h = StableHasher()
         for t in c.turns.prefix(2) {
             h.combine(byte: t.role == .human ? 1 : 2)
             h.combine(t.text)
         }
-        return seen.insert(h.finalize()).inserted ? .unchanged : .rejected(.duplicateContent, detail: nil)
+        return h.finalize()
+    }
+
+    public mutating func decide(key: StableHash, record: RecordIdentity) -> StepVerdict {
+        seen.insert(key).inserted ? .unchanged : .rejected(.duplicateContent, detail: nil)
     }
 }
