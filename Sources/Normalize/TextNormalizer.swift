@@ -1,3 +1,5 @@
+import Formats
+
 /// Options of ``TextNormalizer``, with explicit defaults.
 public struct NormalizeOptions: OptionSet, Sendable, Hashable {
     public let rawValue: Int
@@ -60,10 +62,11 @@ public struct TextNormalizer: Sendable {
         return text.withUTF8 { b -> Bool in
             if Self.hasEdgeWhitespace(b) { return true }
             let n = b.count
-            var i = 0
+            // Every character rewritten starts with one of these lead bytes, which never occur
+            // inside another character's encoding: only their positions need a look.
+            var i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: 0)
             while i < n {
                 let lead = b[i]
-                if lead < 0xC2 { i += 1; continue }
                 if lead == 0xC2, i + 1 < n, b[i + 1] == 0x85 { return true }
                 if i + 2 < n {
                     let b1 = b[i + 1], b2 = b[i + 2]
@@ -80,7 +83,7 @@ public struct TextNormalizer: Sendable {
                     default: break
                     }
                 }
-                i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: i + 1)
             }
             return false
         }

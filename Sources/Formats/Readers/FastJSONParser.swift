@@ -100,11 +100,9 @@ enum FastJSONParser {
             i += 1
             let start = i
             // Fast path: no escapes up to the closing quote.
-            while i < b.count, b[i] != 0x22, b[i] != 0x5C {
-                if b[i] < 0x20 { throw fail("a control character inside a string") }
-                i += 1
-            }
+            i = ByteScan.firstJSONSpecial(b, from: i)
             guard i < b.count else { throw fail("the record ends inside a string") }
+            if b[i] < 0x20 { throw fail("a control character inside a string") }
             if b[i] == 0x22 {
                 let slice = UnsafeBufferPointer(rebasing: b[start..<i])
                 i += 1
