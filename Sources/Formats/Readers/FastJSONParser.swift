@@ -121,8 +121,9 @@ enum FastJSONParser {
                 }
                 if c < 0x20 { throw fail("a control character inside a string") }
                 if c != 0x5C {
-                    out.append(c)
-                    i += 1
+                    let next = ByteScan.firstJSONSpecial(b, from: i)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<next]))
+                    i = next
                     continue
                 }
                 guard i + 1 < b.count else { break }

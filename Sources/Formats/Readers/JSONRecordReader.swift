@@ -88,7 +88,7 @@ public final class JSONRecordReader {
     private func nextLine(_ reader: LineReader) throws -> JSONItem? {
         while let line = try reader.next() {
             let raw = line.bytes
-            if raw.allSatisfy(Self.isSpace) { continue }
+            if raw.withUnsafeBufferPointer(Self.isBlank) { continue }
             return finish(raw, line.number)
         }
         return nil
@@ -164,17 +164,40 @@ public final class JSONRecordReader {
 
     /// Parses one value's bytes (with ``FastJSONParser``).
     public static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
-        do {
-            let value = try raw.withUnsafeBufferPointer { try FastJSONParser.parse($0) }
-            return .value(value, raw: raw, position: position)
-        } catch let f as FastJSONParser.Failure {
-            if f.reason.hasPrefix("a lone surrogate") { return .malformed(f.reason, raw: raw, position: position) }
-            let text = String(String(decoding: raw, as: UTF8.self).prefix(30))
-            return .malformed("not valid JSON: \(f) (starting \(text.debugDescription))", raw: raw, position: position)
-        } catch {
-            return .malformed("not valid JSON", raw: raw, position: position)
+        switch raw.withUnsafeBufferPointer(parseValue) {
+        case .success(let value): return .value(value, raw: raw, position: position)
+        case .failure(let problem): return .malformed(problem.reason, raw: raw, position: position)
         }
     }
+
+    /// Why bytes are not one JSON value.
+    public struct Problem: Error {
+        public var reason: String
+    }
+
+    /// Parses the bytes of one record (``parse(_:position:)`` without keeping them).
+    public static func parseValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Any, Problem> {
+        do {
+            return .success(try FastJSONParser.parse(bytes))
+        } catch let f as FastJSONParser.Failure {
+            if f.reason.hasPrefix("a lone surrogate") { return .failure(Problem(reason: f.reason)) }
+            let text = String(String(decoding: bytes, as: UTF8.self).prefix(30))
+            return .failure(Problem(reason: "not valid JSON: \(f) (starting \(text.debugDescription))"))
+        } catch {
+            return .failure(Problem(reason: "not valid JSON"))
+        }
+    }
+
+    /// For JSON Lines input, the next run of whole lines (see
+    /// ``LineReader/nextChunk(minBytes:maxLines:cutBefore:scan:)``), or `nil` at the end; always
+    /// `nil` for a JSON array (read it with ``next(parsing:)``). A line of white space only is
+    /// no record (``isBlank(_:)``).
+    public func nextLineChunk(minBytes: Int, scan: (RawLine) -> Void) throws -> LineChunk? {
+        try lines?.nextChunk(minBytes: minBytes, scan: scan)
+    }
+
+    /// Whether a line holds white space only (no record).
+    public static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool { line.allSatisfy(isSpace) }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 }

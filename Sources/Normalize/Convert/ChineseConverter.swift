@@ -46,6 +46,9 @@ public struct ChineseConverter: Sendable {
     public let dictionaries: [String]
     private let table: CharacterTable
     private let phrases: PhraseTrie
+    /// One bit per BMP code point: set when the table changes it or a phrase starts with it.
+    /// 8 KB, so the check for work stays in the L1 cache while the table (256 KB) does not.
+    private let candidates: [UInt64]
     /// Entries loaded, for the manifest: phrase count and character overrides.
     public let phraseCount: Int
     public let characterCount: Int
@@ -86,6 +89,11 @@ public struct ChineseConverter: Sendable {
         if quotes == .mainland {
             for (cp, s) in Self.cornerBrackets { table.set(cp, s) }
         }
+        var candidates = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for cp in UInt32(0)..<0x10000 where table.lookup(cp) != nil || trie.startsPhrase(cp) {
+            candidates[Int(cp >> 6)] |= 1 << UInt64(cp & 63)
+        }
+        self.candidates = candidates
         self.table = table
         self.phrases = trie
         self.phraseCount = trie.count
@@ -109,6 +117,10 @@ public struct ChineseConverter: Sendable {
         while i < bytes.count {
             if bytes[i] < 0x80 { i += 1; continue }
             let (cp, width) = UTF8Scalar.decode(bytes, at: i)
+            if cp < 0x10000, candidates[Int(cp >> 6)] & (1 << UInt64(cp & 63)) == 0 {
+                i += width
+                continue
+            }
             if table.lookup(cp) != nil { return true }
             if phrases.startsPhrase(cp), phrases.longestMatch(bytes, from: i) != nil { return true }
             i += width

@@ -24,13 +24,16 @@ import Normalize
 /// seed task without instances (`empty-record`).
 public struct BELLEExtractor: SourceExtractor {
     public let source = "belle"
+    /// Bytes of JSON Lines handed to a worker at a time (see ``LineFile``).
+    public var chunkBytes = LineFile.chunkBytes
 
     public init() {}
 
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try JSONRecords.forEach(file, deferParsing: true, progress: progress, emit: emit) { value, origin in
+        try JSONRecords.forEach(file, deferParsing: true, chunkBytes: chunkBytes, progress: progress, emit: emit) {
+            value, origin in
             try BELLERecord.conversations(value, source: source, origin: origin).get()
         }
     }

@@ -13,13 +13,13 @@ enum JSONRecords {
 
     /// Reads `file` and emits its records.
     ///
-    /// - Parameter deferParsing: emit each value as a deferred record, so that parsing and
-    ///   `convert` run in the parallel stage and the reading thread only finds where values begin
-    ///   and end. Worth it when parsing is the heavy part (BELLE: about 1.5× with two workers);
+    /// - Parameter deferParsing: leave parsing and `convert` to the parallel stage, so that the
+    ///   reading thread only finds where values begin and end: JSON Lines go in chunks of
+    ///   `chunkBytes` of lines, array elements one by one as deferred records. Worth it when parsing is the heavy part (BELLE: about 1.5× with two workers);
     ///   not when later steps are (ShareGPT's HTML rendering keeps the workers busy, and parsing
     ///   on the reading thread uses the capacity that is left).
     static func forEach(
-        _ file: InputFileRef, deferParsing: Bool, progress: (UInt64) -> Void,
+        _ file: InputFileRef, deferParsing: Bool, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void,
         convert: @escaping @Sendable (Any, RecordOrigin) throws -> [Conversation]
     ) throws {
@@ -27,6 +27,37 @@ enum JSONRecords {
         let unit = reader.unit
         let name = file.name
         var ordinal = 0
+        if deferParsing, reader.layout == .lines {
+            // Chunks of lines, parsed by the workers; here only blank lines are told apart, to
+            // number the records.
+            var before = 0
+            while let chunk = try reader.nextLineChunk(
+                minBytes: max(1, chunkBytes), scan: { if !JSONRecordReader.isBlank($0.bytes) { ordinal += 1 } })
+            {
+                let first = before
+                before = ordinal
+                try emit(
+                    .chunk { out in
+                        var n = first
+                        chunk.forEachLine { line in
+                            guard !JSONRecordReader.isBlank(line.bytes) else { return }
+                            n += 1
+                            switch JSONRecordReader.parseValue(line.bytes) {
+                            case .success(let value):
+                                out(record(value, { Array(line.bytes) }, line.number, n, name, unit, convert))
+                            case .failure(let problem):
+                                out(
+                                    .malformed(
+                                        InputIssue(
+                                            kind: .invalidJSON, file: name, line: line.number, detail: problem.reason,
+                                            raw: Array(line.bytes), unit: unit)))
+                            }
+                        }
+                    })
+                progress(reader.bytesRead)
+            }
+            return
+        }
         while let item = try reader.next(parsing: !deferParsing) {
             ordinal += 1
             if ordinal & 0x3FF == 0 { progress(reader.bytesRead) }
@@ -37,14 +68,14 @@ enum JSONRecords {
                         InputIssue(
                             kind: .invalidJSON, file: name, line: position, detail: detail, raw: raw, unit: unit)))
             case .value(let value, let raw, let position):
-                try emit(record(value, raw, position, ordinal, name, unit, convert))
+                try emit(record(value, { raw }, position, ordinal, name, unit, convert))
             case .unparsed(let raw, let position):
                 let n = ordinal
                 try emit(
                     .deferred {
                         switch JSONRecordReader.parse(raw, position: position) {
                         case .value(let value, _, _):
-                            return record(value, raw, position, n, name, unit, convert)
+                            return record(value, { raw }, position, n, name, unit, convert)
                         case .malformed(let detail, _, _):
                             return .malformed(
                                 InputIssue(
@@ -63,7 +94,7 @@ enum JSONRecords {
     }
 
     private static func record(
-        _ value: Any, _ raw: [UInt8], _ position: Int, _ ordinal: Int, _ file: String,
+        _ value: Any, _ raw: () -> [UInt8], _ position: Int, _ ordinal: Int, _ file: String,
         _ unit: InputIssue.PositionUnit, _ convert: (Any, RecordOrigin) throws -> [Conversation]
     ) -> ExtractedRecord {
         let origin = RecordOrigin(file: file, line: position, ordinal: ordinal)
@@ -72,10 +103,10 @@ enum JSONRecords {
             return conversations.count == 1 ? .conversation(conversations[0]) : .conversations(conversations)
         } catch let p as Problem {
             return .malformed(
-                InputIssue(kind: p.kind, file: file, line: position, detail: p.detail, raw: raw, unit: unit))
+                InputIssue(kind: p.kind, file: file, line: position, detail: p.detail, raw: raw(), unit: unit))
         } catch {
             return .malformed(
-                InputIssue(kind: .wrongType, file: file, line: position, detail: "\(error)", raw: raw, unit: unit))
+                InputIssue(kind: .wrongType, file: file, line: position, detail: "\(error)", raw: raw(), unit: unit))
         }
     }
 }

@@ -81,7 +81,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
             return e
         }
         switch self {
-        case .belle: return BELLEExtractor()
+        case .belle: return chunked(BELLEExtractor(), \.chunkBytes)
         case .chatterbot: return ChatterbotExtractor()
         case .douban: return chunked(DoubanExtractor(), \.chunkBytes)
         case .ptt: return chunked(TabPairExtractor(source: rawValue, separator: .firstTab), \.chunkBytes)
