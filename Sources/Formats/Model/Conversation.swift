@@ -72,6 +72,13 @@ public struct Conversation: Sendable, Codable, Hashable {
         self.origin = origin
     }
 
+    /// A session of two utterances (see ``session(source:origin:utterances:metadata:)``),
+    /// built without an array of utterances first.
+    public static func pair(source: String, origin: RecordOrigin, _ question: String, _ answer: String) -> Conversation
+    {
+        Conversation(source: source, turns: [Turn(.human, question), Turn(.gpt, answer)], origin: origin)
+    }
+
     /// Builds a conversation from a session of utterances by people chatting.
     ///
     /// The last utterance is `gpt` and roles alternate backwards from it; whether the

@@ -107,6 +107,19 @@ public final class JSONRecordReader {
                 try refill()
                 continue
             }
+            if inString && !escaped {
+                // Copy a string's plain run at once, up to its next quote or backslash.
+                let stop = buffer.withUnsafeBufferPointer {
+                    ByteScan.first(
+                        of: 0x22, 0x5C, 0x22, 0x5C, in: UnsafeBufferPointer(rebasing: $0[..<end]), from: start)
+                }
+                if stop > start {
+                    element.append(contentsOf: buffer[start..<stop])
+                    consumed += UInt64(stop - start)
+                    start = stop
+                    continue
+                }
+            }
             let b = buffer[start]
             start += 1
             consumed += 1

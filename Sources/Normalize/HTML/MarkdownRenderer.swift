@@ -322,27 +322,40 @@ public struct MarkdownRenderer: Sendable {
 
     /// HTML white space runs as single spaces (on the UTF-8 bytes; other bytes are copied).
     static func collapse(_ s: String) -> String {
-        var out: [UInt8] = []
-        var space = false
-        var changed = false
-        for b in s.utf8 {
-            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
-                if space || b != 0x20 { changed = true }
-                space = true
-            } else {
-                if space { out.append(0x20) }
-                space = false
-                out.append(b)
+        var s = s
+        // Most text runs need nothing: no TAB, CR or LF and no two spaces in a row.
+        let needed = s.withUTF8 { b -> Bool in
+            var previousSpace = false
+            for x in b {
+                if x == 0x0A || x == 0x09 || x == 0x0D || (x == 0x20 && previousSpace) { return true }
+                previousSpace = x == 0x20
             }
+            return false
         }
-        if space { out.append(0x20) }
-        return changed ? String(decoding: out, as: UTF8.self) : s
+        guard needed else { return s }
+        var out: [UInt8] = []
+        s.withUTF8 { b in
+            out.reserveCapacity(b.count)
+            var space = false
+            for x in b {
+                if x == 0x20 || x == 0x0A || x == 0x09 || x == 0x0D {
+                    space = true
+                } else {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(x)
+                }
+            }
+            if space { out.append(0x20) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Each line without leading and trailing spaces (but a hard break's two spaces stay), and
     /// the whole without blank edges.
     static func trimLines(_ s: String) -> String {
-        if !s.utf8.contains(0x0A) {
+        var s = s
+        if !s.withUTF8({ $0.contains(0x0A) }) {
             // One line: trim spaces at both ends without Foundation.
             let u = s.utf8
             guard let first = u.firstIndex(where: { $0 != 0x20 }), let last = u.lastIndex(where: { $0 != 0x20 })

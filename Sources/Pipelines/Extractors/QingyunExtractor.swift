@@ -43,7 +43,7 @@ public struct QingyunExtractor: SourceExtractor {
         else {
             return .malformed(.invalidUTF8(file, line))
         }
-        return .conversation(.session(source: source, origin: .line(file, line), utterances: [q, a]))
+        return .conversation(.pair(source: source, origin: .line(file, line), q, a))
     }
 
     /// The byte range of the separator: the first ` | `, else the first `|`.

@@ -64,6 +64,6 @@ public struct TabPairExtractor: SourceExtractor {
         else {
             return .malformed(.invalidUTF8(file, line))
         }
-        return .conversation(.session(source: source, origin: .line(file, line), utterances: [q, a]))
+        return .conversation(.pair(source: source, origin: .line(file, line), q, a))
     }
 }

@@ -97,7 +97,7 @@ public struct WeiboExtractor: SourceExtractor {
                 return
             }
             let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
-            emit(.conversation(.session(source: source, origin: origin, utterances: [q, a])))
+            emit(.conversation(.pair(source: source, origin: origin, q, a)))
         }
     }
 

@@ -236,7 +236,14 @@ public struct MinCharsFilter: PipelineStep {
     public init(minimum: Int = 16) { self.minimum = minimum }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        let n = c.turns.reduce(0) { $0 + $1.text.count }
+        // Counting characters (grapheme clusters) is slow on long texts: stop at the minimum.
+        var n = 0
+        for turn in c.turns where n < minimum {
+            for _ in turn.text {
+                n += 1
+                if n >= minimum { break }
+            }
+        }
         return c.turns.isEmpty || n < minimum ? .rejected(.tooShort, detail: "\(n) characters") : .unchanged
     }
 }

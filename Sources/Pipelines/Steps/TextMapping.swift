@@ -14,7 +14,7 @@ extension Conversation {
                 changed = true
             }
         }
-        if let opening = metadata[TSVEncoder.openingKey] {
+        if !metadata.isEmpty, let opening = metadata[TSVEncoder.openingKey] {
             let t = transform(opening)
             if t != opening {
                 metadata[TSVEncoder.openingKey] = t
