@@ -132,7 +132,7 @@ public struct MarkdownRenderer: Sendable {
         if language.isEmpty, let header = Self.header(in: pre.children) { language = header }
         if code.hasSuffix("\n") { code.removeLast() }
         if code.hasPrefix("\n") { code.removeFirst() }
-        guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard !code.trimming(.whitespacesAndNewlines).isEmpty else { return nil }
         let fence = String(repeating: "`", count: max(3, Self.longestRun(of: "`", in: code) + 1))
         return fence + language + "\n" + code + "\n" + fence
     }
@@ -201,7 +201,7 @@ public struct MarkdownRenderer: Sendable {
         case "code":
             return Self.inlineCode(Self.text(e.children))
         case "a":
-            let text = inline(e.children, context: context).trimmingCharacters(in: .whitespaces)
+            let text = inline(e.children, context: context).trimming(.whitespaces)
             guard let href = e.attributes["href"], !href.isEmpty else { return text }
             return "[\(text)](\(href.replacingOccurrences(of: " ", with: "%20")))"
         case "img":
@@ -225,7 +225,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private func wrap(_ s: String, _ marker: String) -> String {
-        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        let trimmed = s.trimming(.whitespaces)
         guard !trimmed.isEmpty else { return s }
         let lead = s.prefix { $0 == " " }
         let trail = String(s.reversed().prefix { $0 == " " })
@@ -273,13 +273,13 @@ public struct MarkdownRenderer: Sendable {
             for node in nodes {
                 guard case .element(let el) = node else { continue }
                 if el.name == "annotation", el.attributes["encoding"] == "application/x-tex" {
-                    return text(el.children).trimmingCharacters(in: .whitespacesAndNewlines)
+                    return text(el.children).trimming(.whitespacesAndNewlines)
                 }
                 if let found = find(el.children) { return found }
             }
             return nil
         }
-        return find(e.children) ?? text(e.children).trimmingCharacters(in: .whitespacesAndNewlines)
+        return find(e.children) ?? text(e.children).trimming(.whitespacesAndNewlines)
     }
 
     static func first(_ name: String, in nodes: [HTMLNode]) -> HTMLElement? {
@@ -298,7 +298,7 @@ public struct MarkdownRenderer: Sendable {
             guard case .element(let e) = node else { continue }
             let t = text(e.children)
             if e.name == "div", t.contains("Copy code"), let span = first("span", in: e.children) {
-                let label = text(span.children).trimmingCharacters(in: .whitespacesAndNewlines)
+                let label = text(span.children).trimming(.whitespacesAndNewlines)
                 return label.isEmpty || label.contains(" ") ? nil : label
             }
             if let found = header(in: e.children) { return found }
@@ -364,20 +364,20 @@ public struct MarkdownRenderer: Sendable {
         }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let hardBreak = line.hasSuffix("  ")
-            var t = line.trimmingCharacters(in: .whitespaces)
+            var t = line.trimming(.whitespaces)
             if hardBreak && !t.isEmpty { t += "  " }
             return t
         }
         var result = lines.joined(separator: "\n")
         while result.hasSuffix("  ") { result.removeLast() }
-        return result.trimmingCharacters(in: .newlines)
+        return result.trimming(.newlines)
     }
 }
 
 extension String {
     func replacingNewlines(with s: String) -> String {
         split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: s)
+            .map { $0.trimming(.whitespaces) }.joined(separator: s)
     }
 
     func trimmingTrailingSpace() -> String {

@@ -1,0 +1,43 @@
+/// The character sets of Foundation's `trimmingCharacters(in:)` that the Markdown renderer
+/// trims with, matched on scalars in Swift: Foundation on Linux bridges every call through
+/// `NSString`, which cost a few percent of a ShareGPT run.
+enum TrimSet {
+    /// `CharacterSet.whitespaces`: Unicode general category Zs, TAB, and U+200B ZERO WIDTH
+    /// SPACE (Zs in older Unicode data, which Foundation's set still follows; a test checks
+    /// every BMP scalar against Foundation).
+    case whitespaces
+    /// `CharacterSet.newlines`: U+000A–U+000D, U+0085, U+2028, U+2029.
+    case newlines
+    /// `CharacterSet.whitespacesAndNewlines`: both.
+    case whitespacesAndNewlines
+
+    func contains(_ s: Unicode.Scalar) -> Bool {
+        switch self {
+        case .whitespaces: return Self.isWhitespace(s)
+        case .newlines: return Self.isNewline(s)
+        case .whitespacesAndNewlines: return Self.isWhitespace(s) || Self.isNewline(s)
+        }
+    }
+
+    private static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return s.value == 0x20 || s.value == 0x09 }
+        return s.value == 0x200B || s.properties.generalCategory == .spaceSeparator
+    }
+
+    private static func isNewline(_ s: Unicode.Scalar) -> Bool {
+        (0x0A...0x0D).contains(s.value) || s.value == 0x85 || s.value == 0x2028 || s.value == 0x2029
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing scalars of `set`.
+    func trimming(_ set: TrimSet) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return "" }
+        if !set.contains(first) && !set.contains(last) { return String(self) }
+        guard let lo = scalars.firstIndex(where: { !set.contains($0) }),
+            let hi = scalars.lastIndex(where: { !set.contains($0) })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[lo...hi]))
+    }
+}
