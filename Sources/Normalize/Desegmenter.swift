@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Removes word-segmentation spaces between Chinese characters, and only there.
 ///
 /// Douban and Weibo are distributed word-segmented: tokens separated by ASCII spaces
@@ -25,7 +31,8 @@ public struct Desegmenter: Sendable {
             var i = 0
             var removed = false
             while i < b.count {
-                guard b[i] == 0x20 else { i += 1; continue }
+                guard let base = b.baseAddress, let hit = memchr(base + i, 0x20, b.count - i) else { break }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 var j = i
                 while j < b.count, b[j] == 0x20 { j += 1 }
                 if i > 0, j < b.count, Self.isCJK(Self.scalar(before: i, in: b)), Self.isCJK(Self.scalar(at: j, in: b))
@@ -43,11 +50,22 @@ public struct Desegmenter: Sendable {
         return changed ? String(decoding: out, as: UTF8.self) : text
     }
 
+    /// The scalar starting at byte `i` of `b`, which holds a string's (valid) UTF-8.
     private static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
-        var it = UTF8.ForwardParser()
-        var bytes = b[i...].makeIterator()
-        if case .valid(let enc) = it.parseScalar(from: &bytes) { return UTF8.decode(enc) }
-        return "\u{FFFD}"
+        let b0 = UInt32(b[i])
+        let value: UInt32
+        if b0 < 0x80 {
+            value = b0
+        } else if b0 < 0xE0 {
+            value = (b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+        } else if b0 < 0xF0 {
+            value = (b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+        } else {
+            value =
+                (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+                | UInt32(b[i + 3] & 0x3F)
+        }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
 
     private static func scalar(before i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
