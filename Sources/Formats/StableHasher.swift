@@ -34,8 +34,7 @@ public struct StableHasher {
     }
 
     public mutating func combine(_ s: String) {
-        var s = s
-        s.withUTF8 { combine(bytes: $0) }
+        s.withUTF8Bytes { combine(bytes: $0) }
     }
 
     public mutating func combine(bytes p: UnsafeBufferPointer<UInt8>) {

@@ -24,9 +24,8 @@ public struct Desegmenter: Sendable {
     /// Works on the UTF-8 bytes: a run of spaces is looked at only where it is, decoding the
     /// scalar before and after it; the output is built only once a space is removed.
     public func desegment(_ text: String) -> String {
-        var text = text
         var out: [UInt8] = []
-        let changed = text.withUTF8 { b -> Bool in
+        let changed = text.withUTF8Bytes { b -> Bool in
             var copied = 0  // bytes of `b` already in `out`
             var i = 0
             var removed = false

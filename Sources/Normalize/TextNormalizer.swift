@@ -58,8 +58,7 @@ public struct TextNormalizer: Sendable {
     /// exact encodings of the characters it rewrites, so ordinary CJK text takes no copy.
     private func needsWork(_ text: String) -> Bool {
         let fold = options.contains(.foldWidth)
-        var text = text
-        return text.withUTF8 { b -> Bool in
+        return text.withUTF8Bytes { b -> Bool in
             if Self.hasEdgeWhitespace(b) { return true }
             let n = b.count
             // Every character rewritten starts with one of these lead bytes, which never occur
@@ -122,8 +121,7 @@ public struct TextNormalizer: Sendable {
     }
 
     static func hasEdgeWhitespace(_ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { hasEdgeWhitespace($0) }
+        s.withUTF8Bytes { hasEdgeWhitespace($0) }
     }
 
     /// `s` without leading and trailing white space (Unicode `White_Space`).

@@ -16,8 +16,7 @@ public enum UTF8Search {
     ///   must then be lowercase); other characters match exactly.
     public static func firstOffset(of needle: [UInt8], in text: String, asciiCaseInsensitive: Bool = false) -> Int? {
         guard !needle.isEmpty else { return 0 }
-        var text = text
-        return text.withUTF8 { hay -> Int? in
+        return text.withUTF8Bytes { hay -> Int? in
             guard hay.count >= needle.count, let base = hay.baseAddress else { return nil }
             let first = needle[0]
             var i = 0
@@ -48,8 +47,7 @@ public enum UTF8Search {
     public static func replacingAll(_ target: [UInt8], with replacement: [UInt8], in text: String) -> String? {
         guard firstOffset(of: target, in: text) != nil else { return nil }
         var out: [UInt8] = []
-        var text = text
-        text.withUTF8 { hay in
+        text.withUTF8Bytes { hay in
             out.reserveCapacity(hay.count)
             var i = 0
             while i < hay.count {

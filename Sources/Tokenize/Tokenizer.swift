@@ -113,15 +113,13 @@ public final class TokenCounter {
     /// The number of tokens `tokenizer(text).input_ids` has: the model's tokens plus the
     /// post-processor's special tokens.
     public func count(_ text: String) throws -> Int {
-        var text = text
-        return try text.withUTF8 { try count(utf8: $0) } + tokenizer.specialTokensAdded
+        return try text.withUTF8Bytes { try count(utf8: $0) } + tokenizer.specialTokensAdded
     }
 
     /// The model's ids for `text`, without the post-processor's special tokens.
     public func encode(_ text: String) throws -> [Int] {
-        var text = text
         var out: [Int32] = []
-        try text.withUTF8 { bytes in
+        try text.withUTF8Bytes { bytes in
             try walk(bytes) { piece in
                 switch tokenizer.model {
                 case .bpe(let m): workspace.encode(piece, m, into: &out)

@@ -69,3 +69,16 @@ public enum UTF8Validation {
         return true
     }
 }
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes, valid only during the call.
+    ///
+    /// Unlike `withUTF8`, which is `mutating` and so makes callers copy the string first (a
+    /// retain and a release per call on the hot path), this borrows a native string's storage.
+    @inlinable
+    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+}

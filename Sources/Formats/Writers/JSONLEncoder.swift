@@ -67,8 +67,7 @@ public enum JSONString {
 
     /// Appends the escaped content of `s`, without quotes.
     static func appendEscaped(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
+        s.withUTF8Bytes { bytes in
             var runStart = 0
             var i = ByteScan.firstJSONSpecial(bytes, from: 0)
             while i < bytes.count {

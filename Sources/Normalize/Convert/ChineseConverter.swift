@@ -102,9 +102,8 @@ public struct ChineseConverter: Sendable {
 
     /// The converted text; `text` itself when nothing changes.
     public func convert(_ text: String) -> String {
-        var text = text
         var out: [UInt8] = []
-        let changed = text.withUTF8 { bytes -> Bool in
+        let changed = text.withUTF8Bytes { bytes -> Bool in
             guard needsConversion(bytes) else { return false }
             return convert(utf8: bytes, into: &out)
         }

@@ -322,9 +322,8 @@ public struct MarkdownRenderer: Sendable {
 
     /// HTML white space runs as single spaces (on the UTF-8 bytes; other bytes are copied).
     static func collapse(_ s: String) -> String {
-        var s = s
         // Most text runs need nothing: no TAB, CR or LF and no two spaces in a row.
-        let needed = s.withUTF8 { b -> Bool in
+        let needed = s.withUTF8Bytes { b -> Bool in
             var previousSpace = false
             for x in b {
                 if x == 0x0A || x == 0x09 || x == 0x0D || (x == 0x20 && previousSpace) { return true }
@@ -334,7 +333,7 @@ public struct MarkdownRenderer: Sendable {
         }
         guard needed else { return s }
         var out: [UInt8] = []
-        s.withUTF8 { b in
+        s.withUTF8Bytes { b in
             out.reserveCapacity(b.count)
             var space = false
             for x in b {
@@ -354,8 +353,7 @@ public struct MarkdownRenderer: Sendable {
     /// Each line without leading and trailing spaces (but a hard break's two spaces stay), and
     /// the whole without blank edges.
     static func trimLines(_ s: String) -> String {
-        var s = s
-        if !s.withUTF8({ $0.contains(0x0A) }) {
+        if !s.withUTF8Bytes({ $0.contains(0x0A) }) {
             // One line: trim spaces at both ends without Foundation.
             let u = s.utf8
             guard let first = u.firstIndex(where: { $0 != 0x20 }), let last = u.lastIndex(where: { $0 != 0x20 })
