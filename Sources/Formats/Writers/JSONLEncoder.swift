@@ -101,13 +101,19 @@ public enum JSONString {
     }
 
     static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
-        if n < 0 {
-            out.append(UInt8(ascii: "-"))
-            appendDecimal(-n, to: &out)
-            return
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        // Digits from the last, into a fixed buffer (Int.min has 19), then appended in order.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var v = n.magnitude
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
         }
-        if n >= 10 { appendDecimal(n / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(n % 10))
     }
 
     /// Appends a string map as a JSON object with sorted keys.

@@ -47,16 +47,26 @@ enum MultiturnHistory {
 /// The lines of `text`, split on LF by bytes (a String split would walk grapheme clusters, and
 /// would take CR LF for one character).
 func splitLines(_ text: String) -> [Substring] {
-    var out: [Substring] = []
-    let utf8 = text.utf8
-    var start = utf8.startIndex
-    var i = start
-    while i != utf8.endIndex {
-        if utf8[i] == 0x0A {
-            out.append(text[start..<i])
-            start = utf8.index(after: i)
+    // Line feeds found with memchr; native strings index their UTF-8 in constant time.
+    let breaks = text.withUTF8Bytes { b -> [Int] in
+        guard let base = b.baseAddress else { return [] }
+        var found: [Int] = []
+        var i = 0
+        while i < b.count, let hit = memchr(base + i, 0x0A, b.count - i) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            found.append(at)
+            i = at + 1
         }
-        i = utf8.index(after: i)
+        return found
+    }
+    let utf8 = text.utf8
+    var out: [Substring] = []
+    out.reserveCapacity(breaks.count + 1)
+    var start = utf8.startIndex
+    for at in breaks {
+        let end = utf8.index(utf8.startIndex, offsetBy: at)
+        out.append(text[start..<end])
+        start = utf8.index(after: end)
     }
     out.append(text[start...])
     return out

@@ -45,21 +45,19 @@ public struct DoubanExtractor: SourceExtractor {
         }
         let label = fields.removeFirst()
         guard label == "0" || label == "1" else {
-            return
-                (.malformed(
-                    InputIssue(
-                        kind: .invalidLabel, file: file.name, line: line.number,
-                        detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
-                        raw: Array(b))))
+            return .malformed(
+                InputIssue(
+                    kind: .invalidLabel, file: file.name, line: line.number,
+                    detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
+                    raw: Array(b)))
         }
         guard fields.count >= 2 else {
-            return
-                (.malformed(
-                    InputIssue(
-                        kind: .wrongFieldCount, file: file.name, line: line.number,
-                        detail:
-                            "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
-                        raw: Array(b))))
+            return .malformed(
+                InputIssue(
+                    kind: .wrongFieldCount, file: file.name, line: line.number,
+                    detail:
+                        "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
+                    raw: Array(b)))
         }
         return .conversation(
             .session(

@@ -30,13 +30,12 @@ public struct QingyunExtractor: SourceExtractor {
     static func record(_ line: RawLine, file: InputFileRef, source: String) -> ExtractedRecord {
         let b = line.bytes
         guard let cut = Self.separator(in: b) else {
-            return
-                (.malformed(
-                    line.text == nil
-                        ? .invalidUTF8(file, line)
-                        : InputIssue(
-                            kind: .missingSeparator, file: file.name, line: line.number,
-                            detail: "expected `question | answer`", raw: Array(b))))
+            return .malformed(
+                line.text == nil
+                    ? .invalidUTF8(file, line)
+                    : InputIssue(
+                        kind: .missingSeparator, file: file.name, line: line.number,
+                        detail: "expected `question | answer`", raw: Array(b)))
         }
         guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
             let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))

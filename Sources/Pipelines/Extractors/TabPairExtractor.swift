@@ -43,21 +43,19 @@ public struct TabPairExtractor: SourceExtractor {
     static func record(_ line: RawLine, file: InputFileRef, source: String, separator: Separator) -> ExtractedRecord {
         let b = line.bytes
         guard let tab = b.firstIndex(of: 0x09) else {
-            return
-                (.malformed(
-                    line.text == nil
-                        ? .invalidUTF8(file, line)
-                        : InputIssue(
-                            kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
-                            line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b))))
+            return .malformed(
+                line.text == nil
+                    ? .invalidUTF8(file, line)
+                    : InputIssue(
+                        kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
+                        line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b)))
         }
         if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
             let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
-            return
-                (.malformed(
-                    InputIssue(
-                        kind: .wrongFieldCount, file: file.name, line: line.number,
-                        detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b))))
+            return .malformed(
+                InputIssue(
+                    kind: .wrongFieldCount, file: file.name, line: line.number,
+                    detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b)))
         }
         guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),
             let a = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
