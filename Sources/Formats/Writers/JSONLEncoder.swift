@@ -8,55 +8,64 @@
 /// type changes from row to row breaks Arrow-based loaders such as Hugging Face `datasets`.
 public struct JSONLEncoder: Sendable {
     public let layout: ConversationLayout
-    private let listOpen: [UInt8]
-    private let humanOpen: [UInt8]
-    private let gptOpen: [UInt8]
+    // The fixed pieces of a line, as static strings: appending one costs no reference counting.
+    private let listOpen: StaticString
+    private let humanOpen: StaticString
+    private let gptOpen: StaticString
 
     public init(layout: ConversationLayout = .sharegpt) {
         self.layout = layout
-        let (list, role, text) =
-            layout == .sharegpt ? ("conversations", "from", "value") : ("messages", "role", "content")
-        let (human, gpt) = layout == .sharegpt ? ("human", "gpt") : ("user", "assistant")
-        listOpen = Array(",\"\(list)\":[".utf8)
-        humanOpen = Array("{\"\(role)\":\"\(human)\",\"\(text)\":".utf8)
-        gptOpen = Array("{\"\(role)\":\"\(gpt)\",\"\(text)\":".utf8)
+        switch layout {
+        case .sharegpt:
+            listOpen = #","conversations":["#
+            humanOpen = #"{"from":"human","value":"#
+            gptOpen = #"{"from":"gpt","value":"#
+        case .messages:
+            listOpen = #","messages":["#
+            humanOpen = #"{"role":"user","content":"#
+            gptOpen = #"{"role":"assistant","content":"#
+        }
     }
 
     /// Appends `conversation` and a `\n` to `out`.
     public func encode(_ conversation: Conversation, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id":"#.utf8)
+        JSONString.appendRaw(#"{"id":"#, to: &out)
         if let id = conversation.explicitID {
             JSONString.append(id, to: &out)
         } else {
             JSONString.appendDerivedID(conversation, to: &out)
         }
-        out.append(contentsOf: #","source":"#.utf8)
+        JSONString.appendRaw(#","source":"#, to: &out)
         JSONString.append(conversation.source, to: &out)
-        out.append(contentsOf: listOpen)
-        var first = true
-        for turn in conversation.turns {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(contentsOf: turn.role == .human ? humanOpen : gptOpen)
-            JSONString.append(turn.text, to: &out)
+        JSONString.appendRaw(listOpen, to: &out)
+        for i in conversation.turns.indices {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONString.appendRaw(conversation.turns[i].role == .human ? humanOpen : gptOpen, to: &out)
+            JSONString.append(conversation.turns[i].text, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-        out.append(contentsOf: #","metadata":"#.utf8)
+        JSONString.appendRaw(#","metadata":"#, to: &out)
         if conversation.metadata.isEmpty {
-            out.append(contentsOf: #""{}""#.utf8)
+            JSONString.appendRaw(#""{}""#, to: &out)
         } else {
             var object: [UInt8] = []
             JSONString.appendObject(conversation.metadata, to: &object)
             JSONString.append(String(decoding: object, as: UTF8.self), to: &out)
         }
-        out.append(contentsOf: "}\n".utf8)
+        JSONString.appendRaw("}\n", to: &out)
     }
 }
 
 /// JSON string and flat-object escaping into a byte buffer.
 public enum JSONString {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends the bytes of `s` as they are (a fixed piece of JSON).
+    @inline(__always)
+    public static func appendRaw(_ s: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
     /// Appends `s` as a quoted JSON string.
     public static func append(_ s: String, to out: inout [UInt8]) {

@@ -213,8 +213,9 @@ final class StagedProcessor: @unchecked Sendable {
         return batch
     }
 
-    private func stage(_ record: ExtractedRecord, _ worker: Worker, into batch: inout StagedBatch) {
-        switch record {
+    private func stage(_ record: consuming ExtractedRecord, _ worker: Worker, into batch: inout StagedBatch) {
+        // Consumed, so that a conversation moves out of the record instead of being copied.
+        switch consume record {
         case .deferred(let make):
             stage(make(), worker, into: &batch)
         case .chunk(let records):
