@@ -24,6 +24,11 @@ public struct Desegmenter: Sendable {
     /// Works on the UTF-8 bytes: a run of spaces is looked at only where it is, decoding the
     /// scalar before and after it; the output is built only once a space is removed.
     public func desegment(_ text: String) -> String {
+        desegmentedIfChanged(text) ?? text
+    }
+
+    /// `text` without segmentation spaces, or `nil` when it has none (no copy is made then).
+    public func desegmentedIfChanged(_ text: String) -> String? {
         var out: [UInt8] = []
         let changed = text.withUTF8Bytes { b -> Bool in
             var copied = 0  // bytes of `b` already in `out`
@@ -46,7 +51,7 @@ public struct Desegmenter: Sendable {
             if removed { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...])) }
             return removed
         }
-        return changed ? String(decoding: out, as: UTF8.self) : text
+        return changed ? String(decoding: out, as: UTF8.self) : nil
     }
 
     /// The scalar starting at byte `i` of `b`, which holds a string's (valid) UTF-8.

@@ -32,7 +32,12 @@ public struct TextNormalizer: Sendable {
 
     /// The normalised text; `text` itself when nothing changes.
     public func normalize(_ text: String) -> String {
-        guard needsWork(text) else { return text }
+        normalizedIfChanged(text) ?? text
+    }
+
+    /// The normalised text, or `nil` when nothing changes (no copy of `text` is made then).
+    public func normalizedIfChanged(_ text: String) -> String? {
+        guard needsWork(text) else { return nil }
         var scalars = String.UnicodeScalarView()
         let fold = options.contains(.foldWidth)
         for s in text.unicodeScalars {

@@ -102,12 +102,17 @@ public struct ChineseConverter: Sendable {
 
     /// The converted text; `text` itself when nothing changes.
     public func convert(_ text: String) -> String {
+        convertedIfChanged(text) ?? text
+    }
+
+    /// The converted text, or `nil` when nothing changes (no copy of `text` is made then).
+    public func convertedIfChanged(_ text: String) -> String? {
         var out: [UInt8] = []
         let changed = text.withUTF8Bytes { bytes -> Bool in
             guard needsConversion(bytes) else { return false }
             return convert(utf8: bytes, into: &out)
         }
-        return changed ? String(decoding: out, as: UTF8.self) : text
+        return changed ? String(decoding: out, as: UTF8.self) : nil
     }
 
     /// Whether ``convert(utf8:into:)`` would change `bytes`: the same scan, without output.

@@ -11,6 +11,6 @@ public struct DesegmentStep: PipelineStep {
     public init() {}
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        c.mapTexts { desegmenter.desegment($0) }
+        c.mapTexts { desegmenter.desegmentedIfChanged($0) }
     }
 }

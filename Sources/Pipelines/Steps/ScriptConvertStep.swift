@@ -25,6 +25,6 @@ public struct ScriptConvertStep: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        c.mapTexts { converter.convert($0) }
+        c.mapTexts { converter.convertedIfChanged($0) }
     }
 }

@@ -21,6 +21,6 @@ public struct TextNormalizeStep: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        c.mapTexts { normalizer.normalize($0) }
+        c.mapTexts { normalizer.normalizedIfChanged($0) }
     }
 }
