@@ -3,8 +3,9 @@ import Foundation
 
 /// Runs several sources, up to `jobs` at a time, and writes the run-wide manifest.
 ///
-/// When there are fewer sources than jobs, each source gets `jobs / sources` workers for its
-/// order-independent steps (see ``StagedProcessor``).
+/// Each source may use up to `jobs` workers for its order-independent steps (see
+/// ``StagedProcessor``), and uses `jobs / sources` of them, counting the sources not finished
+/// yet (a ``WorkerBudget``): one each while many wait, all the cores for the last one.
 ///
 /// Each source gets its own pipeline, extractor and C handles; only reports cross threads.
 /// One source failing does not stop the others.
@@ -28,10 +29,11 @@ public struct BatchRunner {
         let lock = NSLock()
         nonisolated(unsafe) var reports = [SourceReport?](repeating: nil, count: work.count)
         let group = DispatchGroup()
-        // Cores left over when there are fewer sources than jobs go to each source's workers.
+        // Cores are shared among the sources not finished yet, batch by batch.
+        let budget = WorkerBudget(jobs: jobs, sources: work.count)
         let perSource: RunOptions = {
             var o = options
-            o.workers = max(1, jobs / max(1, work.count))
+            o.workers = jobs
             return o
         }()
         for (i, (source, files)) in work.enumerated() {
@@ -41,7 +43,9 @@ public struct BatchRunner {
                 var runner = SourceRunner(source: source, files: files, outputRoot: outputRoot, options: perSource)
                 runner.progress = progress
                 runner.log = log
+                runner.budget = budget
                 let report = runner.run()
+                budget.sourceFinished()
                 lock.lock()
                 reports[i] = report
                 lock.unlock()

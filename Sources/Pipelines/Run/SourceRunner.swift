@@ -26,6 +26,9 @@ public struct SourceRunner {
     public let options: RunOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     public var progress: ProgressBoard?
+    /// Shares the cores with the other sources of a run (see ``WorkerBudget``); without one the
+    /// source uses `options.workers` throughout.
+    public var budget: WorkerBudget?
     /// How many malformed records of each kind are shown in the log and the manifest.
     public var samplesPerKind = 5
 
@@ -50,7 +53,7 @@ public struct SourceRunner {
             state.processor = StagedProcessor(
                 steps: try Recipe.steps(for: source, options: options.recipe), workers: options.workers,
                 batchSize: options.batchSize, splitter: context.isActive ? ContextSplitter(options: context) : nil,
-                encoder: recordEncoder)
+                encoder: recordEncoder, budget: budget)
             try Self.recreate(staging)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,

@@ -1,6 +1,34 @@
 import Formats
 import Foundation
 
+/// The cores of a run shared among its sources: each source may use `jobs / sources` workers,
+/// counting the sources not finished yet (at least one each). Sources ask before each batch,
+/// so the last ones to run get the cores that finished sources leave idle.
+public final class WorkerBudget: @unchecked Sendable {
+    private let lock = NSLock()
+    private let jobs: Int
+    private var remaining: Int
+
+    public init(jobs: Int, sources: Int) {
+        self.jobs = max(1, jobs)
+        remaining = max(1, sources)
+    }
+
+    /// Workers a running source may use now.
+    public var perSource: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return max(1, jobs / max(1, remaining))
+    }
+
+    /// Tells the budget that a source has finished.
+    public func sourceFinished() {
+        lock.lock()
+        remaining -= 1
+        lock.unlock()
+    }
+}
+
 /// What a record became, delivered in input order.
 public enum ProcessedRecord {
     case malformed(InputIssue)
@@ -83,13 +111,19 @@ final class StagedProcessor: @unchecked Sendable {
     private let encoder: RecordEncoder?
     private let keyTypes: [any KeyedStep.Type]
     private let lock = NSLock()
-    private let slots: DispatchSemaphore
+    /// Signalled when a batch task ends (a slot frees up).
+    private let slotFreed = DispatchSemaphore(value: 0)
+    /// Batch tasks running or queued on worker threads.
+    private var inFlight = 0
+    /// The most workers this source may use; `budget` may allow fewer at a given time.
+    private let maxWorkers: Int
+    private let budget: WorkerBudget?
     private let group = DispatchGroup()
     private let queue = DispatchQueue(label: "corpus-clean.stage", attributes: .concurrent)
 
     init(
         steps: [any PipelineStep], workers: Int, batchSize: Int = 512, splitter: ContextSplitter? = nil,
-        encoder: RecordEncoder? = nil
+        encoder: RecordEncoder? = nil, budget: WorkerBudget? = nil
     ) {
         let all = Pipeline(steps: steps)
         let split = all.firstStatefulStep
@@ -101,12 +135,13 @@ final class StagedProcessor: @unchecked Sendable {
         self.encoder = prepares ? encoder : nil
         keyTypes = prepares ? sequential.keyTypes : []
         let count = max(1, workers)
+        maxWorkers = count
+        self.budget = budget
         // One copy of the parallel steps per batch in flight: at most 2 × workers.
-        let inFlight = count == 1 ? 1 : 2 * count
-        self.workers = (0..<inFlight).map { _ in Worker(Pipeline(steps: steps[..<split].map { $0.copyForWorker() })) }
+        let copies = count == 1 ? 1 : 2 * count
+        self.workers = (0..<copies).map { _ in Worker(Pipeline(steps: steps[..<split].map { $0.copyForWorker() })) }
         free = self.workers
         self.batchSize = batchSize
-        slots = DispatchSemaphore(value: inFlight)
     }
 
     /// The pipeline as the manifest describes it.
@@ -166,13 +201,26 @@ final class StagedProcessor: @unchecked Sendable {
         batch.removeAll(keepingCapacity: true)
         let index = submitted
         submitted += 1
-        if workers.count == 1 {
+        let allowed = min(maxWorkers, budget?.perSource ?? maxWorkers)
+        if allowed == 1 {
+            // On this thread, once no batch task is left that could hold a worker.
+            lock.lock()
+            let running = inFlight
+            lock.unlock()
+            if running > 0 { group.wait() }
             store(stage(records, workers[0]), at: index)
             try deliverReady(deliver: deliver)
             return
         }
-        // Wait for a slot, delivering finished batches meanwhile so the window moves on.
-        while slots.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+        // Wait for a slot (at most 2 × allowed batches in flight), delivering finished batches
+        // meanwhile so the window moves on.
+        while true {
+            lock.lock()
+            let hasSlot = inFlight < 2 * allowed
+            if hasSlot { inFlight += 1 }
+            lock.unlock()
+            if hasSlot { break }
+            _ = slotFreed.wait(timeout: .now() + .milliseconds(20))
             try deliverReady(deliver: deliver)
         }
         group.enter()
@@ -181,7 +229,10 @@ final class StagedProcessor: @unchecked Sendable {
             let staged = stage(records, worker)
             release(worker)
             store(staged, at: index)
-            slots.signal()
+            lock.lock()
+            inFlight -= 1
+            lock.unlock()
+            slotFreed.signal()
             group.leave()
         }
         try deliverReady(deliver: deliver)

@@ -1,0 +1,64 @@
+import Formats
+import Testing
+
+@testable import Pipelines
+
+@Suite struct WorkerBudgetTests {
+    @Test func coresAreSharedAmongTheSourcesNotFinished() {
+        let budget = WorkerBudget(jobs: 2, sources: 3)
+        #expect(budget.perSource == 1)
+        budget.sourceFinished()
+        #expect(budget.perSource == 1)
+        budget.sourceFinished()
+        #expect(budget.perSource == 2)
+        let wide = WorkerBudget(jobs: 8, sources: 3)
+        #expect(wide.perSource == 2)
+    }
+
+    /// What a processor delivers for `records`, as text, when its budget grows from one worker
+    /// to three after `flipAfter` records (never, with `nil`).
+    static func deliveries(_ records: [Conversation], flipAfter: Int?) throws -> [String] {
+        let budget = WorkerBudget(jobs: 3, sources: 2)
+        let steps: [any PipelineStep] = [TextNormalizeStep(), EmptyTurnFilter(), ExactDeduplicator()]
+        let encoder = JSONLEncoder()
+        let processor = StagedProcessor(
+            steps: steps, workers: 3, batchSize: 2,
+            encoder: RecordEncoder(keepsConversations: false) { c, out in
+                encoder.encode(c, into: &out)
+                return 1
+            }, budget: budget)
+        var out: [String] = []
+        func deliver(_ r: ProcessedRecord) {
+            switch r {
+            case .encoded(let bytes, _, _): out.append(String(decoding: bytes, as: UTF8.self))
+            case .dropped(let why): out.append("dropped \(why.reason.rawValue)")
+            case .one(let c, let why): out.append("\(c.id) \(why?.reason.rawValue ?? "kept")")
+            case .conversations(let group): out.append("\(group.count) conversations")
+            case .malformed(let issue): out.append("malformed \(issue.line)")
+            }
+        }
+        for (i, c) in records.enumerated() {
+            if i == flipAfter { budget.sourceFinished() }
+            try processor.submit(.conversation(c), deliver: deliver)
+        }
+        try processor.finish(deliver: deliver)
+        return out
+    }
+
+    /// A source that gets more workers in the middle of its run (the others finished) delivers
+    /// the same records, in the same order, as one that never does.
+    @Test func moreWorkersMidRunChangeNothing() throws {
+        let records = (1...200).map { i in
+            Conversation.pair(
+                source: "test", origin: RecordOrigin(file: "f", line: i, ordinal: i), " 问\(i % 50) ",
+                i % 7 == 0 ? "" : "答")
+        }
+        let steady = try Self.deliveries(records, flipAfter: nil)
+        #expect(steady.count == 200)
+        #expect(steady.contains("dropped duplicate"))
+        #expect(steady.contains { $0.hasPrefix("test:f:7 empty-turn") })
+        for flip in [1, 37, 120] {
+            #expect(try Self.deliveries(records, flipAfter: flip) == steady)
+        }
+    }
+}
