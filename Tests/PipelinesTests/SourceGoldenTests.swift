@@ -126,6 +126,15 @@ import Testing
 }
 
 @Suite struct ParallelRunTests {
+    /// Runs `source` with both options: the output, the rejects and the manifest agree.
+    static func expectSameRun(_ source: Source, _ a: RunOptions, _ b: RunOptions) throws {
+        let x = try Golden.run(source, options: a)
+        let y = try Golden.run(source, options: b)
+        #expect(x.output == y.output)
+        #expect(x.rejects == y.rejects)
+        #expect(x.manifest == y.manifest)
+    }
+
     /// The output, the rejects and the counts are the same for any number of workers, with
     /// batches small enough that every fixture spans several.
     @Test(arguments: Source.allCases)
@@ -134,11 +143,7 @@ import Testing
         one.batchSize = 3
         var many = one
         many.workers = 3
-        let a = try Golden.run(source, options: one)
-        let b = try Golden.run(source, options: many)
-        #expect(a.output == b.output)
-        #expect(a.rejects == b.rejects)
-        #expect(a.manifest == b.manifest)
+        try Self.expectSameRun(source, one, many)
     }
 
     /// Without a rejects file the workers keep no rejected conversation for the writer: the
@@ -169,10 +174,6 @@ import Testing
         whole.workers = 2
         var small = whole
         small.chunkBytes = 1
-        let a = try Golden.run(source, options: whole)
-        let b = try Golden.run(source, options: small)
-        #expect(a.output == b.output)
-        #expect(a.rejects == b.rejects)
-        #expect(a.manifest == b.manifest)
+        try Self.expectSameRun(source, whole, small)
     }
 }

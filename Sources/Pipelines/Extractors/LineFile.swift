@@ -1,7 +1,7 @@
 import Formats
 
-/// The loop every line-oriented extractor shares: open (zstd or plain), read raw lines,
-/// report progress now and then.
+/// The loop every line-oriented extractor shares: open (zstd or plain), cut the input into
+/// chunks of whole lines for the workers to parse, report progress after each.
 public enum LineFile {
     /// How many bytes of lines a chunk holds, at least: a few thousand short records, so that
     /// handing one to a worker costs little against parsing it.
@@ -31,17 +31,6 @@ public enum LineFile {
         try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
             { out in chunk.forEachLine { out(record($0)) } }
         }
-    }
-
-    static func forEachLine(
-        _ file: InputFileRef, progress: (UInt64) -> Void, _ body: (RawLine) throws -> Void
-    ) throws {
-        let reader = try LineReader(path: file.path)
-        while try reader.nextRaw({ line in
-            if line.number & 0x3FFF == 0 { progress(reader.bytesRead) }
-            try body(line)
-        }) {}
-        progress(reader.bytesRead)
     }
 }
 
