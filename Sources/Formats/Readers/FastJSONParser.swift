@@ -60,7 +60,8 @@ enum FastJSONParser {
 
         mutating func object(depth: Int) throws -> [String: Any] {
             i += 1
-            var result: [String: Any] = [:]
+            // Room for a record's few keys at once: growing a dictionary rehashes every key.
+            var result = [String: Any](minimumCapacity: 8)
             skipSpace()
             if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return result }
             while true {
