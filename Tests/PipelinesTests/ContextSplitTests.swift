@@ -14,6 +14,15 @@ private func conversation(_ tokens: [Int], id: String = "t:f:1") -> Conversation
     return c
 }
 
+/// A human/gpt pair with the given token counts.
+private func pair(_ question: String, _ answer: String, tokens: [Int], id: String = "x") -> Conversation {
+    var c = Conversation(
+        id: id, source: "t", turns: [Turn(.human, question), Turn(.gpt, answer)],
+        origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
+    c.turnTokens = tokens
+    return c
+}
+
 private func splitter(_ max: Int, overhead: Int = 6, truncate: Bool = false) -> ContextSplitter {
     ContextSplitter(options: ContextOptions(maxTokens: max, turnOverhead: overhead, truncate: truncate))
 }
@@ -79,10 +88,7 @@ private func shape(_ results: [(Conversation, Rejection?)]) -> [(String, [String
         let estimator = TokenEstimator()
         let question = "为什么天是蓝的？"
         let answer = String(repeating: "因为瑞利散射。", count: 40)
-        var c = Conversation(
-            id: "t:f:1", source: "t", turns: [Turn(.human, question), Turn(.gpt, answer)],
-            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
-        c.turnTokens = [estimator.count(question), estimator.count(answer)]
+        let c = pair(question, answer, tokens: [estimator.count(question), estimator.count(answer)], id: "t:f:1")
         var s = splitter(80, truncate: true)
         let r = s.split(c)
         #expect(r.count == 1)
@@ -102,10 +108,7 @@ private func shape(_ results: [(Conversation, Rejection?)]) -> [(String, [String
     @Test func truncateCutsBothTurnsWhenTheQuestionAloneIsTooLong() {
         let estimator = TokenEstimator()
         let long = String(repeating: "长", count: 200)
-        var c = Conversation(
-            id: "x", source: "t", turns: [Turn(.human, long), Turn(.gpt, long)],
-            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
-        c.turnTokens = [estimator.count(long), estimator.count(long)]
+        let c = pair(long, long, tokens: [estimator.count(long), estimator.count(long)])
         var s = splitter(60, truncate: true)
         let r = s.split(c)
         #expect(r.count == 1 && r[0].1 == nil)
@@ -118,10 +121,7 @@ private func shape(_ results: [(Conversation, Rejection?)]) -> [(String, [String
         let estimator = TokenEstimator()
         let question = String(repeating: "问", count: 300)
         let answer = "好的。"
-        var c = Conversation(
-            id: "x", source: "t", turns: [Turn(.human, question), Turn(.gpt, answer)],
-            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
-        c.turnTokens = [estimator.count(question), estimator.count(answer)]
+        let c = pair(question, answer, tokens: [estimator.count(question), estimator.count(answer)])
         var s = splitter(60, truncate: true)
         let r = s.split(c)
         #expect(r.count == 1 && r[0].1 == nil)
@@ -141,10 +141,7 @@ private func shape(_ results: [(Conversation, Rejection?)]) -> [(String, [String
             tokenizer: try Tokenizer(path: path), maxTokens: 15, turnOverhead: 6, truncate: true)
         let counter = try Tokenizer(path: path).makeCounter()
         let texts = ["what is the color of the sky on a clear day", "blue , because of rayleigh scattering"]
-        var c = Conversation(
-            id: "x", source: "t", turns: [Turn(.human, texts[0]), Turn(.gpt, texts[1])],
-            origin: RecordOrigin(file: "f", line: 1, ordinal: 1))
-        c.turnTokens = try texts.map { try counter.count($0) }
+        let c = pair(texts[0], texts[1], tokens: try texts.map { try counter.count($0) })
         var s = ContextSplitter(options: options)
         let r = s.split(c)
         #expect(r.count == 1)
