@@ -36,25 +36,65 @@ public struct TextNormalizer: Sendable {
     }
 
     /// The normalised text, or `nil` when nothing changes (no copy of `text` is made then).
+    ///
+    /// Works on the UTF-8 bytes: every character it rewrites has a lead byte from a set of four,
+    /// so the text is copied in runs between those, each rewrite replaces a whole character by
+    /// ASCII (or nothing), and the result is trimmed by its bytes; one string is built at the end.
     public func normalizedIfChanged(_ text: String) -> String? {
         guard needsWork(text) else { return nil }
-        var scalars = String.UnicodeScalarView()
         let fold = options.contains(.foldWidth)
-        for s in text.unicodeScalars {
-            switch s.value {
-            case 0x200B...0x200D, 0x2060, 0xFEFF:
-                continue
-            case 0x2028, 0x2029, 0x85:
-                scalars.append("\n")
-            case 0x3000:
-                scalars.append(" ")
-            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:
-                scalars.append(fold ? Unicode.Scalar(UInt8(s.value - 0xFEE0)) : s)
-            default:
-                scalars.append(s)
+        return text.withUTF8Bytes { b -> String in
+            let n = b.count
+            var out = [UInt8]()
+            out.reserveCapacity(n)
+            var copied = 0
+            var i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: 0)
+            while i < n {
+                if let (length, replacement) = Self.rewrite(b, at: i, fold: fold) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
+                    if replacement != 0 { out.append(replacement) }
+                    i += length
+                    copied = i
+                } else {
+                    i += 1
+                }
+                i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: i)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
+            return out.withUnsafeBufferPointer { o in
+                let kept = Self.trimmedRange(o)
+                return String(decoding: UnsafeBufferPointer(rebasing: o[kept]), as: UTF8.self)
             }
         }
-        return Self.trim(String(scalars))
+    }
+
+    /// What the normaliser does with the character whose lead byte is at `i`: `nil` when it
+    /// keeps it, otherwise the length of its encoding and the ASCII byte that replaces it (0:
+    /// removed).
+    @inline(__always)
+    private static func rewrite(_ b: UnsafeBufferPointer<UInt8>, at i: Int, fold: Bool) -> (Int, UInt8)? {
+        let n = b.count
+        let lead = b[i]
+        if lead == 0xC2 {
+            return i + 1 < n && b[i + 1] == 0x85 ? (2, 0x0A) : nil
+        }
+        guard i + 2 < n else { return nil }
+        let b1 = b[i + 1], b2 = b[i + 2]
+        switch lead {
+        case 0xE2:
+            if b1 == 0x80, (0x8B...0x8D).contains(b2) { return (3, 0) }  // U+200B–U+200D
+            if b1 == 0x80, b2 == 0xA8 || b2 == 0xA9 { return (3, 0x0A) }  // U+2028, U+2029
+            if b1 == 0x81, b2 == 0xA0 { return (3, 0) }  // U+2060
+        case 0xE3:
+            if b1 == 0x80, b2 == 0x80 { return (3, 0x20) }  // U+3000
+        case 0xEF:
+            if b1 == 0xBB, b2 == 0xBF { return (3, 0) }  // U+FEFF
+            // U+FF10–FF19, U+FF21–FF3A: EF BC 90–99, EF BC A1–BA; U+FF41–FF5A: EF BD 81–9A.
+            if fold, b1 == 0xBC, (0x90...0x99).contains(b2) || (0xA1...0xBA).contains(b2) { return (3, b2 - 0x60) }
+            if fold, b1 == 0xBD, (0x81...0x9A).contains(b2) { return (3, b2 - 0x20) }
+        default: break
+        }
+        return nil
     }
 
     /// Whether `text` contains anything ``normalize(_:)`` would change.
@@ -70,27 +110,25 @@ public struct TextNormalizer: Sendable {
             // inside another character's encoding: only their positions need a look.
             var i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: 0)
             while i < n {
-                let lead = b[i]
-                if lead == 0xC2, i + 1 < n, b[i + 1] == 0x85 { return true }
-                if i + 2 < n {
-                    let b1 = b[i + 1], b2 = b[i + 2]
-                    switch lead {
-                    case 0xE2:
-                        if b1 == 0x80, (0x8B...0x8D).contains(b2) || b2 == 0xA8 || b2 == 0xA9 { return true }
-                        if b1 == 0x81, b2 == 0xA0 { return true }
-                    case 0xE3:
-                        if b1 == 0x80, b2 == 0x80 { return true }
-                    case 0xEF:
-                        if b1 == 0xBB, b2 == 0xBF { return true }
-                        if fold, b1 == 0xBC, (0x90...0x99).contains(b2) || (0xA1...0xBA).contains(b2) { return true }
-                        if fold, b1 == 0xBD, (0x81...0x9A).contains(b2) { return true }
-                    default: break
-                    }
-                }
+                if Self.rewrite(b, at: i, fold: fold) != nil { return true }
                 i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: i + 1)
             }
             return false
         }
+    }
+
+    /// The range of the UTF-8 text `b` without leading and trailing white space.
+    static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0
+        while start < b.count, let length = whitespaceLength(b, at: start) { start += length }
+        var end = b.count
+        while end > start {
+            var last = end - 1
+            while last > start, b[last] & 0xC0 == 0x80 { last -= 1 }
+            guard whitespaceLength(b, at: last) != nil else { break }
+            end = last
+        }
+        return start..<end
     }
 
     private static func isASCIISpace(_ b: UInt8) -> Bool {
@@ -109,19 +147,24 @@ public struct TextNormalizer: Sendable {
     }
 
     private static func isWhitespace(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        whitespaceLength(b, at: i) != nil
+    }
+
+    /// The length of the white-space character starting at `i`, or `nil` when it is not one.
+    private static func whitespaceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
         let b0 = b[i]
-        if b0 < 0x80 { return isASCIISpace(b0) }
+        if b0 < 0x80 { return isASCIISpace(b0) ? 1 : nil }
         let n = b.count - i
         switch b0 {
-        case 0xC2: return n >= 2 && (b[i + 1] == 0x85 || b[i + 1] == 0xA0)
-        case 0xE1: return n >= 3 && b[i + 1] == 0x9A && b[i + 2] == 0x80
+        case 0xC2: return n >= 2 && (b[i + 1] == 0x85 || b[i + 1] == 0xA0) ? 2 : nil
+        case 0xE1: return n >= 3 && b[i + 1] == 0x9A && b[i + 2] == 0x80 ? 3 : nil
         case 0xE2:
-            guard n >= 3 else { return false }
+            guard n >= 3 else { return nil }
             let (b1, b2) = (b[i + 1], b[i + 2])
-            if b1 == 0x80 { return b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF }
-            return b1 == 0x81 && b2 == 0x9F
-        case 0xE3: return n >= 3 && b[i + 1] == 0x80 && b[i + 2] == 0x80
-        default: return false
+            if b1 == 0x80 { return b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF ? 3 : nil }
+            return b1 == 0x81 && b2 == 0x9F ? 3 : nil
+        case 0xE3: return n >= 3 && b[i + 1] == 0x80 && b[i + 2] == 0x80 ? 3 : nil
+        default: return nil
         }
     }
 
@@ -131,12 +174,9 @@ public struct TextNormalizer: Sendable {
 
     /// `s` without leading and trailing white space (Unicode `White_Space`).
     public static func trim(_ s: String) -> String {
-        guard hasEdgeWhitespace(s) else { return s }
-        let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return s }
-        return String(scalars[first...last])
+        s.withUTF8Bytes { b in
+            let kept = trimmedRange(b)
+            return kept.count == b.count ? s : String(decoding: UnsafeBufferPointer(rebasing: b[kept]), as: UTF8.self)
+        }
     }
 }

@@ -30,3 +30,54 @@ import Testing
         #expect(TextNormalizer().normalize(s) == s)
     }
 }
+
+/// The normaliser's byte-level rewrite against a plain scalar-by-scalar statement of the rules,
+/// on random texts built from the characters it treats specially and their neighbours.
+@Suite struct TextNormalizerReferenceTests {
+    static func referenceTrim(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    static func reference(_ text: String, fold: Bool) -> String {
+        var scalars = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x200B...0x200D, 0x2060, 0xFEFF: continue
+            case 0x2028, 0x2029, 0x85: scalars.append("\n")
+            case 0x3000: scalars.append(" ")
+            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:
+                scalars.append(fold ? Unicode.Scalar(UInt8(s.value - 0xFEE0)) : s)
+            default: scalars.append(s)
+            }
+        }
+        return referenceTrim(String(scalars))
+    }
+
+    static let alphabet: [Unicode.Scalar] = [
+        "a", "Z", "0", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{A9}", "\u{1680}",
+        "\u{2000}", "\u{200A}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{2028}", "\u{2029}", "\u{202F}",
+        "\u{205F}", "\u{2060}", "\u{2061}", "\u{3000}", "\u{3001}", "\u{3002}", "\u{FEFF}", "\u{FF0C}", "\u{FF0F}",
+        "\u{FF10}", "\u{FF19}", "\u{FF1A}", "\u{FF20}", "\u{FF21}", "\u{FF3A}", "\u{FF3B}", "\u{FF40}", "\u{FF41}",
+        "\u{FF5A}", "\u{FF5B}", "\u{FFFD}", "你", "好", "\u{1F600}", "\u{20000}",
+    ]
+
+    @Test(arguments: [true, false]) func matchesTheRulesOnRandomTexts(fold: Bool) {
+        var rng = SystemRandomNumberGenerator()
+        let normalizer = TextNormalizer(options: fold ? .default : [])
+        for _ in 0..<20_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int(rng.next() % 12) {
+                scalars.append(Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))])
+            }
+            let text = String(scalars)
+            let expected = Self.reference(text, fold: fold)
+            #expect(normalizer.normalize(text) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect((normalizer.normalizedIfChanged(text) == nil) == (expected == text))
+            #expect(TextNormalizer.trim(text) == Self.referenceTrim(text))
+        }
+    }
+}
