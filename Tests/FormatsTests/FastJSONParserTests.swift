@@ -70,4 +70,56 @@ import Testing
             #expect(a == b, "\(text)")
         }
     }
+
+    /// The record form (``JSONValue``) holds what the dictionary form holds, and fails where it fails.
+    @Test func recordFormAgreesWithTheDictionaryForm() throws {
+        func plain(_ v: JSONValue) -> Any {
+            switch v {
+            case .string(let s): return s
+            case .integer(let n): return n
+            case .double(let d): return d
+            case .bool(let b): return b
+            case .null: return NSNull()
+            case .array(let items): return items.map(plain)
+            case .object(let members):
+                var d: [String: Any] = [:]
+                for (k, v) in members { d[k] = plain(v) }
+                return d
+            }
+        }
+        let samples = [
+            #"{"id": "66623028", "conversations": [{"from": "human", "value": "你好\n"}, {"from": "gpt", "value": "嗨"}]}"#,
+            #"{"instruction": "a\\b", "input": "", "output": "\u00e9 \ud83d\ude00", "n": 12345678901, "x": null}"#,
+            #"[0, -7, 1.5, 2e3, 99999999999999999999, true, false, null, "", {"": 1}]"#, #"[tru]"#, #"[-]"#,
+            #"[{"x": [[], {}, [1, [2, [3]]]]}, true, -0.5]"#,
+            #"{"a": "1", "b": {"a": 2}, "a": "3"}"#,
+            #"{"a": "\ud800"}"#, #"{"a": 1} x"#, #"{"a": "open"#, #"[1, 2"#, #"{"a" 1}"#,
+        ]
+        for text in samples {
+            let bytes = Array(text.utf8)
+            let dictionary = bytes.withUnsafeBufferPointer { JSONRecordReader.parseValue($0) }
+            let record = bytes.withUnsafeBufferPointer { JSONRecordReader.parseRecord($0) }
+            switch (dictionary, record) {
+            case (.success(let a), .success(let b)):
+                let x = try JSONSerialization.data(withJSONObject: a, options: [.sortedKeys, .fragmentsAllowed])
+                let y = try JSONSerialization.data(withJSONObject: plain(b), options: [.sortedKeys, .fragmentsAllowed])
+                #expect(x == y, "\(text)")
+            case (.failure(let a), .failure(let b)):
+                #expect(a.reason == b.reason)
+            default:
+                Issue.record("the two forms disagree on \(text)")
+            }
+        }
+    }
+
+    @Test func recordLookupTakesTheLastOfARepeatedKey() throws {
+        let v = try Array(#"{"b": "1", "a": [], "b": "2"}"#.utf8).withUnsafeBufferPointer {
+            try FastJSONParser.parseRecord($0)
+        }
+        #expect(v["b"]?.string == "2")
+        #expect(v["a"]?.array?.isEmpty == true)
+        #expect(v["c"] == nil && v["a"]?.string == nil)
+        #expect(v.keys == ["a", "b"])
+        #expect(v.isObject && !(v["a"]?.isObject ?? true))
+    }
 }

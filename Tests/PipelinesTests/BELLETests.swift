@@ -43,11 +43,50 @@ import Testing
         ("Human:说 Assistant: 不是标记\nAssistant:", ["human:说 Assistant: 不是标记"]),
     ])
     func multiturnHistory(_ instruction: String, _ expected: [String]) throws {
-        let record: [String: Any] = ["instruction": instruction, "input": "", "output": "答"]
+        let record = JSONValue.object([("instruction", .string(instruction)), ("input", .string("")), ("output", .string("答"))])
         let origin = RecordOrigin(file: "f", line: 1, ordinal: 1)
         let conversations = try BELLETestSupport.convert(record, origin: origin)
         #expect(conversations.first?.turns.dropLast().map { "\($0.role.rawValue):\($0.text)" } == expected)
         #expect(conversations.first?.turns.last?.text == "答")
+    }
+
+    /// The history parser against a line-by-line statement of the rule, on random histories
+    /// built from markers, spaces, line breaks (CR LF too) and text.
+    @Test func multiturnHistoryMatchesTheLineRule() throws {
+        func reference(_ instruction: String) -> [String]? {
+            guard instruction.hasPrefix("Human:") else { return nil }
+            var turns: [(Role, String)] = []
+            let lines = instruction.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+            for line in lines.map({ String(decoding: $0, as: UTF8.self) }) {
+                var marker: (Role, String)?
+                if line.utf8.starts(with: "Human:".utf8) { marker = (.human, "Human:") }
+                if line.utf8.starts(with: "Assistant:".utf8) { marker = (.gpt, "Assistant:") }
+                if let (role, m) = marker {
+                    var rest = String(decoding: line.utf8.dropFirst(m.utf8.count), as: UTF8.self)
+                    if rest.utf8.first == 0x20 { rest = String(decoding: rest.utf8.dropFirst(), as: UTF8.self) }
+                    turns.append((role, rest))
+                } else if !turns.isEmpty {
+                    turns[turns.count - 1].1 += "\n" + line
+                }
+            }
+            guard let last = turns.last, last.0 == .gpt, last.1.allSatisfy(\.isWhitespace) else { return nil }
+            return turns.dropLast().map { "\($0.0.rawValue):\($0.1)" }
+        }
+        let pieces = ["Human:", "Assistant:", " ", "\n", "\r\n", "你好", "a", "Human", ":", "\"Human:\""]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            var text = "Human:"
+            for _ in 0..<Int.random(in: 0..<12, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            if Bool.random(using: &rng) { text += "\nAssistant:" }
+            let record = JSONValue.object([("instruction", .string(text)), ("input", .string("")), ("output", .string("答"))])
+            let turns = try BELLETestSupport.convert(record, origin: RecordOrigin(file: "f", line: 1, ordinal: 1))[0].turns
+            let expected = reference(text)
+            if let expected {
+                #expect(turns.dropLast().map { "\($0.role.rawValue):\($0.text)" } == expected, "\(text.debugDescription)")
+            } else {
+                #expect(turns.count == 2 && turns[0].text == text, "\(text.debugDescription)")
+            }
+        }
     }
 
     @Test func jsonArrayStreamsElementByElement() throws {
@@ -61,10 +100,10 @@ import Testing
         #expect(reader.layout == .array)
         var n = 0
         while let item = try reader.next() {
-            guard case .value(let v, _, _) = item, let o = v as? [String: String] else {
+            guard case .value(let v, _, _) = item else {
                 Issue.record("bad item"); break
             }
-            #expect(o["target"] == "答案\"\(n)\"")
+            #expect(v["target"]?.string == "答案\"\(n)\"", "\(v)")
             n += 1
         }
         #expect(n == 5000)

@@ -17,9 +17,18 @@ enum FastJSONParser {
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Any {
+        try whole(bytes) { try $0.value(depth: 0) }
+    }
+
+    /// Parses `bytes` as one ``JSONValue``.
+    static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        try whole(bytes) { try $0.record(depth: 0) }
+    }
+
+    private static func whole<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout Cursor) throws -> T) throws -> T {
         var p = Cursor(b: bytes)
         p.skipSpace()
-        let v = try p.value(depth: 0)
+        let v = try read(&p)
         p.skipSpace()
         guard p.i == bytes.count else { throw Failure(offset: p.i, reason: "unexpected bytes after the value") }
         return v
@@ -59,11 +68,25 @@ enum FastJSONParser {
         }
 
         mutating func object(depth: Int) throws -> [String: Any] {
-            i += 1
             // Room for a record's few keys at once: growing a dictionary rehashes every key.
             var result = [String: Any](minimumCapacity: 8)
+            try members { c, key in result[key] = try c.value(depth: depth + 1) }
+            return result
+        }
+
+        mutating func array(depth: Int) throws -> [Any] {
+            var result: [Any] = []
+            try elements { c in result.append(try c.value(depth: depth + 1)) }
+            return result
+        }
+
+        /// Reads an object whose `{` is at the cursor, calling `body` at each member's value
+        /// (which `body` must read) with its key.
+        @inline(__always)
+        mutating func members(_ body: (inout Cursor, String) throws -> Void) throws {
+            i += 1
             skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return result }
+            if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return }
             while true {
                 skipSpace()
                 guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -72,28 +95,55 @@ enum FastJSONParser {
                 guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1
                 skipSpace()
-                result[key] = try value(depth: depth + 1)
+                try body(&self, key)
                 skipSpace()
                 guard i < b.count else { throw fail("the record ends inside an object") }
                 if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "}") { i += 1; return result }
+                if b[i] == UInt8(ascii: "}") { i += 1; return }
                 throw fail("expected ',' or '}'")
             }
         }
 
-        mutating func array(depth: Int) throws -> [Any] {
+        /// Reads an array whose `[` is at the cursor, calling `body` at each element (which
+        /// `body` must read).
+        @inline(__always)
+        mutating func elements(_ body: (inout Cursor) throws -> Void) throws {
             i += 1
-            var result: [Any] = []
             skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return result }
+            if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return }
             while true {
                 skipSpace()
-                result.append(try value(depth: depth + 1))
+                try body(&self)
                 skipSpace()
                 guard i < b.count else { throw fail("the record ends inside an array") }
                 if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "]") { i += 1; return result }
+                if b[i] == UInt8(ascii: "]") { i += 1; return }
                 throw fail("expected ',' or ']'")
+            }
+        }
+
+        /// The value at the cursor as a ``JSONValue``.
+        mutating func record(depth: Int) throws -> JSONValue {
+            guard depth < 512 else { throw fail("nesting deeper than 512") }
+            guard i < b.count else { throw fail("the record ends where a value was expected") }
+            switch b[i] {
+            case UInt8(ascii: "{"):
+                var members: [(key: String, value: JSONValue)] = []
+                try self.members { c, key in members.append((key, try c.record(depth: depth + 1))) }
+                return .object(members)
+            case UInt8(ascii: "["):
+                var items: [JSONValue] = []
+                try elements { c in items.append(try c.record(depth: depth + 1)) }
+                return .array(items)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            default:
+                let (text, integral) = try numberText()
+                if integral, let n = Int(text) { return .integer(n) }
+                guard let d = Double(text) else { throw fail("an invalid number") }
+                return .double(d)
             }
         }
 
@@ -188,6 +238,15 @@ enum FastJSONParser {
 
         mutating func number() throws -> Any {
             let start = i
+            let (text, integral) = try numberText()
+            if integral, let n = Int(text) { return n }
+            guard let d = Double(text) else { throw Failure(offset: start, reason: "an invalid number") }
+            return d
+        }
+
+        /// The number at the cursor, and whether it has neither fraction nor exponent.
+        mutating func numberText() throws -> (String, Bool) {
+            let start = i
             if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
             let digits = i
             while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
@@ -204,10 +263,7 @@ enum FastJSONParser {
                 if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
                 while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
-            if integral, let n = Int(text) { return n }
-            guard let d = Double(text) else { throw Failure(offset: start, reason: "an invalid number") }
-            return d
+            return (String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self), integral)
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One JSON value read from a file, or why it could not be read, with its position.
 public enum JSONItem {
     /// A parsed value, its raw bytes and where it starts.
-    case value(Any, raw: [UInt8], position: Int)
+    case value(JSONValue, raw: [UInt8], position: Int)
     /// A malformed value: what was wrong, its raw bytes and where it starts.
     case malformed(String, raw: [UInt8], position: Int)
     /// A value's bytes, not parsed yet (``JSONRecordReader/next(parsing:)`` with `false`):
@@ -177,7 +177,7 @@ public final class JSONRecordReader {
 
     /// Parses one value's bytes (with ``FastJSONParser``).
     public static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
-        switch raw.withUnsafeBufferPointer(parseValue) {
+        switch raw.withUnsafeBufferPointer(parseRecord) {
         case .success(let value): return .value(value, raw: raw, position: position)
         case .failure(let problem): return .malformed(problem.reason, raw: raw, position: position)
         }
@@ -190,8 +190,19 @@ public final class JSONRecordReader {
 
     /// Parses the bytes of one record (``parse(_:position:)`` without keeping them).
     public static func parseValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Any, Problem> {
+        parsed(bytes) { try FastJSONParser.parse($0) }
+    }
+
+    /// Parses the bytes of one record as a ``JSONValue``.
+    public static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Problem> {
+        parsed(bytes) { try FastJSONParser.parseRecord($0) }
+    }
+
+    private static func parsed<T>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ parse: (UnsafeBufferPointer<UInt8>) throws -> T
+    ) -> Result<T, Problem> {
         do {
-            return .success(try FastJSONParser.parse(bytes))
+            return .success(try parse(bytes))
         } catch let f as FastJSONParser.Failure {
             if f.reason.hasPrefix("a lone surrogate") { return .failure(Problem(reason: f.reason)) }
             let text = String(String(decoding: bytes, as: UTF8.self).prefix(30))

@@ -16,32 +16,42 @@ import Normalize
 /// empty `Assistant:`, which the record's `output` answers.
 enum MultiturnHistory {
     /// The turns before the final answer, or `nil` when `instruction` is not such a history.
+    ///
+    /// A turn's text runs from its marker to the next marker line, so each is one slice of
+    /// the instruction, found by its bytes.
     static func parse(_ instruction: String) -> [Turn]? {
-        guard instruction.utf8.starts(with: "Human:".utf8) else { return nil }
-        var turns: [Turn] = []
-        for line in splitLines(instruction) {
-            if let text = strip("Human:", line) {
-                turns.append(Turn(.human, text))
-            } else if let text = strip("Assistant:", line) {
-                turns.append(Turn(.gpt, text))
-            } else if !turns.isEmpty {
-                turns[turns.count - 1].text += "\n" + line
+        instruction.withUTF8Bytes { b -> [Turn]? in
+            guard let base = b.baseAddress, b.starts(with: human) else { return nil }
+            var turns: [Turn] = []
+            var open: (role: Role, start: Int)?
+            func close(at end: Int) {
+                guard let (role, start) = open else { return }
+                turns.append(Turn(role, String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)))
             }
+            var line = 0
+            while line <= b.count {
+                let rest = UnsafeBufferPointer(rebasing: b[line...])
+                let role: Role? = rest.starts(with: human) ? .human : rest.starts(with: assistant) ? .gpt : nil
+                if let role {
+                    close(at: max(line - 1, 0))
+                    var start = line + (role == .human ? human.count : assistant.count)
+                    if start < b.count, b[start] == 0x20 { start += 1 }
+                    open = (role, start)
+                }
+                guard line < b.count, let hit = memchr(base + line, 0x0A, b.count - line) else { break }
+                line = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            close(at: b.count)
+            guard let last = turns.last, last.role == .gpt, last.text.allSatisfy({ $0.isWhitespace }) else {
+                return nil
+            }
+            turns.removeLast()
+            return turns
         }
-        guard let last = turns.last, last.role == .gpt,
-            last.text.allSatisfy({ $0.isWhitespace })
-        else { return nil }
-        turns.removeLast()
-        return turns
     }
 
-    /// A marker at the start of `line`: the text after it (and after one space), or nil.
-    private static func strip(_ marker: String, _ line: Substring) -> String? {
-        guard line.utf8.starts(with: marker.utf8) else { return nil }
-        var rest = line.utf8.dropFirst(marker.utf8.count)
-        if rest.first == 0x20 { rest = rest.dropFirst() }
-        return String(Substring(rest))
-    }
+    private static let human = Array("Human:".utf8)
+    private static let assistant = Array("Assistant:".utf8)
 }
 
 /// The lines of `text`, split on LF by bytes (a String split would walk grapheme clusters, and

@@ -43,18 +43,20 @@ public struct BELLEExtractor: SourceExtractor {
 enum BELLERecord {
     typealias Problem = JSONRecords.Problem
 
-    static func conversations(_ value: Any, source: String, origin: RecordOrigin) -> Result<[Conversation], Problem> {
-        guard let record = value as? [String: Any] else {
+    static func conversations(_ record: JSONValue, source: String, origin: RecordOrigin) -> Result<
+        [Conversation], Problem
+    > {
+        guard record.isObject else {
             return .failure(Problem(kind: .wrongType, detail: "expected a JSON object"))
         }
         do {
             var id: String?
             if let raw = record["id"] {
-                guard let s = raw as? String ?? (raw as? Int).map(String.init)
-                else {
-                    throw Problem(kind: .wrongType, detail: "`id` is not a string")
+                switch raw {
+                case .string(let s): id = "\(source):\(s)"
+                case .integer(let n): id = "\(source):\(n)"
+                default: throw Problem(kind: .wrongType, detail: "`id` is not a string")
                 }
-                id = "\(source):\(s)"
             }
             func make(_ turns: [Turn], metadata: [String: String] = [:], suffix: String = "") -> Conversation {
                 Conversation(
@@ -65,15 +67,15 @@ enum BELLERecord {
             }
             if let instances = record["instances"] {
                 let instruction = try string(record, "instruction")
-                guard let items = instances as? [Any] else {
+                guard let items = instances.array else {
                     throw Problem(kind: .wrongType, detail: "`instances` is not a list")
                 }
                 guard !items.isEmpty else {
                     throw Problem(kind: .emptyRecord, detail: "`instances` is empty: nothing to convert")
                 }
                 var result: [Conversation] = []
-                for (i, item) in items.enumerated() {
-                    guard let instance = item as? [String: Any] else {
+                for (i, instance) in items.enumerated() {
+                    guard instance.isObject else {
                         throw Problem(kind: .wrongType, detail: "instance \(i + 1) is not an object")
                     }
                     let input = try string(instance, "input", optional: true)
@@ -102,7 +104,7 @@ enum BELLERecord {
                     make([Turn(.human, try string(record, "input")), Turn(.gpt, try string(record, "target"))])
                 ])
             }
-            let keys = record.keys.sorted().joined(separator: ", ")
+            let keys = record.keys.joined(separator: ", ")
             throw Problem(kind: .unknownLayout, detail: "no known BELLE layout for the keys \(keys)")
         } catch let p as Problem {
             return .failure(p)
@@ -116,23 +118,23 @@ enum BELLERecord {
         input.isEmpty ? instruction : instruction + "\n" + input
     }
 
-    static func string(_ record: [String: Any], _ key: String, optional: Bool = false) throws -> String {
+    static func string(_ record: JSONValue, _ key: String, optional: Bool = false) throws -> String {
         guard let raw = record[key] else {
             if optional { return "" }
             throw Problem(kind: .wrongType, detail: "`\(key)` is missing")
         }
-        guard let s = raw as? String else {
+        guard let s = raw.string else {
             throw Problem(kind: .wrongType, detail: "`\(key)` is not a string")
         }
         return s
     }
 
-    static func chat(_ list: Any) throws -> [Turn] {
-        guard let items = list as? [Any] else {
+    static func chat(_ list: JSONValue) throws -> [Turn] {
+        guard let items = list.array else {
             throw Problem(kind: .wrongType, detail: "`conversations` is not a list")
         }
-        return try items.enumerated().map { i, item in
-            guard let turn = item as? [String: Any] else {
+        return try items.enumerated().map { i, turn in
+            guard turn.isObject else {
                 throw Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
             }
             let from = try string(turn, "from")

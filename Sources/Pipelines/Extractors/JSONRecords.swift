@@ -21,7 +21,7 @@ enum JSONRecords {
     static func forEach(
         _ file: InputFileRef, deferParsing: Bool, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void,
-        convert: @escaping @Sendable (Any, RecordOrigin) throws -> [Conversation]
+        convert: @escaping @Sendable (JSONValue, RecordOrigin) throws -> [Conversation]
     ) throws {
         let reader = try JSONRecordReader(path: file.path)
         let unit = reader.unit
@@ -42,7 +42,7 @@ enum JSONRecords {
                         chunk.forEachLine { line in
                             guard !JSONRecordReader.isBlank(line.bytes) else { return }
                             n += 1
-                            switch JSONRecordReader.parseValue(line.bytes) {
+                            switch JSONRecordReader.parseRecord(line.bytes) {
                             case .success(let value):
                                 out(record(value, { Array(line.bytes) }, line.number, n, name, unit, convert))
                             case .failure(let problem):
@@ -94,8 +94,8 @@ enum JSONRecords {
     }
 
     private static func record(
-        _ value: Any, _ raw: () -> [UInt8], _ position: Int, _ ordinal: Int, _ file: String,
-        _ unit: InputIssue.PositionUnit, _ convert: (Any, RecordOrigin) throws -> [Conversation]
+        _ value: JSONValue, _ raw: () -> [UInt8], _ position: Int, _ ordinal: Int, _ file: String,
+        _ unit: InputIssue.PositionUnit, _ convert: (JSONValue, RecordOrigin) throws -> [Conversation]
     ) -> ExtractedRecord {
         let origin = RecordOrigin(file: file, line: position, ordinal: ordinal)
         do {

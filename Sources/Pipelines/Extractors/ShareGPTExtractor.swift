@@ -28,17 +28,18 @@ public struct ShareGPTExtractor: SourceExtractor {
         }
     }
 
-    func conversation(_ value: Any, origin: RecordOrigin) throws -> Conversation {
-        guard let record = value as? [String: Any] else {
+    func conversation(_ record: JSONValue, origin: RecordOrigin) throws -> Conversation {
+        guard record.isObject else {
             throw JSONRecords.Problem(kind: .wrongType, detail: "expected a JSON object")
         }
         let id = try BELLERecord.string(record, "id")
-        guard let list = record["conversations"] as? [Any] else {
+        guard let list = record["conversations"]?.array else {
             throw JSONRecords.Problem(kind: .wrongType, detail: "`conversations` is missing or not a list")
         }
         var turns: [Turn] = []
-        for (i, item) in list.enumerated() {
-            guard let turn = item as? [String: Any] else {
+        turns.reserveCapacity(list.count)
+        for (i, turn) in list.enumerated() {
+            guard turn.isObject else {
                 throw JSONRecords.Problem(kind: .wrongType, detail: "turn \(i + 1) is not an object")
             }
             let from = try BELLERecord.string(turn, "from")
@@ -50,8 +51,10 @@ public struct ShareGPTExtractor: SourceExtractor {
             }
         }
         var metadata: [String: String] = [:]
-        if let model = record["model"] as? String { metadata["model"] = model }
-        if let plugins = record["plugins"], !(plugins is NSNull) { metadata[ShareGPTSteps.pluginsKey] = "present" }
+        if let model = record["model"]?.string { metadata["model"] = model }
+        if let plugins = record["plugins"] {
+            if case .null = plugins {} else { metadata[ShareGPTSteps.pluginsKey] = "present" }
+        }
         return Conversation(id: "sharegpt:\(id)", source: source, turns: turns, metadata: metadata, origin: origin)
     }
 }
