@@ -70,7 +70,7 @@ import Testing
         let normalizer = TextNormalizer(options: fold ? .default : [])
         for _ in 0..<20_000 {
             var scalars = String.UnicodeScalarView()
-            for _ in 0..<Int(rng.next() % 12) {
+            for _ in 0..<Int(rng.next() % 40) {
                 scalars.append(Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))])
             }
             let text = String(scalars)
