@@ -28,59 +28,84 @@ public struct Desegmenter: Sendable {
     }
 
     /// `text` without segmentation spaces, or `nil` when it has none (no copy is made then).
+    ///
+    /// Finds the first run of spaces to remove with memchr; from there, copies the rest word by
+    /// word into the new string (segmented text has a space every few characters, too close
+    /// together for a search call per space to pay).
     public func desegmentedIfChanged(_ text: String) -> String? {
-        var out: [UInt8] = []
-        let changed = text.withUTF8Bytes { b -> Bool in
-            var copied = 0  // bytes of `b` already in `out`
+        text.withUTF8Bytes { b -> String? in
+            guard let base = b.baseAddress else { return nil }
+            let n = b.count
             var i = 0
-            var removed = false
-            while i < b.count {
-                guard let base = b.baseAddress, let hit = memchr(base + i, 0x20, b.count - i) else { break }
+            var firstRun: Range<Int>?
+            while i < n, let hit = memchr(base + i, 0x20, n - i) {
                 i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                var j = i
-                while j < b.count, b[j] == 0x20 { j += 1 }
-                if i > 0, j < b.count, Self.isCJK(Self.scalar(before: i, in: b)), Self.isCJK(Self.scalar(at: j, in: b))
-                {
-                    if !removed { out.reserveCapacity(b.count) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
-                    copied = j
-                    removed = true
+                var j = i + 1
+                while j < n, b[j] == 0x20 { j += 1 }
+                if Self.removable(i..<j, in: b) {
+                    firstRun = i..<j
+                    break
                 }
                 i = j
             }
-            if removed { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...])) }
-            return removed
+            guard let firstRun else { return nil }
+            return String(unsafeUninitializedCapacity: n) { out in
+                let dest = out.baseAddress!
+                var w = firstRun.lowerBound
+                if w > 0 { dest.update(from: base, count: w) }
+                var i = firstRun.upperBound
+                while i < n {
+                    // The word up to the next space: short, so copied as one 16-byte block when it
+                    // fits (the block may write past the word; `w <= i` keeps it inside `out`).
+                    var j = i
+                    while j < n, b[j] != 0x20 { j += 1 }
+                    if j - i <= 16, i + 16 <= n {
+                        UnsafeMutableRawPointer(dest + w).storeBytes(
+                            of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    } else {
+                        (dest + w).update(from: base + i, count: j - i)
+                    }
+                    w += j - i
+                    guard j < n else { break }
+                    var k = j + 1
+                    while k < n, b[k] == 0x20 { k += 1 }
+                    if !Self.removable(j..<k, in: b) {
+                        (dest + w).update(repeating: 0x20, count: k - j)
+                        w += k - j
+                    }
+                    i = k
+                }
+                return w
+            }
         }
-        return changed ? String(decoding: out, as: UTF8.self) : nil
     }
 
-    /// The scalar starting at byte `i` of `b`, which holds a string's (valid) UTF-8.
-    private static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
-        let b0 = UInt32(b[i])
-        let value: UInt32
-        if b0 < 0x80 {
-            value = b0
-        } else if b0 < 0xE0 {
-            value = (b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
-        } else if b0 < 0xF0 {
-            value = (b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
-        } else {
-            value =
-                (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
-                | UInt32(b[i + 3] & 0x3F)
-        }
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
-    }
-
-    private static func scalar(before i: Int, in b: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
-        var s = i - 1
+    /// Whether the run of spaces `run` of `b` lies between two CJK characters.
+    @inline(__always)
+    private static func removable(_ run: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard run.lowerBound > 0, run.upperBound < b.count else { return false }
+        var s = run.lowerBound - 1
         while s > 0, b[s] & 0xC0 == 0x80 { s -= 1 }
-        return scalar(at: s, in: b)
+        return isCJK(value: scalarValue(at: s, in: b)) && isCJK(value: scalarValue(at: run.upperBound, in: b))
+    }
+
+    /// The value of the scalar starting at byte `i` of `b`, which holds a string's (valid) UTF-8.
+    @inline(__always)
+    private static func scalarValue(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let b0 = UInt32(b[i])
+        if b0 < 0x80 { return b0 }
+        if b0 < 0xE0 { return (b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F) }
+        if b0 < 0xF0 { return (b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F) }
+        return (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+            | UInt32(b[i + 3] & 0x3F)
     }
 
     /// Whether `s` is a CJK ideograph or CJK/full-width punctuation.
-    public static func isCJK(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+    public static func isCJK(_ s: Unicode.Scalar) -> Bool { isCJK(value: s.value) }
+
+    @inline(__always)
+    static func isCJK(value: UInt32) -> Bool {
+        switch value {
         case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF: return true
         case 0x3000...0x303F: return true
         case 0xFF00...0xFF0F, 0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65: return true

@@ -22,4 +22,34 @@ import Testing
     func desegments(_ input: String, _ expected: String) {
         #expect(Desegmenter().desegment(input) == expected)
     }
+
+    /// The byte-level rewrite against the rule stated on scalars, on random segmented texts.
+    @Test func matchesTheRuleOnRandomTexts() {
+        func reference(_ text: String) -> String {
+            let scalars = Array(text.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            var i = 0
+            while i < scalars.count {
+                guard scalars[i] == " " else {
+                    out.append(scalars[i])
+                    i += 1
+                    continue
+                }
+                var j = i
+                while j < scalars.count, scalars[j] == " " { j += 1 }
+                let between = i > 0 && j < scalars.count && Desegmenter.isCJK(scalars[i - 1]) && Desegmenter.isCJK(scalars[j])
+                if !between { out.append(contentsOf: scalars[i..<j]) }
+                i = j
+            }
+            return String(out)
+        }
+        let pieces = [" ", " ", "  ", "北", "京", "！", "。", "a", "1", "é", "𠮷", "\u{3000}", "\u{4DC0}", "ＡＢ", "，", "\t"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<30, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            #expect(Desegmenter().desegment(text) == reference(text), "\(text.debugDescription)")
+            #expect((Desegmenter().desegmentedIfChanged(text) == nil) == (reference(text) == text))
+        }
+    }
 }
