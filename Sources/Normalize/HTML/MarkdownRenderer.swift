@@ -162,13 +162,15 @@ public struct MarkdownRenderer: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    private static let bar = Array("|".utf8), escapedBar = Array("\\|".utf8)
+    private static let space = Array(" ".utf8), escapedSpace = Array("%20".utf8)
+
     private func cellText(_ cell: HTMLElement) -> String {
         var r = InlineContext()
         r.inCell = true
         let text = inline(cell.children, context: r)
-        return Self.trimLines(text)
-            .replacingNewlines(with: "<br>")
-            .replacingOccurrences(of: "|", with: "\\|")
+        let cell = Self.trimLines(text).replacingNewlines(with: "<br>")
+        return UTF8Search.replacingAll(Self.bar, with: Self.escapedBar, in: cell) ?? cell
     }
 
     // MARK: Inline
@@ -203,7 +205,7 @@ public struct MarkdownRenderer: Sendable {
         case "a":
             let text = inline(e.children, context: context).trimming(.whitespaces)
             guard let href = e.attributes["href"], !href.isEmpty else { return text }
-            return "[\(text)](\(href.replacingOccurrences(of: " ", with: "%20")))"
+            return "[\(text)](\(UTF8Search.replacingAll(Self.space, with: Self.escapedSpace, in: href) ?? href))"
         case "img":
             let alt = e.attributes["alt"] ?? ""
             guard let src = e.attributes["src"] else { return alt }
