@@ -140,9 +140,10 @@ enum FastJSONParser {
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
             default:
+                let start = i
                 let (text, integral) = try numberText()
                 if integral, let n = Int(text) { return .integer(n) }
-                guard let d = Double(text) else { throw fail("an invalid number") }
+                guard let d = Double(text) else { throw Failure(offset: start, reason: "an invalid number") }
                 return .double(d)
             }
         }
