@@ -3,12 +3,13 @@ import Foundation
 /// A strict JSON parser over UTF-8 bytes for the record readers' hot path.
 ///
 /// Foundation's `JSONSerialization` parses BELLE and ShareGPT records at 37–43 MB/s on this
-/// project's machines and was the largest single cost of those sources; this parser produces
-/// the same value types (`[String: Any]`, `[Any]`, `String`, `Int`, `Double`, `Bool`,
-/// `NSNull`) from one pass over the bytes, copying strings without escapes straight from the
-/// buffer. It is strict where it matters for data: strings must be valid UTF-8, `\u` escapes
-/// must not leave a lone surrogate, and nothing may follow the value but white space. Errors
-/// carry the byte offset within the value.
+/// project's machines and was the largest single cost of those sources. This parser reads one
+/// pass over the bytes, copying strings without escapes straight from the buffer, into either
+/// form: ``parse(_:)`` gives Foundation's value types (`[String: Any]`, `[Any]`, `String`,
+/// `Int`, `Double`, `Bool`, `NSNull`; for documents such as `tokenizer.json`), ``parseRecord(_:)``
+/// a ``JSONValue`` (for records: no dictionary, no dynamic casts). It is strict where it matters
+/// for data: strings must be valid UTF-8, `\u` escapes must not leave a lone surrogate, and
+/// nothing may follow the value but white space. Errors carry the byte offset within the value.
 enum FastJSONParser {
     struct Failure: Error, CustomStringConvertible {
         var offset: Int
