@@ -66,6 +66,37 @@ import Testing
         #expect(SlashSegmentation.unslash(input) == expected)
     }
 
+    /// The byte-level rewrite against the rule stated on characters, on random texts, segmented
+    /// or not, through both entry points.
+    @Test func unslashMatchesTheRuleOnRandomTexts() {
+        func reference(_ text: String) -> String {
+            let scalars = Array(text.unicodeScalars)
+            guard scalars.count >= 2 else { return text }
+            var out = String.UnicodeScalarView()
+            var i = 0
+            while i < scalars.count {
+                out.append(scalars[i])
+                if i + 1 < scalars.count, scalars[i + 1] != "/" { return text }
+                i += 2
+            }
+            return String(out)
+        }
+        let characters: [String] = ["你", "a", "/", "é", "𠮷", " ", "1"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            var text = ""
+            let segmented = Bool.random(using: &rng)
+            for _ in 0..<Int.random(in: 0..<10, using: &rng) {
+                text += characters.randomElement(using: &rng)!
+                if segmented, Int.random(in: 0..<20, using: &rng) > 0 { text += "/" }
+            }
+            #expect(SlashSegmentation.unslash(text) == reference(text), "\(text.debugDescription)")
+            let joined = Array(text.utf8).withUnsafeBufferPointer { SlashSegmentation.join($0) }
+            #expect(joined == reference(text))
+        }
+        #expect([UInt8]([0xE4, 0xBD, 0x2F]).withUnsafeBufferPointer { SlashSegmentation.join($0) } == nil)
+    }
+
     @Test func tieba() throws {
         let r = try Golden.run(.tieba)
         #expect(r.output.contains(#""value":"有空格的 帖子"},{"from":"gpt","value":"回复 也有 空格""#))

@@ -9,25 +9,53 @@ import Formats
 /// unsegmented) is kept as it is.
 public enum SlashSegmentation {
     /// The utterance from the bytes after `M `; `nil` when they are not valid UTF-8.
+    ///
+    /// Works on the bytes: the pattern is checked and the kept characters copied without
+    /// building a string of the segmented text first.
     @Sendable
     public static func join(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let text = UTF8Validation.string(bytes) else { return nil }
-        return unslash(text)
+        guard UTF8Validation.isValid(bytes) else { return nil }
+        return unslashed(bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 
     /// `text` with the segmentation slashes removed, or `text` when it is not segmented.
     public static func unslash(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count >= 2 else { return text }
-        var out = String.UnicodeScalarView()
+        text.withUTF8Bytes { unslashed($0) } ?? text
+    }
+
+    /// The valid UTF-8 text `b` without its segmentation slashes; `nil` when it is not
+    /// segmented (fewer than two characters, or a character other than the last not followed
+    /// by `/`).
+    private static func unslashed(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = b.count
+        guard n > 0, length(of: b[0]) < n else { return nil }
+        var kept = 0
         var i = 0
-        while i < scalars.count {
-            out.append(scalars[i])
-            if i + 1 < scalars.count {
-                guard scalars[i + 1] == "/" else { return text }
-            }
-            i += 2
+        while i < n {
+            let end = i + length(of: b[i])
+            kept += end - i
+            guard end < n else { break }
+            guard b[end] == UInt8(ascii: "/") else { return nil }
+            i = end + 1
         }
-        return String(out)
+        return String(unsafeUninitializedCapacity: kept) { out in
+            var w = 0
+            var i = 0
+            while i < n {
+                let end = min(i + length(of: b[i]), n)
+                for k in i..<end {
+                    out[w] = b[k]
+                    w += 1
+                }
+                i = end + 1
+            }
+            return w
+        }
+    }
+
+    /// The length of the UTF-8 sequence that `lead` starts (in valid UTF-8).
+    @inline(__always)
+    private static func length(of lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
 }
