@@ -1,3 +1,5 @@
+import Formats
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,31 +17,35 @@ public enum UTF8Search {
     /// - Parameter asciiCaseInsensitive: match ASCII letters regardless of case (`needle`
     ///   must then be lowercase); other characters match exactly.
     public static func firstOffset(of needle: [UInt8], in text: String, asciiCaseInsensitive: Bool = false) -> Int? {
+        text.withUTF8Bytes { firstOffset(of: needle, in: $0, asciiCaseInsensitive: asciiCaseInsensitive) }
+    }
+
+    /// The offset of the first occurrence of `needle` in the UTF-8 bytes `hay`, if any (as for
+    /// a `String` above).
+    ///
+    /// Candidates for the first byte are found sixteen bytes at a time (either case of a
+    /// letter when case does not matter), then the rest is compared.
+    public static func firstOffset(
+        of needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, asciiCaseInsensitive: Bool = false
+    ) -> Int? {
         guard !needle.isEmpty else { return 0 }
-        return text.withUTF8Bytes { hay -> Int? in
-            guard hay.count >= needle.count, let base = hay.baseAddress else { return nil }
-            let first = needle[0]
-            var i = 0
-            let last = hay.count - needle.count
-            if !asciiCaseInsensitive {
-                // memchr to each candidate first byte, then compare the rest.
-                while i <= last, let hit = memchr(base + i, Int32(first), last - i + 1) {
-                    let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if UnsafeBufferPointer(rebasing: hay[at..<(at + needle.count)]).elementsEqual(needle) { return at }
-                    i = at + 1
-                }
-                return nil
+        guard hay.count >= needle.count else { return nil }
+        let first = needle[0]
+        let other = asciiCaseInsensitive && first >= 0x61 && first <= 0x7A ? first - 0x20 : first
+        let last = hay.count - needle.count
+        let candidates = UnsafeBufferPointer(rebasing: hay[..<(last + 1)])
+        var i = ByteScan.first(of: first, other, first, other, in: candidates, from: 0)
+        while i <= last {
+            var j = 1
+            if asciiCaseInsensitive {
+                while j < needle.count, fold(hay[i + j]) == needle[j] { j += 1 }
+            } else {
+                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
             }
-            while i <= last {
-                if fold(hay[i]) == first {
-                    var j = 1
-                    while j < needle.count, fold(hay[i + j]) == needle[j] { j += 1 }
-                    if j == needle.count { return i }
-                }
-                i += 1
-            }
-            return nil
+            if j == needle.count { return i }
+            i = ByteScan.first(of: first, other, first, other, in: candidates, from: i + 1)
         }
+        return nil
     }
 
     /// `text` with every occurrence of `target` replaced by `replacement`; `nil` when there

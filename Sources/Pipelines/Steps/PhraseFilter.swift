@@ -24,8 +24,8 @@ public struct PhraseFilter: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        for turn in c.turns {
-            if let hit = firstPhrase(in: turn.text) {
+        for i in c.turns.indices {
+            if let hit = firstPhrase(in: c.turns[i].text) {
                 return .rejected(reason, detail: phrases[hit])
             }
         }
@@ -33,6 +33,8 @@ public struct PhraseFilter: PipelineStep {
     }
 
     private func firstPhrase(in text: String) -> Int? {
-        needles.firstIndex { UTF8Search.firstOffset(of: $0, in: text, asciiCaseInsensitive: true) != nil }
+        text.withUTF8Bytes { bytes in
+            needles.firstIndex { UTF8Search.firstOffset(of: $0, in: bytes, asciiCaseInsensitive: true) != nil }
+        }
     }
 }
