@@ -49,7 +49,9 @@ public struct Desegmenter: Sendable {
                 i = j
             }
             guard let firstRun else { return nil }
-            return String(unsafeUninitializedCapacity: n) { out in
+            // Built in scratch memory and copied into the string unvalidated: removing ASCII
+            // spaces from valid UTF-8 leaves it valid.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out in
                 let dest = out.baseAddress!
                 var w = firstRun.lowerBound
                 if w > 0 { dest.update(from: base, count: w) }
@@ -75,7 +77,7 @@ public struct Desegmenter: Sendable {
                     }
                     i = k
                 }
-                return w
+                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
             }
         }
     }

@@ -63,7 +63,7 @@ public struct TextNormalizer: Sendable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
             return out.withUnsafeBufferPointer { o in
                 let kept = Self.trimmedRange(o)
-                return String(decoding: UnsafeBufferPointer(rebasing: o[kept]), as: UTF8.self)
+                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: o[kept]))
             }
         }
     }
@@ -217,7 +217,7 @@ public struct TextNormalizer: Sendable {
     public static func trim(_ s: String) -> String {
         s.withUTF8Bytes { b in
             let kept = trimmedRange(b)
-            return kept.count == b.count ? s : String(decoding: UnsafeBufferPointer(rebasing: b[kept]), as: UTF8.self)
+            return kept.count == b.count ? s : String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[kept]))
         }
     }
 }

@@ -68,7 +68,8 @@ public enum UTF8Search {
                 }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        // Whole matches of a valid needle replaced by valid text: still valid.
+        return out.withUnsafeBufferPointer { String(knownValidUTF8: $0) }
     }
 
     @inline(__always)

@@ -26,5 +26,8 @@ import Testing
         let bytes = Array(text.utf8)
         #expect(bytes.withUnsafeBufferPointer { UTF8Validation.string($0) } == text)
         #expect(bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) })
+        let unchecked = bytes.withUnsafeBufferPointer { String(knownValidUTF8: $0) }
+        #expect(unchecked == text && Array(unchecked.utf8) == bytes)
+        #expect(unchecked.unicodeScalars.count == text.unicodeScalars.count)
     }
 }

@@ -82,3 +82,17 @@ extension String {
         return try copy.withUTF8(body)
     }
 }
+
+extension String {
+    /// A string of `bytes`, which the caller knows to be well-formed UTF-8, without validating
+    /// them again (`String(decoding:as:)` validates every byte it copies).
+    ///
+    /// For text the project builds itself from valid UTF-8 by whole-character edits: spaces or
+    /// slashes removed, characters replaced by ASCII, slices at character boundaries. Debug
+    /// builds check the promise.
+    @inlinable
+    public init(knownValidUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        assert(UTF8Validation.isValid(bytes), "not well-formed UTF-8")
+        self = unsafe String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes)))
+    }
+}

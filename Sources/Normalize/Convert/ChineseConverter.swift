@@ -112,7 +112,7 @@ public struct ChineseConverter: Sendable {
             guard needsConversion(bytes) else { return false }
             return convert(utf8: bytes, into: &out)
         }
-        return changed ? String(decoding: out, as: UTF8.self) : nil
+        return changed ? out.withUnsafeBufferPointer { String(knownValidUTF8: $0) } : nil
     }
 
     /// Whether ``convert(utf8:into:)`` would change `bytes`: the same scan, without output.

@@ -26,7 +26,7 @@ enum MultiturnHistory {
             var open: (role: Role, start: Int)?
             func close(at end: Int) {
                 guard let (role, start) = open else { return }
-                turns.append(Turn(role, String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)))
+                turns.append(Turn(role, String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[start..<end]))))
             }
             var line = 0
             while line <= b.count {

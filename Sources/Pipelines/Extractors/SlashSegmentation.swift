@@ -38,7 +38,7 @@ public enum SlashSegmentation {
             guard b[end] == UInt8(ascii: "/") else { return nil }
             i = end + 1
         }
-        return String(unsafeUninitializedCapacity: kept) { out in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: kept) { out in
             var w = 0
             var i = 0
             while i < n {
@@ -49,7 +49,8 @@ public enum SlashSegmentation {
                 }
                 i = end + 1
             }
-            return w
+            // Whole characters of valid UTF-8, so valid.
+            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
         }
     }
 
