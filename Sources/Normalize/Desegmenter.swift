@@ -52,7 +52,7 @@ public struct Desegmenter: Sendable {
             // Built in scratch memory and copied into the string unvalidated: removing ASCII
             // spaces from valid UTF-8 leaves it valid.
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out in
-                let dest = out.baseAddress!
+                guard let dest = out.baseAddress else { return text }
                 var w = firstRun.lowerBound
                 if w > 0 { dest.update(from: base, count: w) }
                 var i = firstRun.upperBound
@@ -63,7 +63,8 @@ public struct Desegmenter: Sendable {
                     while j < n, b[j] != 0x20 { j += 1 }
                     if j - i <= 16, i + 16 <= n {
                         UnsafeMutableRawPointer(dest + w).storeBytes(
-                            of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self
+                        )
                     } else {
                         (dest + w).update(from: base + i, count: j - i)
                     }

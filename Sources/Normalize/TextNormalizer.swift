@@ -129,7 +129,8 @@ public struct TextNormalizer: Sendable {
         typealias V = SIMD16<UInt8>
         let raw = UnsafeRawPointer(p)
         let v0 = raw.loadUnaligned(as: V.self)
-        let lead = (v0 .== V(repeating: 0xC2)) .| (v0 .== V(repeating: 0xE2)) .| (v0 .== V(repeating: 0xE3))
+        let lead =
+            (v0 .== V(repeating: 0xC2)) .| (v0 .== V(repeating: 0xE2)) .| (v0 .== V(repeating: 0xE3))
             .| (v0 .== V(repeating: 0xEF))
         guard any(lead) else { return false }
         let v1 = raw.loadUnaligned(fromByteOffset: 1, as: V.self)

@@ -37,7 +37,8 @@ import Testing
                 }
                 var j = i
                 while j < scalars.count, scalars[j] == " " { j += 1 }
-                let between = i > 0 && j < scalars.count && Desegmenter.isCJK(scalars[i - 1]) && Desegmenter.isCJK(scalars[j])
+                let between =
+                    i > 0 && j < scalars.count && Desegmenter.isCJK(scalars[i - 1]) && Desegmenter.isCJK(scalars[j])
                 if !between { out.append(contentsOf: scalars[i..<j]) }
                 i = j
             }

@@ -75,7 +75,8 @@ import Testing
             }
             let text = String(scalars)
             let expected = Self.reference(text, fold: fold)
-            #expect(normalizer.normalize(text) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(
+                normalizer.normalize(text) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
             #expect((normalizer.normalizedIfChanged(text) == nil) == (expected == text))
             #expect(TextNormalizer.trim(text) == Self.referenceTrim(text))
         }

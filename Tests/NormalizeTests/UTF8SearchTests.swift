@@ -6,7 +6,8 @@ import Testing
     static func reference(_ needle: [UInt8], _ hay: [UInt8], caseInsensitive: Bool) -> Int? {
         let fold: (UInt8) -> UInt8 = { caseInsensitive && $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         guard needle.count <= hay.count else { return needle.isEmpty ? 0 : nil }
-        for i in 0...(hay.count - needle.count) where (0..<needle.count).allSatisfy({ fold(hay[i + $0]) == needle[$0] }) {
+        for i in 0...(hay.count - needle.count) where (0..<needle.count).allSatisfy({ fold(hay[i + $0]) == needle[$0] })
+        {
             return i
         }
         return nil

@@ -43,7 +43,9 @@ import Testing
         ("Human:说 Assistant: 不是标记\nAssistant:", ["human:说 Assistant: 不是标记"]),
     ])
     func multiturnHistory(_ instruction: String, _ expected: [String]) throws {
-        let record = JSONValue.object([("instruction", .string(instruction)), ("input", .string("")), ("output", .string("答"))])
+        let record = JSONValue.object([
+            ("instruction", .string(instruction)), ("input", .string("")), ("output", .string("答")),
+        ])
         let origin = RecordOrigin(file: "f", line: 1, ordinal: 1)
         let conversations = try BELLETestSupport.convert(record, origin: origin)
         #expect(conversations.first?.turns.dropLast().map { "\($0.role.rawValue):\($0.text)" } == expected)
@@ -78,11 +80,15 @@ import Testing
             var text = "Human:"
             for _ in 0..<Int.random(in: 0..<12, using: &rng) { text += pieces.randomElement(using: &rng)! }
             if Bool.random(using: &rng) { text += "\nAssistant:" }
-            let record = JSONValue.object([("instruction", .string(text)), ("input", .string("")), ("output", .string("答"))])
-            let turns = try BELLETestSupport.convert(record, origin: RecordOrigin(file: "f", line: 1, ordinal: 1))[0].turns
+            let record = JSONValue.object([
+                ("instruction", .string(text)), ("input", .string("")), ("output", .string("答")),
+            ])
+            let turns = try BELLETestSupport.convert(record, origin: RecordOrigin(file: "f", line: 1, ordinal: 1))[0]
+                .turns
             let expected = reference(text)
             if let expected {
-                #expect(turns.dropLast().map { "\($0.role.rawValue):\($0.text)" } == expected, "\(text.debugDescription)")
+                #expect(
+                    turns.dropLast().map { "\($0.role.rawValue):\($0.text)" } == expected, "\(text.debugDescription)")
             } else {
                 #expect(turns.count == 2 && turns[0].text == text, "\(text.debugDescription)")
             }
