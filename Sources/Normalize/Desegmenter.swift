@@ -59,8 +59,7 @@ public struct Desegmenter: Sendable {
                 while i < n {
                     // The word up to the next space: short, so copied as one 16-byte block when it
                     // fits (the block may write past the word; `w <= i` keeps it inside `out`).
-                    var j = i
-                    while j < n, b[j] != 0x20 { j += 1 }
+                    let j = Self.nextSpace(in: b, from: i)
                     if j - i <= 16, i + 16 <= n {
                         UnsafeMutableRawPointer(dest + w).storeBytes(
                             of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self
@@ -81,6 +80,23 @@ public struct Desegmenter: Sendable {
                 return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
             }
         }
+    }
+
+    /// The index of the first space at or after `start` in `b`, or `b.count`: eight bytes at a
+    /// time (the lowest zero byte of the word XOR spaces), since words are short.
+    @inline(__always)
+    private static func nextSpace(in b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = b.baseAddress else { return start }
+        let n = b.count
+        var j = start
+        while j + 8 <= n {
+            let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self) ^ 0x2020_2020_2020_2020
+            let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+            if zero != 0 { return j + zero.trailingZeroBitCount / 8 }
+            j += 8
+        }
+        while j < n, b[j] != 0x20 { j += 1 }
+        return j
     }
 
     /// Whether the run of spaces `run` of `b` lies between two CJK characters.
