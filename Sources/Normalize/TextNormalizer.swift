@@ -182,14 +182,10 @@ public struct TextNormalizer: Sendable {
     /// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
     static func hasEdgeWhitespace(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !b.isEmpty else { return false }
-        if isWhitespace(b, at: 0) { return true }
+        if whitespaceLength(b, at: 0) != nil { return true }
         var i = b.count - 1
         while i > 0, b[i] & 0xC0 == 0x80 { i -= 1 }
-        return isWhitespace(b, at: i)
-    }
-
-    private static func isWhitespace(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
-        whitespaceLength(b, at: i) != nil
+        return whitespaceLength(b, at: i) != nil
     }
 
     /// The length of the white-space character starting at `i`, or `nil` when it is not one.
@@ -208,10 +204,6 @@ public struct TextNormalizer: Sendable {
         case 0xE3: return n >= 3 && b[i + 1] == 0x80 && b[i + 2] == 0x80 ? 3 : nil
         default: return nil
         }
-    }
-
-    static func hasEdgeWhitespace(_ s: String) -> Bool {
-        s.withUTF8Bytes { hasEdgeWhitespace($0) }
     }
 
     /// `s` without leading and trailing white space (Unicode `White_Space`).

@@ -188,21 +188,11 @@ public final class JSONRecordReader {
         public var reason: String
     }
 
-    /// Parses the bytes of one record (``parse(_:position:)`` without keeping them).
-    public static func parseValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Any, Problem> {
-        parsed(bytes) { try FastJSONParser.parse($0) }
-    }
-
-    /// Parses the bytes of one record as a ``JSONValue``.
+    /// Parses the bytes of one record as a ``JSONValue`` (``parse(_:position:)`` without keeping
+    /// them).
     public static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Problem> {
-        parsed(bytes) { try FastJSONParser.parseRecord($0) }
-    }
-
-    private static func parsed<T>(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ parse: (UnsafeBufferPointer<UInt8>) throws -> T
-    ) -> Result<T, Problem> {
         do {
-            return .success(try parse(bytes))
+            return .success(try FastJSONParser.parseRecord(bytes))
         } catch let f as FastJSONParser.Failure {
             if f.reason.hasPrefix("a lone surrogate") { return .failure(Problem(reason: f.reason)) }
             let text = String(String(decoding: bytes, as: UTF8.self).prefix(30))

@@ -15,7 +15,7 @@ public enum SlashSegmentation {
     @Sendable
     public static func join(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard UTF8Validation.isValid(bytes) else { return nil }
-        return unslashed(bytes) ?? String(decoding: bytes, as: UTF8.self)
+        return unslashed(bytes) ?? String(knownValidUTF8: bytes)
     }
 
     /// `text` with the segmentation slashes removed, or `text` when it is not segmented.
