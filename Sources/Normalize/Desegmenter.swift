@@ -33,52 +33,55 @@ public struct Desegmenter: Sendable {
     /// word into the new string (segmented text has a space every few characters, too close
     /// together for a search call per space to pay).
     public func desegmentedIfChanged(_ text: String) -> String? {
-        text.withUTF8Bytes { b -> String? in
-            guard let base = b.baseAddress else { return nil }
-            let n = b.count
-            var i = 0
-            var firstRun: Range<Int>?
-            while i < n, let hit = memchr(base + i, 0x20, n - i) {
-                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                var j = i + 1
-                while j < n, b[j] == 0x20 { j += 1 }
-                if Self.removable(i..<j, in: b) {
-                    firstRun = i..<j
-                    break
-                }
-                i = j
+        text.withUTF8Bytes { desegmented(bytes: $0) }
+    }
+
+    /// ``desegmentedIfChanged(_:)`` of the UTF-8 text `b`.
+    public func desegmented(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = b.baseAddress else { return nil }
+        let n = b.count
+        var i = 0
+        var firstRun: Range<Int>?
+        while i < n, let hit = memchr(base + i, 0x20, n - i) {
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var j = i + 1
+            while j < n, b[j] == 0x20 { j += 1 }
+            if Self.removable(i..<j, in: b) {
+                firstRun = i..<j
+                break
             }
-            guard let firstRun else { return nil }
-            // Built in scratch memory and copied into the string unvalidated: removing ASCII
-            // spaces from valid UTF-8 leaves it valid.
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out in
-                guard let dest = out.baseAddress else { return text }
-                var w = firstRun.lowerBound
-                if w > 0 { dest.update(from: base, count: w) }
-                var i = firstRun.upperBound
-                while i < n {
-                    // The word up to the next space: short, so copied as one 16-byte block when it
-                    // fits (the block may write past the word; `w <= i` keeps it inside `out`).
-                    let j = Self.nextSpace(in: b, from: i)
-                    if j - i <= 16, i + 16 <= n {
-                        UnsafeMutableRawPointer(dest + w).storeBytes(
-                            of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self
-                        )
-                    } else {
-                        (dest + w).update(from: base + i, count: j - i)
-                    }
-                    w += j - i
-                    guard j < n else { break }
-                    var k = j + 1
-                    while k < n, b[k] == 0x20 { k += 1 }
-                    if !Self.removable(j..<k, in: b) {
-                        (dest + w).update(repeating: 0x20, count: k - j)
-                        w += k - j
-                    }
-                    i = k
+            i = j
+        }
+        guard let firstRun else { return nil }
+        // Built in scratch memory and copied into the string unvalidated: removing ASCII
+        // spaces from valid UTF-8 leaves it valid.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out in
+            guard let dest = out.baseAddress else { return nil }
+            var w = firstRun.lowerBound
+            if w > 0 { dest.update(from: base, count: w) }
+            var i = firstRun.upperBound
+            while i < n {
+                // The word up to the next space: short, so copied as one 16-byte block when it
+                // fits (the block may write past the word; `w <= i` keeps it inside `out`).
+                let j = Self.nextSpace(in: b, from: i)
+                if j - i <= 16, i + 16 <= n {
+                    UnsafeMutableRawPointer(dest + w).storeBytes(
+                        of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self
+                    )
+                } else {
+                    (dest + w).update(from: base + i, count: j - i)
                 }
-                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
+                w += j - i
+                guard j < n else { break }
+                var k = j + 1
+                while k < n, b[k] == 0x20 { k += 1 }
+                if !Self.removable(j..<k, in: b) {
+                    (dest + w).update(repeating: 0x20, count: k - j)
+                    w += k - j
+                }
+                i = k
             }
+            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
         }
     }
 

@@ -41,30 +41,33 @@ public struct TextNormalizer: Sendable {
     /// so the text is copied in runs between those, each rewrite replaces a whole character by
     /// ASCII (or nothing), and the result is trimmed by its bytes; one string is built at the end.
     public func normalizedIfChanged(_ text: String) -> String? {
-        guard needsWork(text) else { return nil }
+        text.withUTF8Bytes { normalized(bytes: $0) }
+    }
+
+    /// ``normalizedIfChanged(_:)`` of the UTF-8 text `b`.
+    public func normalized(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard needsWork(b) else { return nil }
         let fold = options.contains(.foldWidth)
-        return text.withUTF8Bytes { b -> String in
-            let n = b.count
-            var out = [UInt8]()
-            out.reserveCapacity(n)
-            var copied = 0
-            var i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: 0)
-            while i < n {
-                if let (length, replacement) = Self.rewrite(b, at: i, fold: fold) {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
-                    if replacement != 0 { out.append(replacement) }
-                    i += length
-                    copied = i
-                } else {
-                    i += 1
-                }
-                i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: i)
+        let n = b.count
+        var out = [UInt8]()
+        out.reserveCapacity(n)
+        var copied = 0
+        var i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: 0)
+        while i < n {
+            if let (length, replacement) = Self.rewrite(b, at: i, fold: fold) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
+                if replacement != 0 { out.append(replacement) }
+                i += length
+                copied = i
+            } else {
+                i += 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
-            return out.withUnsafeBufferPointer { o in
-                let kept = Self.trimmedRange(o)
-                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: o[kept]))
-            }
+            i = ByteScan.first(of: 0xC2, 0xE2, 0xE3, 0xEF, in: b, from: i)
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
+        return out.withUnsafeBufferPointer { o in
+            let kept = Self.trimmedRange(o)
+            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: o[kept]))
         }
     }
 
@@ -97,29 +100,27 @@ public struct TextNormalizer: Sendable {
         return nil
     }
 
-    /// Whether `text` contains anything ``normalize(_:)`` would change.
+    /// Whether the UTF-8 text `b` contains anything ``normalize(_:)`` would change.
     ///
     /// Checks the first and last scalar for white space, then looks for the exact encodings of
     /// the characters it rewrites, sixteen positions at a time (Chinese punctuation shares their
     /// lead bytes, so a search for the lead bytes alone stops every few characters); ordinary
     /// CJK text takes no copy.
-    private func needsWork(_ text: String) -> Bool {
+    private func needsWork(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let fold = options.contains(.foldWidth)
-        return text.withUTF8Bytes { b -> Bool in
-            if Self.hasEdgeWhitespace(b) { return true }
-            guard let base = b.baseAddress else { return false }
-            let n = b.count
-            var i = 0
-            while i + 18 <= n {
-                if Self.blockNeedsWork(base + i, fold: fold) { return true }
-                i += 16
-            }
-            while i < n {
-                if Self.rewrite(b, at: i, fold: fold) != nil { return true }
-                i += 1
-            }
-            return false
+        if Self.hasEdgeWhitespace(b) { return true }
+        guard let base = b.baseAddress else { return false }
+        let n = b.count
+        var i = 0
+        while i + 18 <= n {
+            if Self.blockNeedsWork(base + i, fold: fold) { return true }
+            i += 16
         }
+        while i < n {
+            if Self.rewrite(b, at: i, fold: fold) != nil { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether a character ``rewrite(_:at:fold:)`` changes starts at one of the sixteen

@@ -19,8 +19,13 @@ enum Golden {
     }
 
     static func run(_ source: Source, options: RunOptions = .goldenDefaults) throws -> Result {
+        try run(source, at: fixtures.appendingPathComponent(source.rawValue).path, options: options)
+    }
+
+    /// Runs `source` over the files in the folder `input`.
+    static func run(_ source: Source, at input: String, options: RunOptions) throws -> Result {
         let out = try TempDir()
-        let files = try InputResolver.files(for: source, at: fixtures.appendingPathComponent(source.rawValue).path)
+        let files = try InputResolver.files(for: source, at: input)
         var runner = SourceRunner(source: source, files: files, outputRoot: out.path, options: options)
         runner.log = { _ in }
         let report = runner.run()

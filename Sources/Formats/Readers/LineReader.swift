@@ -56,8 +56,15 @@ public struct LineChunk: Sendable {
     /// Calls `body` with each line, as ``LineReader/nextRaw(_:)`` gave it: the same number,
     /// offset and bytes. The bytes are valid only during the call.
     public func forEachLine(_ body: (RawLine) throws -> Void) rethrows {
+        try forEachLine(body, then: {})
+    }
+
+    /// Calls `body` with each line, then `end`, while the lines' bytes are still valid: a
+    /// parser that keeps lines' bytes between calls (a session of several lines) uses them
+    /// last in `end`.
+    public func forEachLine(_ body: (RawLine) throws -> Void, then end: () throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { p in
-            guard let base = p.baseAddress else { return }
+            guard let base = p.baseAddress else { return try end() }
             var start = 0
             var number = firstLine
             while start < p.count {
@@ -71,6 +78,7 @@ public struct LineChunk: Sendable {
                 number += 1
                 start = terminator + 1
             }
+            try end()
         }
     }
 }

@@ -29,28 +29,42 @@ public struct JSONLEncoder: Sendable {
 
     /// Appends `conversation` and a `\n` to `out`.
     public func encode(_ conversation: Conversation, into out: inout [UInt8]) {
+        encodeTurns(conversation, into: &out)
+    }
+
+    /// Appends a conversation of the byte lane: the same line as for its
+    /// ``ByteConversation/conversation()``.
+    public func encode(_ conversation: ByteConversation, into out: inout [UInt8]) {
+        encodeTurns(conversation, into: &out)
+    }
+
+    /// The body of both: specialised here, in this module, for each.
+    private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) {
         JSONString.appendRaw(#"{"id":"#, to: &out)
         if let id = conversation.explicitID {
             JSONString.append(id, to: &out)
         } else {
-            JSONString.appendDerivedID(conversation, to: &out)
+            JSONString.appendDerivedID(source: conversation.source, origin: conversation.origin, to: &out)
         }
         JSONString.appendRaw(#","source":"#, to: &out)
         JSONString.append(conversation.source, to: &out)
         JSONString.appendRaw(listOpen, to: &out)
-        for i in conversation.turns.indices {
+        for i in 0..<conversation.turnCount {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            JSONString.appendRaw(conversation.turns[i].role == .human ? humanOpen : gptOpen, to: &out)
-            JSONString.append(conversation.turns[i].text, to: &out)
+            JSONString.appendRaw(conversation.role(at: i) == .human ? humanOpen : gptOpen, to: &out)
+            out.append(UInt8(ascii: "\""))
+            conversation.withText(at: i) { JSONString.appendEscaped(bytes: $0, to: &out) }
+            out.append(UInt8(ascii: "\""))
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
         JSONString.appendRaw(#","metadata":"#, to: &out)
-        if conversation.metadata.isEmpty {
+        let metadata = conversation.metadata
+        if metadata.isEmpty {
             JSONString.appendRaw(#""{}""#, to: &out)
         } else {
             var object: [UInt8] = []
-            JSONString.appendObject(conversation.metadata, to: &object)
+            JSONString.appendObject(metadata, to: &object)
             JSONString.append(String(decoding: object, as: UTF8.self), to: &out)
         }
         JSONString.appendRaw("}\n", to: &out)
@@ -76,36 +90,39 @@ public enum JSONString {
 
     /// Appends the escaped content of `s`, without quotes.
     static func appendEscaped(_ s: String, to out: inout [UInt8]) {
-        s.withUTF8Bytes { bytes in
-            var runStart = 0
-            var i = ByteScan.firstJSONSpecial(bytes, from: 0)
-            while i < bytes.count {
-                let b = bytes[i]
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
-                switch b {
-                case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                default:
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-                }
-                i = ByteScan.firstJSONSpecial(bytes, from: i + 1)
+        s.withUTF8Bytes { appendEscaped(bytes: $0, to: &out) }
+    }
+
+    /// Appends the escaped content of the UTF-8 text `bytes`, without quotes.
+    static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var i = ByteScan.firstJSONSpecial(bytes, from: 0)
+        while i < bytes.count {
+            let b = bytes[i]
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            default:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            i = ByteScan.firstJSONSpecial(bytes, from: i + 1)
         }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 
     /// Appends `"<source>:<file>:<ordinal>"` without building the string first.
-    static func appendDerivedID(_ c: Conversation, to out: inout [UInt8]) {
+    static func appendDerivedID(source: String, origin: RecordOrigin, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        appendEscaped(c.source, to: &out)
+        appendEscaped(source, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendEscaped(c.origin.file, to: &out)
+        appendEscaped(origin.file, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendDecimal(c.origin.ordinal, to: &out)
+        appendDecimal(origin.ordinal, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 

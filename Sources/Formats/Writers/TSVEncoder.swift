@@ -13,22 +13,44 @@ public struct TSVEncoder: Sendable {
     /// Appends the pair lines of `conversation` to `out`; returns how many lines it wrote.
     @discardableResult
     public func encode(_ conversation: Conversation, into out: inout [UInt8]) -> Int {
-        var texts: [String] = []
-        if let opening = conversation.metadata[Self.openingKey] { texts.append(opening) }
-        texts.append(contentsOf: conversation.turns.map(\.text))
-        guard texts.count >= 2 else { return 0 }
-        for i in 1..<texts.count {
-            Self.appendField(texts[i - 1], to: &out)
+        encodeTurns(conversation, into: &out)
+    }
+
+    /// The same for a conversation of the byte lane.
+    @discardableResult
+    public func encode(_ conversation: ByteConversation, into out: inout [UInt8]) -> Int {
+        encodeTurns(conversation, into: &out)
+    }
+
+    /// The body of both: specialised here, in this module, for each.
+    private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) -> Int {
+        let opening = conversation.metadata[Self.openingKey]
+        let first = opening == nil ? 0 : -1  // the opening utterance, when kept, is text -1
+        guard conversation.turnCount - first >= 2 else { return 0 }
+        func field(_ i: Int) {
+            if i < 0 {
+                opening!.withUTF8Bytes { Self.appendField($0, to: &out) }
+            } else {
+                conversation.withText(at: i) { Self.appendField($0, to: &out) }
+            }
+        }
+        for i in (first + 1)..<conversation.turnCount {
+            field(i - 1)
             out.append(0x09)
-            Self.appendField(texts[i], to: &out)
+            field(i)
             out.append(0x0A)
         }
-        return texts.count - 1
+        return conversation.turnCount - first - 1
     }
 
     /// Appends `s` with `\`, TAB, LF and CR escaped.
     public static func appendField(_ s: String, to out: inout [UInt8]) {
-        for b in s.utf8 {
+        s.withUTF8Bytes { appendField($0, to: &out) }
+    }
+
+    /// Appends the UTF-8 text `bytes` with `\`, TAB, LF and CR escaped.
+    static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        for b in bytes {
             switch b {
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])

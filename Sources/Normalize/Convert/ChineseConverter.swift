@@ -44,11 +44,9 @@ public struct ChineseConverter: Sendable {
     public let profile: ConversionProfile
     public let quotes: QuoteStyle
     public let dictionaries: [String]
-    private let table: CharacterTable
-    private let phrases: PhraseTrie
-    /// One bit per BMP code point: set when the table changes it or a phrase starts with it.
-    /// 8 KB, so the check for work stays in the L1 cache while the table (256 KB) does not.
-    private let candidates: [UInt64]
+    /// The tables, behind one reference: steps capture the converter in a closure per text, and
+    /// a copy then costs one retain instead of one per table.
+    private let tables: Tables
     /// Entries loaded, for the manifest: phrase count and character overrides.
     public let phraseCount: Int
     public let characterCount: Int
@@ -93,9 +91,7 @@ public struct ChineseConverter: Sendable {
         for cp in UInt32(0)..<0x10000 where table.lookup(cp) != nil || trie.startsPhrase(cp) {
             candidates[Int(cp >> 6)] |= 1 << UInt64(cp & 63)
         }
-        self.candidates = candidates
-        self.table = table
-        self.phrases = trie
+        tables = Tables(table: table, phrases: trie, candidates: candidates)
         self.phraseCount = trie.count
         self.characterCount = table.count
     }
@@ -107,16 +103,21 @@ public struct ChineseConverter: Sendable {
 
     /// The converted text, or `nil` when nothing changes (no copy of `text` is made then).
     public func convertedIfChanged(_ text: String) -> String? {
+        text.withUTF8Bytes { converted(bytes: $0) }
+    }
+
+    /// ``convertedIfChanged(_:)`` of the UTF-8 text `bytes`.
+    public func converted(bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard needsConversion(bytes) else { return nil }
         var out: [UInt8] = []
-        let changed = text.withUTF8Bytes { bytes -> Bool in
-            guard needsConversion(bytes) else { return false }
-            return convert(utf8: bytes, into: &out)
-        }
-        return changed ? out.withUnsafeBufferPointer { String(knownValidUTF8: $0) } : nil
+        return convert(utf8: bytes, into: &out) ? out.withUnsafeBufferPointer { String(knownValidUTF8: $0) } : nil
     }
 
     /// Whether ``convert(utf8:into:)`` would change `bytes`: the same scan, without output.
     public func needsConversion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let table = tables.table
+        let phrases = tables.phrases
+        let candidates = tables.candidates
         var i = 0
         while i < bytes.count {
             if bytes[i] < 0x80 { i += 1; continue }
@@ -140,6 +141,8 @@ public struct ChineseConverter: Sendable {
     @discardableResult
     public func convert(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         let n = bytes.count
+        let table = tables.table
+        let phrases = tables.phrases
         out.reserveCapacity(out.count + n + 8)
         var changed = false
         var i = 0
@@ -207,6 +210,21 @@ public struct ChineseConverter: Sendable {
             let text = String(data: data, encoding: .utf8)
         else { throw NormalizeError.resourceMissing(name: "t2s-phrases.txt") }
         return try PhraseDictionary.parseSections(text, path: "t2s-phrases.txt")
+    }
+}
+
+/// A converter's tables, immutable once built.
+private final class Tables: Sendable {
+    let table: CharacterTable
+    let phrases: PhraseTrie
+    /// One bit per BMP code point: set when the table changes it or a phrase starts with it.
+    /// 8 KB, so the check for work stays in the L1 cache while the table (256 KB) does not.
+    let candidates: [UInt64]
+
+    init(table: CharacterTable, phrases: PhraseTrie, candidates: [UInt64]) {
+        self.table = table
+        self.phrases = phrases
+        self.candidates = candidates
     }
 }
 

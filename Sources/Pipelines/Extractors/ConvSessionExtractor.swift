@@ -18,9 +18,9 @@ import Formats
 /// Role assignment and the minimum length are the recipe's job (`roles.pair-alternation`).
 public struct ConvSessionExtractor: SourceExtractor {
     public let source: String
-    /// Turns the bytes after `M ` into the utterance (UTF-8 decoding for unsegmented files);
-    /// `nil` means the bytes are not valid UTF-8.
-    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>) -> String?
+    /// Turns the bytes after `M ` into the utterance (the bytes themselves, once checked, for
+    /// unsegmented files); `nil` means the bytes are not valid UTF-8.
+    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text?
 
     /// Bytes of lines handed to a worker at a time (see ``LineFile``); chunks end before an
     /// `E` line, so a session never spans two.
@@ -28,8 +28,8 @@ public struct ConvSessionExtractor: SourceExtractor {
 
     public init(
         source: String,
-        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> String? = {
-            UTF8Validation.string($0)
+        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text? = {
+            UTF8Validation.isValid($0) ? .borrowed($0) : nil
         }
     ) {
         self.source = source
@@ -76,7 +76,7 @@ public struct ConvSessionExtractor: SourceExtractor {
     /// is the number of sessions before it.
     static func parse(
         _ chunk: LineChunk, after: Int, file: InputFileRef, source: String,
-        utterance: (UnsafeBufferPointer<UInt8>) -> String?, emit: (ExtractedRecord) -> Void
+        utterance: (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text?, emit: (ExtractedRecord) -> Void
     ) {
         var session = Session()
         var ordinal = after
@@ -95,10 +95,14 @@ public struct ConvSessionExtractor: SourceExtractor {
                 return
             }
             let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
-            emit(.conversation(.session(source: source, origin: origin, utterances: session.utterances)))
+            // Borrows the chunk's bytes: `flush` runs while they are valid (see below). A session
+            // of an odd length loses its first utterance in the role step, which the byte lane
+            // leaves to the general path: it gets its conversation at once.
+            let record = ByteConversation(source: source, origin: origin, texts: session.utterances)
+            emit(session.utterances.count % 2 == 0 ? .bytes(record) : .conversation(record.conversation()))
         }
 
-        chunk.forEachLine { line in
+        chunk.forEachLine({ line in
             let b = line.bytes
             if isSessionStart(b) {
                 flush()
@@ -119,14 +123,13 @@ public struct ConvSessionExtractor: SourceExtractor {
             } else {
                 emit(.malformed(.invalidUTF8(file, line)))
             }
-        }
-        flush()
+        }, then: flush)
     }
 
     private struct Session {
         var started = false
         var line = 0
-        var utterances: [String] = []
+        var utterances: [ByteConversation.Text] = []
         var badLine: (line: Int, raw: [UInt8])?
 
         mutating func start(at line: Int) {

@@ -12,10 +12,16 @@ public enum SlashSegmentation {
     ///
     /// Works on the bytes: the pattern is checked and the kept characters copied without
     /// building a string of the segmented text first.
-    @Sendable
     public static func join(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard UTF8Validation.isValid(bytes) else { return nil }
         return unslashed(bytes) ?? String(knownValidUTF8: bytes)
+    }
+
+    /// ``join(_:)`` for the byte lane: the bytes themselves when they are not segmented.
+    @Sendable
+    public static func joined(_ bytes: UnsafeBufferPointer<UInt8>) -> ByteConversation.Text? {
+        guard UTF8Validation.isValid(bytes) else { return nil }
+        return unslashed(bytes).map { .owned($0) } ?? .borrowed(bytes)
     }
 
     /// `text` with the segmentation slashes removed, or `text` when it is not segmented.

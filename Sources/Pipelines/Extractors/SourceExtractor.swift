@@ -19,6 +19,10 @@ public struct InputFileRef: Sendable, Hashable {
 /// What an extractor yields: a parsed conversation, or a malformed record.
 public enum ExtractedRecord {
     case conversation(Conversation)
+    /// A conversation whose texts are still bytes of the input (the byte lane): emitted only
+    /// inside a ``chunk(_:)``'s closure, and valid only during the call that receives it. A
+    /// consumer that does not take the byte lane uses its ``ByteConversation/conversation()``.
+    case bytes(ByteConversation)
     /// One input record that yields several conversations (a BELLE seed task's instances).
     case conversations([Conversation])
     case malformed(InputIssue)
@@ -39,8 +43,16 @@ public enum ExtractedRecord {
             try make().resolve(body)
         case .chunk(let records):
             var parsed: [ExtractedRecord] = []
-            records { parsed.append($0) }
+            records { record in
+                if case .bytes(let c) = record {
+                    parsed.append(.conversation(c.conversation()))  // its bytes live only now
+                } else {
+                    parsed.append(record)
+                }
+            }
             for record in parsed { try record.resolve(body) }
+        case .bytes(let c):
+            try body(.conversation(c.conversation()))
         default:
             try body(self)
         }

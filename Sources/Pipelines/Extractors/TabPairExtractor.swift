@@ -57,11 +57,12 @@ public struct TabPairExtractor: SourceExtractor {
                     kind: .wrongFieldCount, file: file.name, line: line.number,
                     detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b)))
         }
-        guard let q = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[..<tab])),
-            let a = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
-        else {
+        let q = UnsafeBufferPointer(rebasing: b[..<tab])
+        let a = UnsafeBufferPointer(rebasing: b[(tab + 1)...])
+        guard UTF8Validation.isValid(q), UTF8Validation.isValid(a) else {
             return .malformed(.invalidUTF8(file, line))
         }
-        return .conversation(.pair(source: source, origin: .line(file, line), q, a))
+        // Borrows the line's bytes: the record is consumed before the next line is read.
+        return .bytes(.pair(source: source, origin: .line(file, line), q, a))
     }
 }

@@ -72,32 +72,37 @@ public struct WeiboExtractor: SourceExtractor {
         _ posts: LineChunk, _ responses: LineChunk?, post: InputFileRef, response: InputFileRef, source: String,
         emit: (ExtractedRecord) -> Void
     ) {
-        // The responses as text, or as raw bytes when not valid UTF-8.
-        var answers: [(text: String?, raw: [UInt8])] = []
+        // The response lines' bytes, borrowed while the posts are paired with them.
+        var answers: [UnsafeBufferPointer<UInt8>] = []
         answers.reserveCapacity(responses?.lineCount ?? 0)
-        responses?.forEachLine { line in
-            let text = line.text
-            answers.append((text, text == nil ? Array(line.bytes) : []))
+        func pairPosts() {
+            var i = 0
+            posts.forEachLine { p in
+                defer { i += 1 }
+                guard i < answers.count else {
+                    emit(.malformed(unpaired(p, in: post, other: response)))
+                    return
+                }
+                let q = p.bytes
+                let a = answers[i]
+                let postValid = UTF8Validation.isValid(q)
+                guard postValid, UTF8Validation.isValid(a) else {
+                    emit(
+                        .malformed(
+                            InputIssue(
+                                kind: .invalidUTF8, file: postValid ? response.name : post.name, line: p.number,
+                                detail: "line is not valid UTF-8; pair \(p.number) is dropped",
+                                raw: Array(postValid ? a : q))))
+                    return
+                }
+                let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
+                emit(.bytes(.pair(source: source, origin: origin, q, a)))
+            }
         }
-        var i = 0
-        posts.forEachLine { p in
-            defer { i += 1 }
-            guard i < answers.count else {
-                emit(.malformed(unpaired(p, in: post, other: response)))
-                return
-            }
-            guard let q = p.text, let a = answers[i].text else {
-                let bad = p.text == nil
-                emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidUTF8, file: bad ? post.name : response.name, line: p.number,
-                            detail: "line is not valid UTF-8; pair \(p.number) is dropped",
-                            raw: bad ? Array(p.bytes) : answers[i].raw)))
-                return
-            }
-            let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
-            emit(.conversation(.pair(source: source, origin: origin, q, a)))
+        if let responses {
+            responses.forEachLine({ answers.append($0.bytes) }, then: pairPosts)
+        } else {
+            pairPosts()
         }
     }
 

@@ -66,6 +66,33 @@ public struct Pipeline {
         runSteps(&conversation)
     }
 
+    /// Runs every step on the byte lane (see ``PipelineStep/applyBytes(_:)``), counting
+    /// nothing: the steps each step modified (bit `i` for step `i`), or `nil` when the record
+    /// takes the general path (then `conversation` may be half processed: start again from the
+    /// record). ``countBytes(modified:)`` then counts the steps as ``apply(_:)`` would have.
+    public mutating func applyBytes(_ conversation: inout ByteConversation) -> UInt64? {
+        guard keyed.isEmpty, plain.count <= 64 else { return nil }
+        var modified: UInt64 = 0
+        for i in plain.indices {
+            switch plain[i].applyBytes(&conversation) {
+            case .unchanged: break
+            case .modified: modified |= 1 << UInt64(i)
+            case .general: return nil
+            }
+        }
+        return modified
+    }
+
+    /// Counts a record that passed every step on the byte lane, `modified` as
+    /// ``applyBytes(_:)`` returned it.
+    public mutating func countBytes(modified: UInt64) {
+        for i in plain.indices {
+            stats.steps[i].input += 1
+            stats.steps[i].output += 1
+            if modified & (1 << UInt64(i)) != 0 { stats.steps[i].modified += 1 }
+        }
+    }
+
     /// Counts one input record whose conversations ended as `results` (`nil` = kept): kept when
     /// any was kept, otherwise rejected with the first one's reason.
     public mutating func countRecord(_ results: [Rejection?]) {

@@ -20,12 +20,28 @@ public protocol PipelineStep {
     /// step holds per-thread working state behind a reference (a token counter): such a step
     /// returns a copy with state of its own.
     func copyForWorker() -> any PipelineStep
+    /// The step on the byte lane (see ``ByteConversation``): `.unchanged` or `.modified` when it
+    /// has done to `conversation` exactly what ``apply(_:)`` would do to its
+    /// ``ByteConversation/conversation()``, and `.general` when the record must take the general
+    /// path instead (the default; also for every record the step would reject or restructure).
+    /// A step that answers `.general` may have changed `conversation`: the caller starts the
+    /// general path from the record as the extractor gave it.
+    mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict
+}
+
+/// What a step did on the byte lane (see ``PipelineStep/applyBytes(_:)``).
+public enum ByteVerdict {
+    case unchanged
+    case modified
+    /// The record takes the general path.
+    case general
 }
 
 extension PipelineStep {
     public var parameters: [String: String] { [:] }
     public var isStateful: Bool { false }
     public func copyForWorker() -> any PipelineStep { self }
+    public mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict { .general }
 }
 
 /// Who a record is, without its turns: what a ``KeyedStep`` needs besides the key.
@@ -38,6 +54,12 @@ public struct RecordIdentity: Sendable {
         source = c.source
         origin = c.origin
         explicitID = c.explicitID
+    }
+
+    public init(_ c: ByteConversation) {
+        source = c.source
+        origin = c.origin
+        explicitID = nil
     }
 
     /// The conversation's id (see ``Conversation/id``).
@@ -56,10 +78,16 @@ public protocol KeyedStep: PipelineStep {
     static func key(for conversation: Conversation) -> StableHash
     /// Decides on a record given its key; `.unchanged` or `.rejected`, never `.modified`.
     mutating func decide(key: StableHash, record: RecordIdentity) -> StepVerdict
+    /// The key of a conversation on the byte lane: the same as ``key(for:)`` of its
+    /// ``ByteConversation/conversation()``, or `nil` (the default) when the step has no byte
+    /// form, and records take the general path.
+    static func key(bytes conversation: ByteConversation) -> StableHash?
 }
 
 extension KeyedStep {
     public var isStateful: Bool { true }
+
+    public static func key(bytes conversation: ByteConversation) -> StableHash? { nil }
 
     public mutating func apply(_ conversation: inout Conversation) -> StepVerdict {
         decide(key: Self.key(for: conversation), record: RecordIdentity(conversation))

@@ -88,7 +88,7 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .qingyun: return chunked(QingyunExtractor(), \.chunkBytes)
         case .sharegpt: return ShareGPTExtractor()
         case .subtitle:
-            return chunked(ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.join), \.chunkBytes)
+            return chunked(ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.joined), \.chunkBytes)
         case .tieba: return chunked(TabPairExtractor(source: rawValue, separator: .exactlyOneTab), \.chunkBytes)
         case .weibo: return chunked(WeiboExtractor(), \.chunkBytes)
         case .xiaohuangji: return chunked(ConvSessionExtractor(source: rawValue), \.chunkBytes)

@@ -110,13 +110,21 @@ public struct SourceRunner {
     private var recordEncoder: RecordEncoder {
         if options.format == .jsonl {
             let encoder = JSONLEncoder(layout: options.layout)
-            return RecordEncoder(keepsConversations: options.keepRejects) { c, out in
-                encoder.encode(c, into: &out)
-                return 1
-            }
+            return RecordEncoder(
+                keepsConversations: options.keepRejects,
+                encode: { c, out in
+                    encoder.encode(c, into: &out)
+                    return 1
+                },
+                encodeBytes: { c, out in
+                    encoder.encode(c, into: &out)
+                    return 1
+                })
         }
         let tsv = TSVEncoder()
-        return RecordEncoder(keepsConversations: options.keepRejects) { c, out in tsv.encode(c, into: &out) }
+        return RecordEncoder(
+            keepsConversations: options.keepRejects, encode: { c, out in tsv.encode(c, into: &out) },
+            encodeBytes: { c, out in tsv.encode(c, into: &out) })
     }
 
     private func extractAll(

@@ -51,12 +51,19 @@ public enum ProcessedRecord {
 public struct RecordEncoder: Sendable {
     /// Appends the conversation's output lines; returns how many it wrote.
     public var encode: @Sendable (Conversation, inout [UInt8]) -> Int
+    /// The same for a conversation on the byte lane (the same bytes as `encode` gives its
+    /// ``ByteConversation/conversation()``), or `nil`: such records then take the general path.
+    public var encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
     /// Keep each conversation until its stateful steps have run, so a rejected one can be
     /// written to a rejects file.
     public var keepsConversations: Bool
 
-    public init(keepsConversations: Bool, encode: @escaping @Sendable (Conversation, inout [UInt8]) -> Int) {
+    public init(
+        keepsConversations: Bool, encode: @escaping @Sendable (Conversation, inout [UInt8]) -> Int,
+        encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)? = nil
+    ) {
         self.encode = encode
+        self.encodeBytes = encodeBytes
         self.keepsConversations = keepsConversations
     }
 }
@@ -176,6 +183,11 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// Takes one record; delivers whatever is complete, in order, to `deliver`.
     func submit(_ record: ExtractedRecord, deliver: (ProcessedRecord) throws -> Void) throws {
+        if case .bytes(let c) = record {
+            // Outside a chunk (not how extractors emit it): its bytes live only during this call.
+            try submit(.conversation(c.conversation()), deliver: deliver)
+            return
+        }
         if case .chunk = record {
             // A chunk holds thousands of records: a batch of its own.
             try flushBatch(deliver: deliver)
@@ -273,6 +285,31 @@ final class StagedProcessor: @unchecked Sendable {
             records { stage($0, worker, into: &batch) }
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
+        case .bytes(let record):
+            if let encodeBytes = encoder?.encodeBytes, !encoder!.keepsConversations {
+                var c = record
+                if let modified = worker.pipeline.applyBytes(&c) {
+                    let mark = batch.keys.count
+                    var keyed = true
+                    for type in keyTypes {
+                        guard let key = type.key(bytes: c) else {
+                            keyed = false
+                            break
+                        }
+                        batch.keys.append(key)
+                    }
+                    if keyed {
+                        worker.pipeline.countBytes(modified: modified)
+                        let lines = encodeBytes(c, &batch.bytes)
+                        batch.items.append(
+                            .prepared(
+                                RecordIdentity(c), end: batch.bytes.count, lines: lines, tokens: nil, conversation: nil))
+                        return
+                    }
+                    batch.keys.removeSubrange(mark...)
+                }
+            }
+            stage(.conversation(record.conversation()), worker, into: &batch)
         case .conversation(var c):
             let why = worker.pipeline.apply(&c)
             guard why == nil, let encoder else {

@@ -3,17 +3,22 @@ import Formats
 /// A filter that rejects conversations whose final answer is one of a list of canned texts,
 /// e.g. `filter.no-answer` with PTT's `沒有資料` ("no data": the article had no pushes).
 ///
-/// Compares the whole final `gpt` turn after normalisation, so an answer that merely mentions
-/// the phrase is kept (the original dropped any line containing it anywhere).
+/// Compares the whole final `gpt` turn after normalisation, byte for byte (not by Swift's
+/// canonical equivalence), so an answer that merely mentions the phrase is kept (the original
+/// dropped any line containing it anywhere).
 public struct AnswerFilter: PipelineStep {
     public let id: String
     public let reason: RejectionReason
     public let answers: Set<String>
 
+    /// The answers' UTF-8.
+    private let answerBytes: [[UInt8]]
+
     public init(id: String, reason: RejectionReason, answers: Set<String>) {
         self.id = id
         self.reason = reason
         self.answers = answers
+        answerBytes = answers.map { Array($0.utf8) }
     }
 
     public var parameters: [String: String] {
@@ -21,7 +26,20 @@ public struct AnswerFilter: PipelineStep {
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        guard let last = c.turns.last, last.role == .gpt, answers.contains(last.text) else { return .unchanged }
+        guard let last = c.turns.last, last.role == .gpt, last.text.withUTF8Bytes({ isAnswer($0) }) else {
+            return .unchanged
+        }
         return .rejected(reason, detail: last.text)
+    }
+
+    /// A byte conversation's last turn is `gpt`; a record this step rejects takes the general path.
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        guard !c.texts.isEmpty else { return .unchanged }
+        return c.withText(at: c.texts.count - 1) { isAnswer($0) } ? .general : .unchanged
+    }
+
+    /// Whether `text` is one of the answers, byte for byte.
+    private func isAnswer(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        answerBytes.contains { text.elementsEqual($0) }
     }
 }

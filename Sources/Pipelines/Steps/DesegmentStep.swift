@@ -13,4 +13,8 @@ public struct DesegmentStep: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         c.mapTexts { desegmenter.desegmentedIfChanged($0) }
     }
+
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.mapTexts { desegmenter.desegmented(bytes: $0) }
+    }
 }

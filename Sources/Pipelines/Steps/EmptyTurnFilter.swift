@@ -14,4 +14,9 @@ public struct EmptyTurnFilter: PipelineStep {
         }
         return .unchanged
     }
+
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        for i in c.texts.indices where c.withText(at: i, { $0.isEmpty }) { return .general }
+        return .unchanged
+    }
 }

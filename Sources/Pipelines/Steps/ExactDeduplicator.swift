@@ -16,11 +16,16 @@ public struct ExactDeduplicator: KeyedStep {
 
     public init() {}
 
-    public static func key(for c: Conversation) -> StableHash {
+    public static func key(for c: Conversation) -> StableHash { key(of: c) }
+
+    public static func key(bytes c: ByteConversation) -> StableHash? { key(of: c) }
+
+    /// Roles and texts, in order: the same hash for a conversation and its byte form.
+    static func key<C: TurnBytes>(of c: C) -> StableHash {
         var h = StableHasher()
-        for turn in c.turns {
-            h.combine(byte: turn.role == .human ? 1 : 2)
-            h.combine(turn.text)
+        for i in 0..<c.turnCount {
+            h.combine(byte: c.role(at: i) == .human ? 1 : 2)
+            c.withText(at: i) { h.combine(bytes: $0) }
         }
         return h.finalize()
     }

@@ -19,4 +19,10 @@ public struct RolePairingStep: PipelineStep {
         c.metadata[TSVEncoder.openingKey] = c.turns.removeFirst().text
         return .modified
     }
+
+    /// Sessions of an even number of utterances (two or more) pass; the others, which this
+    /// step rejects or shortens, take the general path.
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.texts.count >= 2 && c.texts.count % 2 == 0 ? .unchanged : .general
+    }
 }

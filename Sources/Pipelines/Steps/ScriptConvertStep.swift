@@ -27,4 +27,8 @@ public struct ScriptConvertStep: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         c.mapTexts { converter.convertedIfChanged($0) }
     }
+
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.mapTexts { converter.converted(bytes: $0) }
+    }
 }

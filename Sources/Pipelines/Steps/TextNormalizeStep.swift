@@ -23,4 +23,8 @@ public struct TextNormalizeStep: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         c.mapTexts { normalizer.normalizedIfChanged($0) }
     }
+
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.mapTexts { normalizer.normalized(bytes: $0) }
+    }
 }

@@ -1,0 +1,102 @@
+/// A conversation read from a session of utterances whose texts are still UTF-8 bytes: the byte
+/// lane of the pipeline (see `docs/pipeline.md`).
+///
+/// Line sources parse thousands of short records a second per core, and building a `String`
+/// per turn, an array of turns and a ``Conversation`` per record costs more than the steps
+/// themselves when, as for most records, the steps change nothing. A byte conversation borrows
+/// its texts from the extractor's buffer; a step that changes a text replaces it with bytes of
+/// its own. ``conversation()`` gives the ``Conversation`` the extractor would have built, for
+/// the general path.
+///
+/// Borrowed texts are valid only while the extractor's chunk is being parsed, so a byte
+/// conversation never outlives the call that receives it. Every text is well-formed UTF-8
+/// (the extractor checks it before borrowing).
+public struct ByteConversation {
+    /// One turn's text.
+    public enum Text {
+        /// Bytes of the input, valid only during the extractor's call.
+        case borrowed(UnsafeBufferPointer<UInt8>)
+        /// Text a step wrote.
+        case owned(String)
+    }
+
+    public var source: String
+    public var origin: RecordOrigin
+    /// The utterances, in order; roles follow the session rule of
+    /// ``Conversation/session(source:origin:utterances:metadata:)`` (the last is `gpt`).
+    public var texts: [Text]
+
+    public init(source: String, origin: RecordOrigin, texts: [Text]) {
+        self.source = source
+        self.origin = origin
+        self.texts = texts
+    }
+
+    /// A session of two utterances: a question and its answer.
+    public static func pair(
+        source: String, origin: RecordOrigin, _ question: UnsafeBufferPointer<UInt8>,
+        _ answer: UnsafeBufferPointer<UInt8>
+    ) -> ByteConversation {
+        ByteConversation(source: source, origin: origin, texts: [.borrowed(question), .borrowed(answer)])
+    }
+
+    /// The role of turn `i`: the last turn is `gpt`, roles alternating backwards from it.
+    @inlinable
+    public func role(at i: Int) -> Role {
+        (texts.count - 1 - i) % 2 == 0 ? .gpt : .human
+    }
+
+    /// Calls `body` with the bytes of turn `i`.
+    @inlinable
+    public func withText<R>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        switch texts[i] {
+        case .borrowed(let bytes): return try body(bytes)
+        case .owned(let text): return try text.withUTF8Bytes(body)
+        }
+    }
+
+    /// The conversation the general path works on: the same source, origin and utterances.
+    public func conversation() -> Conversation {
+        Conversation.session(
+            source: source, origin: origin,
+            utterances: texts.map { text in
+                switch text {
+                case .borrowed(let bytes): return String(knownValidUTF8: bytes)
+                case .owned(let text): return text
+                }
+            })
+    }
+}
+
+/// What the writers and the deduplicator read of a conversation: its identity and its turns as
+/// bytes. ``Conversation`` and ``ByteConversation`` both have it, so one encoder serves both.
+public protocol TurnBytes {
+    var source: String { get }
+    var origin: RecordOrigin { get }
+    /// The id, when it is not the one derived from the origin.
+    var explicitID: String? { get }
+    var metadata: [String: String] { get }
+    var turnCount: Int { get }
+    func role(at i: Int) -> Role
+    func withText<R>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
+}
+
+extension ByteConversation: TurnBytes {
+    public var explicitID: String? { nil }
+    public var metadata: [String: String] { [:] }
+    @inlinable
+    public var turnCount: Int { texts.count }
+}
+
+extension Conversation: TurnBytes {
+    @inlinable
+    public var turnCount: Int { turns.count }
+
+    @inlinable
+    public func role(at i: Int) -> Role { turns[i].role }
+
+    @inlinable
+    public func withText<R>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try turns[i].text.withUTF8Bytes(body)
+    }
+}

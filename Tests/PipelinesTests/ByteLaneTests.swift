@@ -1,0 +1,129 @@
+import Formats
+import Foundation
+import Normalize
+import Testing
+
+@testable import Pipelines
+
+/// The byte lane (records whose texts stay bytes while no step changes their shape) gives what
+/// the general path gives: the same output, counts and step counts. `--keep-rejects` keeps
+/// every record on the general path, so a run with it and one without compare the two.
+@Suite struct ByteLaneTests {
+    /// Random input in each byte-lane source's format, with what sends a record to the general
+    /// path or changes its text: odd sessions, empty and blank turns, full-width letters,
+    /// zero-width characters, traditional characters, segmentation spaces, repeats, PTT's
+    /// no-answer marker, invalid UTF-8.
+    @Test(arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo], [OutputFormat.jsonl, .tsv])
+    func byteLaneMatchesTheGeneralPath(_ source: Source, format: OutputFormat) throws {
+        let input = try TempDir()
+        var rng = SeededGenerator(seed: 7)
+        try Self.writeInput(source, to: input.path, rng: &rng)
+        var general = RunOptions.goldenDefaults
+        general.workers = 2
+        general.batchSize = 5
+        general.chunkBytes = 300
+        general.format = format
+        var lane = general
+        lane.keepRejects = false
+        let a = try Golden.run(source, at: input.path, options: general)
+        let b = try Golden.run(source, at: input.path, options: lane)
+        #expect(a.output.split(separator: "\n").count > 50)
+        #expect(a.output == b.output)
+        #expect(a.manifest.counts == b.manifest.counts)
+        #expect(a.manifest.steps == b.manifest.steps)
+        // The lane changed texts too: the normaliser and the converter modified records.
+        #expect(b.manifest.steps.contains { $0.id == "normalize.text" && $0.modified > 0 })
+        #expect(b.manifest.steps.contains { $0.id == "convert.t2s" && $0.modified > 0 })
+    }
+
+    /// A byte conversation is the session its extractor would have built, and encodes to the
+    /// same line and the same dedup key.
+    @Test func byteConversationIsTheSession() {
+        let texts = ["你好", "", "a\t\"b\"\\", "最後一句"]
+        for count in 1...texts.count {
+            let bytes = texts[..<count].map { Array($0.utf8) }
+            let pointers = bytes.map { b in b.withUnsafeBufferPointer { $0 } }
+            withExtendedLifetime(bytes) {
+                let origin = RecordOrigin(file: "f", line: 3, ordinal: 2)
+                let record = ByteConversation(source: "s", origin: origin, texts: pointers.map { .borrowed($0) })
+                let c = record.conversation()
+                #expect(c == Conversation.session(source: "s", origin: origin, utterances: Array(texts[..<count])))
+                var a: [UInt8] = []
+                var b: [UInt8] = []
+                JSONLEncoder().encode(record, into: &a)
+                JSONLEncoder().encode(c, into: &b)
+                #expect(a == b)
+                #expect(ExactDeduplicator.key(bytes: record) == ExactDeduplicator.key(for: c))
+            }
+        }
+    }
+
+    /// A text counts as changed when its bytes change, even into a canonically equivalent
+    /// character (U+F9BE → U+6599), which Swift's `==` calls equal: the conversion happens.
+    @Test func aConversionToACanonicalEquivalentIsKept() throws {
+        let dir = try TempDir()
+        let path = dir.path + "/compat.txt"
+        try "\u{F9BE}\t\u{6599}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var step = ScriptConvertStep(converter: try ChineseConverter(dictionaries: [path]))
+        var c = Conversation.pair(source: "s", origin: RecordOrigin(file: "f", line: 1, ordinal: 1), "原\u{F9BE}", "好")
+        #expect(step.apply(&c) == .modified)
+        #expect(Array(c.turns[0].text.unicodeScalars.map(\.value)) == [0x539F, 0x6599])
+    }
+
+    static func writeInput(_ source: Source, to dir: String, rng: inout SeededGenerator) throws {
+        func roll(_ n: Int) -> Int { Int.random(in: 0..<n, using: &rng) }
+        func utterance() -> String {
+            let pieces = [
+                "你好", "今天天氣很好", "我們", "北 京 ！", "ＡＢＣ１２", "zero\u{200B}width", " 前后空格 ", "",
+                "　", "說話", "I love you", "1/2", "a\tb", "\"quoted\"", "沒有資料", "電腦軟體", "一般",
+            ]
+            return (0..<roll(3)).map { _ in pieces[roll(pieces.count)] }.joined()
+        }
+        var lines: [[UInt8]] = []
+        switch source {
+        case .tieba, .ptt:
+            for _ in 0..<400 {
+                let q = utterance()
+                let a = roll(10) == 0 ? "沒有資料" : utterance()
+                lines.append(Array("\(q)\t\(a)".replacingOccurrences(of: "a\tb", with: "ab").utf8))
+                if roll(20) == 0 { lines.append(lines[roll(lines.count)]) }
+                if roll(40) == 0 { lines.append([0xE4, 0xBD, 0x09, 0x41]) }
+            }
+            let name = source == .tieba ? "tieba.dialogues" : "Gossiping-QA-Dataset.txt"
+            try write(lines, to: "\(dir)/\(name)")
+        case .xiaohuangji, .subtitle:
+            for _ in 0..<300 {
+                lines.append(Array("E".utf8))
+                for _ in 0..<(1 + roll(4)) {
+                    var text = utterance().replacingOccurrences(of: "\t", with: " ")
+                    if source == .subtitle, roll(3) > 0 { text = text.map { "\($0)/" }.joined() }
+                    lines.append(Array("M \(text)".utf8))
+                }
+                if roll(40) == 0 { lines.append([0x4D, 0x20, 0xE4, 0xBD]) }
+            }
+            let name = source == .xiaohuangji ? "xiaohuangji50w_nofenci.conv" : "dgk_shooter_min.conv"
+            try write(lines, to: "\(dir)/\(name)")
+        case .weibo:
+            var answers: [[UInt8]] = []
+            for _ in 0..<400 {
+                lines.append(Array(utterance().replacingOccurrences(of: "\t", with: " ").utf8))
+                answers.append(
+                    roll(40) == 0 ? [0xE4, 0xBD] : Array(utterance().replacingOccurrences(of: "\t", with: " ").utf8))
+            }
+            answers.append(Array("unpaired".utf8))
+            try write(lines, to: "\(dir)/stc_weibo_train_post")
+            try write(answers, to: "\(dir)/stc_weibo_train_response")
+        default:
+            Issue.record("no generator for \(source)")
+        }
+    }
+
+    static func write(_ lines: [[UInt8]], to path: String) throws {
+        var data = Data()
+        for line in lines {
+            data.append(contentsOf: line)
+            data.append(0x0A)
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+}
