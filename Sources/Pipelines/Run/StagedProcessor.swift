@@ -286,7 +286,7 @@ final class StagedProcessor: @unchecked Sendable {
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
         case .bytes(let record):
-            if let encodeBytes = encoder?.encodeBytes, !encoder!.keepsConversations {
+            if let encoder, let encodeBytes = encoder.encodeBytes, !encoder.keepsConversations {
                 var c = record
                 if let modified = worker.pipeline.applyBytes(&c) {
                     let mark = batch.keys.count
