@@ -42,15 +42,10 @@ public enum ExtractedRecord {
         case .deferred(let make):
             try make().resolve(body)
         case .chunk(let records):
+            // Resolved as they come: a byte conversation's bytes live only during the call.
             var parsed: [ExtractedRecord] = []
-            records { record in
-                if case .bytes(let c) = record {
-                    parsed.append(.conversation(c.conversation()))  // its bytes live only now
-                } else {
-                    parsed.append(record)
-                }
-            }
-            for record in parsed { try record.resolve(body) }
+            records { $0.resolve { parsed.append($0) } }
+            for record in parsed { try body(record) }
         case .bytes(let c):
             try body(.conversation(c.conversation()))
         default:
