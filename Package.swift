@@ -33,8 +33,12 @@ let package = Package(
         .target(
             name: "CShims", path: "Sources/CShims",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+        // simdjson (C++) through a C header: UTF-8 validation and record parsing.
         .target(
-            name: "Formats", dependencies: ["CZstd", "CCrypto"], path: "Sources/Formats", swiftSettings: fast),
+            name: "CSimdJSON", path: "Sources/CSimdJSON",
+            linkerSettings: [.linkedLibrary("simdjson")]),
+        .target(
+            name: "Formats", dependencies: ["CZstd", "CCrypto", "CSimdJSON"], path: "Sources/Formats", swiftSettings: fast),
         .target(
             name: "Normalize", dependencies: ["Formats", "CShims", "CLibXML2"], path: "Sources/Normalize",
             resources: [.copy("Resources/t2s-phrases.txt")], swiftSettings: fast),
@@ -64,5 +68,6 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["corpus-clean", "Formats"], path: "Tests/CLITests"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )

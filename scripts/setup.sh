@@ -3,7 +3,7 @@
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 need=()
-for pkg in libzstd-dev libxml2-dev libicu-dev libssl-dev pkg-config zstd; do
+for pkg in libzstd-dev libxml2-dev libicu-dev libssl-dev libsimdjson-dev pkg-config zstd; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -175,7 +175,7 @@ public final class JSONRecordReader {
         if end == 0 { eof = true }
     }
 
-    /// Parses one value's bytes (with ``FastJSONParser``).
+    /// Parses one value's bytes (see ``parseRecord(_:)``).
     public static func parse(_ raw: [UInt8], position: Int) -> JSONItem {
         switch raw.withUnsafeBufferPointer(parseRecord) {
         case .success(let value): return .value(value, raw: raw, position: position)
@@ -189,8 +189,10 @@ public final class JSONRecordReader {
     }
 
     /// Parses the bytes of one record as a ``JSONValue`` (``parse(_:position:)`` without keeping
-    /// them).
+    /// them): with simdjson, and with ``FastJSONParser`` when simdjson rejects them, for the
+    /// reason and byte offset (or for a number simdjson refuses).
     public static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Problem> {
+        if let value = SimdJSON.parseRecord(bytes) { return .success(value) }
         do {
             return .success(try FastJSONParser.parseRecord(bytes))
         } catch let f as FastJSONParser.Failure {

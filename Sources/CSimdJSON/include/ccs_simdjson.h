@@ -1,0 +1,29 @@
+#ifndef CCS_SIMDJSON_H
+#define CCS_SIMDJSON_H
+/* simdjson (the system library) for Swift through plain C types: UTF-8 validation, and one JSON
+ * value parsed into a flat tape that Swift reads without touching C++ types. */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Whether `count` bytes at `bytes` are well-formed UTF-8 (simdjson::validate_utf8). */
+int ccs_utf8_valid(const uint8_t *bytes, size_t count);
+
+/** Parses `count` bytes as exactly one JSON value (white space around it allowed) with a parser
+ *  of the calling thread's own, nested at most 512 deep, and lays it out as a tape:
+ *    'o' u32 n, then n times (key as 's' without its tag: u32 length, bytes; value)
+ *    'a' u32 n, then n values
+ *    's' u32 length, then the unescaped UTF-8 bytes
+ *    'i' int64 | 'u' uint64 | 'd' double (8 bytes, native order)
+ *    't' | 'f' | 'n'
+ *  On success stores the tape's start and length (valid until this thread's next call) and
+ *  returns 1; returns 0 when simdjson rejects the bytes (any reason: the caller explains it). */
+int ccs_json_parse(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
