@@ -25,9 +25,11 @@ template <typename T> void put(std::vector<uint8_t> &t, T v) {
     std::memcpy(t.data() + n, &v, sizeof(T));
 }
 
+// A string is its length and where its bytes are: in the parser's own string buffer (keys
+// and values are unescaped there), not copied into the tape.
 void putString(std::vector<uint8_t> &t, std::string_view s) {
     put<uint32_t>(t, static_cast<uint32_t>(s.size()));
-    t.insert(t.end(), s.begin(), s.end());
+    put<const char *>(t, s.data());
 }
 
 void emit(std::vector<uint8_t> &t, simdjson::dom::element e) {

@@ -105,6 +105,25 @@ enum Converters {
         }
     }
 
+    /// The quick check for work (`needsConversion`) answers what the conversion does, wherever a
+    /// character sits among ASCII runs of every length (its ASCII skip reads eight bytes at once).
+    @Test func checkForWorkAgreesWithTheConversion() throws {
+        let conv = try #require(Converters.t2s)
+        var seen = (changed: 0, unchanged: 0)
+        for (k, c) in ConversionCase.all.enumerated() {
+            for pad in 0..<10 {
+                let ascii = String(repeating: "a", count: (k + pad) % 19)
+                let text = ascii + c.input + String(ascii.prefix(pad)) + (pad % 3 == 0 ? "é" : "")
+                let bytes = Array(text.utf8)
+                var out: [UInt8] = []
+                let changed = bytes.withUnsafeBufferPointer { conv.convert(utf8: $0, into: &out) }
+                #expect(bytes.withUnsafeBufferPointer { conv.needsConversion($0) } == changed, "\(text)")
+                if changed { seen.changed += 1 } else { seen.unchanged += 1 }
+            }
+        }
+        #expect(seen.changed > 1000 && seen.unchanged > 100)
+    }
+
     @Test func asciiAndUnchangedTextAreReturnedAsIs() throws {
         let conv = try #require(Converters.t2s)
         #expect(conv.convert("plain ASCII 123") == "plain ASCII 123")

@@ -41,8 +41,8 @@ public enum SimdJSON {
 
         mutating func string() -> String {
             let n = Int(load(UInt32.self))
-            defer { base += n }
-            return String(knownValidUTF8: UnsafeBufferPointer(start: base, count: n))
+            let bytes = load(UnsafePointer<UInt8>.self)
+            return String(knownValidUTF8: UnsafeBufferPointer(start: bytes, count: n))
         }
 
         mutating func value() -> JSONValue {

@@ -115,12 +115,28 @@ public struct ChineseConverter: Sendable {
 
     /// Whether ``convert(utf8:into:)`` would change `bytes`: the same scan, without output.
     public func needsConversion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = bytes.baseAddress else { return false }
+        let n = bytes.count
         let table = tables.table
         let phrases = tables.phrases
         let candidates = tables.candidates
         var i = 0
-        while i < bytes.count {
-            if bytes[i] < 0x80 { i += 1; continue }
+        while i < n {
+            // ASCII never converts: eight bytes at a time.
+            if i + 8 <= n, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
+            let b0 = p[i]
+            if b0 < 0x80 { i += 1; continue }
+            // Three bytes (all of CJK): the lead and first continuation byte name the 64 code
+            // points of one candidate word, the last byte the bit.
+            if b0 & 0xF0 == 0xE0, i + 2 < n,
+                candidates[Int(b0 & 0x0F) << 6 | Int(p[i + 1] & 0x3F)] & (1 << UInt64(p[i + 2] & 0x3F)) == 0
+            {
+                i += 3
+                continue
+            }
             let (cp, width) = UTF8Scalar.decode(bytes, at: i)
             if cp < 0x10000, candidates[Int(cp >> 6)] & (1 << UInt64(cp & 63)) == 0 {
                 i += width
