@@ -24,4 +24,17 @@ import Testing
     func renders(_ html: String, _ expected: String) throws {
         #expect(try md(html) == expected)
     }
+
+    /// Names come lower-cased from libxml2, and only the attributes the renderer reads are kept.
+    @Test func namesAreLowerCaseAndOnlyReadAttributesKept() throws {
+        let html = #"<P><A HREF="https://x.org" Style="color: red" data-id="7">x</A> <IMG SRC="i.png" ALT="pic"></P>"#
+        #expect(try md(html) == "[x](https://x.org) ![pic](i.png)")
+        guard case .element(let p)? = try HTMLDocument.parse(html).first, case .element(let a)? = p.children.first
+        else {
+            Issue.record("no paragraph with a link")
+            return
+        }
+        #expect(p.name == "p" && a.name == "a")
+        #expect(a.attributes == ["href": "https://x.org"])
+    }
 }

@@ -10,6 +10,10 @@ public indirect enum HTMLNode: Sendable, Equatable {
 }
 
 /// An HTML element: lower-case name, attributes, children.
+///
+/// From ``HTMLDocument/parse(_:)``, `attributes` holds only those the Markdown renderer reads
+/// (``HTMLDocument/keptAttributes``): ChatGPT's HTML carries many more on every element (styles,
+/// data attributes), and each would cost a dictionary entry and two strings.
 public struct HTMLElement: Sendable, Equatable {
     public var name: String
     public var attributes: [String: String]
@@ -72,7 +76,8 @@ public enum HTMLDocument {
                 out.append(
                     .element(
                         HTMLElement(
-                            name: String(cString: n.pointee.name).lowercased(), attributes: attributes(of: n),
+                            // libxml2's HTML parser lower-cases element and attribute names.
+                            name: String(cString: n.pointee.name), attributes: attributes(of: n),
                             children: convert(children: n.pointee.children))))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = n.pointee.content { out.append(.text(String(cString: content))) }
@@ -84,12 +89,15 @@ public enum HTMLDocument {
         return out
     }
 
+    /// The attributes the Markdown renderer reads; the others are not copied out of libxml2.
+    public static let keptAttributes: Set<String> = ["class", "start", "href", "alt", "src", "encoding"]
+
     private static func attributes(of node: xmlNodePtr) -> [String: String] {
         var result: [String: String] = [:]
         var attr = node.pointee.properties
         while let a = attr {
-            let name = String(cString: a.pointee.name).lowercased()
-            if let value = xmlGetProp(node, a.pointee.name) {
+            let name = String(cString: a.pointee.name)
+            if keptAttributes.contains(name), let value = xmlGetProp(node, a.pointee.name) {
                 result[name] = String(cString: value)
                 xmlFree(value)
             }
