@@ -32,6 +32,13 @@ void putString(std::vector<uint8_t> &t, std::string_view s) {
     put<const char *>(t, s.data());
 }
 
+// Fills in a container's count and the bytes its members take, after its two u32 fields at `at`.
+void patch(std::vector<uint8_t> &t, size_t at, uint32_t count) {
+    uint32_t body = static_cast<uint32_t>(t.size() - at - 8);
+    std::memcpy(t.data() + at, &count, sizeof count);
+    std::memcpy(t.data() + at + 4, &body, sizeof body);
+}
+
 void emit(std::vector<uint8_t> &t, simdjson::dom::element e) {
     using simdjson::dom::element_type;
     switch (e.type()) {
@@ -39,25 +46,27 @@ void emit(std::vector<uint8_t> &t, simdjson::dom::element e) {
         t.push_back('o');
         size_t at = t.size();
         put<uint32_t>(t, 0);
+        put<uint32_t>(t, 0);
         uint32_t n = 0;
         for (auto field : e.get_object().value_unsafe()) {
             putString(t, field.key);
             emit(t, field.value);
             n += 1;
         }
-        std::memcpy(t.data() + at, &n, sizeof n);
+        patch(t, at, n);
         break;
     }
     case element_type::ARRAY: {
         t.push_back('a');
         size_t at = t.size();
         put<uint32_t>(t, 0);
+        put<uint32_t>(t, 0);
         uint32_t n = 0;
         for (auto item : e.get_array().value_unsafe()) {
             emit(t, item);
             n += 1;
         }
-        std::memcpy(t.data() + at, &n, sizeof n);
+        patch(t, at, n);
         break;
     }
     case element_type::STRING:

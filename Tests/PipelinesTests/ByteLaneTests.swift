@@ -13,7 +13,7 @@ import Testing
     /// path or changes its text: odd sessions, empty and blank turns, full-width letters,
     /// zero-width characters, traditional characters, segmentation spaces, repeats, PTT's
     /// no-answer marker, invalid UTF-8.
-    @Test(arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo], [OutputFormat.jsonl, .tsv])
+    @Test(arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo, .belle], [OutputFormat.jsonl, .tsv])
     func byteLaneMatchesTheGeneralPath(_ source: Source, format: OutputFormat) throws {
         let input = try TempDir()
         var rng = SeededGenerator(seed: 7)
@@ -34,6 +34,32 @@ import Testing
         // The lane changed texts too: the normaliser and the converter modified records.
         #expect(b.manifest.steps.contains { $0.id == "normalize.text" && $0.modified > 0 })
         #expect(b.manifest.steps.contains { $0.id == "convert.t2s" && $0.modified > 0 })
+    }
+
+    /// BELLE's byte form of a record is the conversation its general path reads from the same
+    /// record, roles included, wherever it gives one; the random records take both paths.
+    @Test func belleByteFormIsTheGeneralPathsConversation() throws {
+        var rng = SeededGenerator(seed: 11)
+        func roll(_ n: Int) -> Int { Int.random(in: 0..<n, using: &rng) }
+        func utterance() -> String { ["你好", "說話", "a\"b\\c", "", "Human:", "\n多行\n", "ＡＢ"][roll(7)] + "。" }
+        var lane = 0
+        var general = 0
+        for ordinal in 1...3000 {
+            let line = Self.belleRecord(roll, utterance)
+            let origin = RecordOrigin(file: "f.json", line: ordinal, ordinal: ordinal)
+            line.withUnsafeBufferPointer { bytes in
+                _ = SimdJSON.withRecord(bytes) { value in
+                    guard let fast = BELLERecord.byteConversation(value, source: "belle", origin: origin) else {
+                        general += 1
+                        return
+                    }
+                    lane += 1
+                    let expected = try? BELLERecord.conversations(value.value(), source: "belle", origin: origin).get()
+                    #expect(expected == [fast.conversation()], "\(String(decoding: line, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(lane > 1000 && general > 500)
     }
 
     /// A byte conversation is the session its extractor would have built, and encodes to the
@@ -113,9 +139,69 @@ import Testing
             answers.append(Array("unpaired".utf8))
             try write(lines, to: "\(dir)/stc_weibo_train_post")
             try write(answers, to: "\(dir)/stc_weibo_train_response")
+        case .belle:
+            for _ in 0..<400 {
+                lines.append(belleRecord(roll, utterance))
+                if roll(20) == 0 { lines.append(lines[roll(lines.count)]) }
+            }
+            try write(lines, to: "\(dir)/train_mixed.json")
         default:
             Issue.record("no generator for \(source)")
         }
+    }
+
+    /// One random BELLE line: every layout, the lane's cases and the general path's (roles out
+    /// of order or unknown, generated chats, instances, wrong types, unknown layouts, bad JSON).
+    static func belleRecord(_ roll: (Int) -> Int, _ utterance: () -> String) -> [UInt8] {
+        var record: [String: Any] = [:]
+        switch roll(10) {
+        case 0, 1, 2:
+            let roles = [["human", "gpt"], ["user", "assistant"], ["human", "assistant"]][roll(3)]
+            record["conversations"] = (0..<(1 + roll(5))).map { i -> [String: Any] in
+                let from = roll(15) == 0 ? ["system", "gpt", "human"][roll(3)] : roles[i % 2]
+                return ["from": from, "value": roll(25) == 0 ? 7 : utterance()]
+            }
+        case 3, 4:
+            record["instruction"] = utterance()
+            record["output"] = roll(30) == 0 ? NSNull() : "\n\n" + utterance()
+            if roll(3) > 0 { record["input"] = roll(2) == 0 ? "" : utterance() }
+        case 5, 6:
+            var history = ""
+            for i in 0..<(1 + roll(3)) * 2 - 1 {
+                let marker = roll(20) == 0 ? "Human:" : i % 2 == 0 ? "Human:" : "Assistant:"
+                history += "\(marker)\(utterance())\n" + (roll(5) == 0 ? "more Human: text\n" : "")
+            }
+            record["instruction"] = history + ["Assistant:", "Assistant: ", "Assistant:\u{3000}", "Assistant:x"][roll(4)]
+            record["input"] = roll(10) == 0 ? "x" : ""
+            record["output"] = utterance()
+        case 7:
+            if roll(2) == 0 {
+                record["instruction"] = "角色信息：甲和乙。" + utterance()
+                record["output"] = "甲: \(utterance())\n乙：\(utterance())"
+            } else {
+                record["input"] = utterance()
+                record["target"] = roll(20) == 0 ? [1] : utterance()
+            }
+        case 8:
+            record["instruction"] = utterance()
+            record["instances"] = (0..<roll(3)).map { _ in ["input": utterance(), "output": utterance()] }
+            if roll(2) == 0 { record["output"] = utterance() }  // instances come first
+        default:
+            switch roll(4) {
+            case 0: return Array(#"{"instruction": "断了"#.utf8)
+            case 1: return Array(#"{"input": "\ud800", "target": "x"}"#.utf8)
+            case 2: record["question"] = utterance()
+            default: return Array(#"[1, 2]"#.utf8)
+            }
+        }
+        switch roll(6) {
+        case 0: record["id"] = String(roll(1000))
+        case 1: record["id"] = roll(1000)
+        case 2: if roll(5) == 0 { record["id"] = 1.5 }
+        default: break
+        }
+        // Sorted keys: the same bytes from the same seed.
+        return Array((try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])) ?? Data())
     }
 
     static func write(_ lines: [[UInt8]], to path: String) throws {

@@ -8,8 +8,9 @@
 /// its own. ``conversation()`` gives the ``Conversation`` the extractor would have built, for
 /// the general path.
 ///
-/// Borrowed texts are valid only while the extractor's chunk is being parsed, so a byte
-/// conversation never outlives the call that receives it. Every text is well-formed UTF-8
+/// Borrowed texts (from a line chunk, or from a BELLE record as simdjson parsed it) are valid
+/// only while the extractor's chunk is being parsed, so a byte conversation never outlives the
+/// call that receives it. Every text is well-formed UTF-8
 /// (the extractor checks it before borrowing).
 public struct ByteConversation {
     /// One turn's text.
@@ -25,11 +26,14 @@ public struct ByteConversation {
     /// The utterances, in order; roles follow the session rule of
     /// ``Conversation/session(source:origin:utterances:metadata:)`` (the last is `gpt`).
     public var texts: [Text]
+    /// The record's own id, when it has one (``Conversation/explicitID``).
+    public var explicitID: String?
 
-    public init(source: String, origin: RecordOrigin, texts: [Text]) {
+    public init(source: String, origin: RecordOrigin, texts: [Text], explicitID: String? = nil) {
         self.source = source
         self.origin = origin
         self.texts = texts
+        self.explicitID = explicitID
     }
 
     /// A session of two utterances: a question and its answer.
@@ -55,9 +59,9 @@ public struct ByteConversation {
         }
     }
 
-    /// The conversation the general path works on: the same source, origin and utterances.
+    /// The conversation the general path works on: the same source, origin, id and utterances.
     public func conversation() -> Conversation {
-        Conversation.session(
+        var c = Conversation.session(
             source: source, origin: origin,
             utterances: texts.map { text in
                 switch text {
@@ -65,6 +69,8 @@ public struct ByteConversation {
                 case .owned(let text): return text
                 }
             })
+        c.explicitID = explicitID
+        return c
     }
 }
 
@@ -82,7 +88,6 @@ public protocol TurnBytes {
 }
 
 extension ByteConversation: TurnBytes {
-    public var explicitID: String? { nil }
     public var metadata: [String: String] { [:] }
     @inlinable
     public var turnCount: Int { texts.count }

@@ -1,7 +1,7 @@
 import CSimdJSON
 
 /// simdjson (the system library, through the `CSimdJSON` shim) for the hot paths: UTF-8
-/// validation, and parsing a record into a ``JSONValue``.
+/// validation, and parsing a record.
 ///
 /// simdjson validates and indexes a record with SIMD instructions, several times faster than
 /// ``FastJSONParser``'s byte loop. It says only *that* bytes are not JSON, not where or why, so
@@ -19,60 +19,114 @@ public enum SimdJSON {
 
     /// `bytes` as one ``JSONValue``, or `nil` when simdjson rejects them.
     static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        withRecord(bytes) { $0.value() }
+    }
+
+    /// Parses `bytes` and calls `body` with the value, which (and every text it holds) is valid
+    /// only during the call; `nil` when simdjson rejects the bytes. Not reentrant: `body` must
+    /// not parse JSON on the same thread.
+    public static func withRecord<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (TapeValue) throws -> R) rethrows
+        -> R?
+    {
         guard let base = bytes.baseAddress else { return nil }
         var start: UnsafePointer<UInt8>?
         var count = 0
         guard ccs_json_parse(base, bytes.count, &start, &count) != 0, let start else { return nil }
-        var tape = Tape(base: start, end: start + count)
-        return tape.value()
+        return try body(TapeValue(at: start))
     }
 
-    /// A reader over the shim's tape (layout in `ccs_simdjson.h`). The tape is simdjson's
-    /// output, so it is trusted: its strings are valid UTF-8 and its counts are exact.
-    private struct Tape {
-        var base: UnsafePointer<UInt8>
-        let end: UnsafePointer<UInt8>
+    /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without
+    /// building strings, arrays or a ``JSONValue``. The tape is simdjson's output, so it is
+    /// trusted: its texts are valid UTF-8 and its counts exact.
+    public struct TapeValue {
+        let at: UnsafePointer<UInt8>
 
-        mutating func load<T>(_: T.Type) -> T {
-            let v = UnsafeRawPointer(base).loadUnaligned(as: T.self)
-            base += MemoryLayout<T>.size
-            return v
+        private func load<T>(_: T.Type, _ offset: Int) -> T {
+            UnsafeRawPointer(at + offset).loadUnaligned(as: T.self)
         }
 
-        mutating func string() -> String {
-            let n = Int(load(UInt32.self))
-            let bytes = load(UnsafePointer<UInt8>.self)
-            return String(knownValidUTF8: UnsafeBufferPointer(start: bytes, count: n))
+        private var tag: UInt8 { at.pointee }
+
+        /// The bytes the value takes on the tape.
+        private var width: Int {
+            switch tag {
+            case UInt8(ascii: "s"): return 13
+            case UInt8(ascii: "o"), UInt8(ascii: "a"): return 9 + Int(load(UInt32.self, 5))
+            case UInt8(ascii: "i"), UInt8(ascii: "u"), UInt8(ascii: "d"): return 9
+            default: return 1
+            }
         }
 
-        mutating func value() -> JSONValue {
-            let tag = base.pointee
-            base += 1
+        /// The UTF-8 bytes of a key or string whose length field is at `p`.
+        private static func text(at p: UnsafePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            let n = Int(UnsafeRawPointer(p).loadUnaligned(as: UInt32.self))
+            return UnsafeBufferPointer(start: UnsafeRawPointer(p + 4).loadUnaligned(as: UnsafePointer<UInt8>.self), count: n)
+        }
+
+        /// The text, when the value is a string.
+        public var text: UnsafeBufferPointer<UInt8>? { tag == UInt8(ascii: "s") ? Self.text(at: at + 1) : nil }
+
+        /// The number, when the value is an integer that fits an `Int` (``JSONValue/integer(_:)``).
+        public var integer: Int? { tag == UInt8(ascii: "i") ? Int(load(Int64.self, 1)) : nil }
+
+        public var isObject: Bool { tag == UInt8(ascii: "o") }
+
+        /// The member named `key` of an object (the last one, when a key repeats, as
+        /// ``JSONValue``'s subscript); `nil` for a missing key or a value that is not an object.
+        public subscript(key: StaticString) -> TapeValue? {
+            guard isObject else { return nil }
+            let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            var found: TapeValue?
+            var p = at + 9
+            for _ in 0..<Int(load(UInt32.self, 1)) {
+                let name = Self.text(at: p)
+                let value = TapeValue(at: p + 12)
+                if name.elementsEqual(wanted) { found = value }
+                p += 12 + value.width
+            }
+            return found
+        }
+
+        /// Calls `body` with each item of an array, in order; `false` when the value is not an array.
+        public func forEachItem(_ body: (TapeValue) throws -> Void) rethrows -> Bool {
+            guard tag == UInt8(ascii: "a") else { return false }
+            var p = at + 9
+            for _ in 0..<Int(load(UInt32.self, 1)) {
+                let item = TapeValue(at: p)
+                try body(item)
+                p += item.width
+            }
+            return true
+        }
+
+        /// The value as a ``JSONValue`` (what ``FastJSONParser`` gives for the same bytes).
+        public func value() -> JSONValue {
             switch tag {
             case UInt8(ascii: "s"):
-                return .string(string())
+                return .string(String(knownValidUTF8: Self.text(at: at + 1)))
             case UInt8(ascii: "o"):
-                let n = Int(load(UInt32.self))
+                let n = Int(load(UInt32.self, 1))
                 var members: [(key: String, value: JSONValue)] = []
                 members.reserveCapacity(n)
+                var p = at + 9
                 for _ in 0..<n {
-                    let key = string()
-                    members.append((key, value()))
+                    let value = TapeValue(at: p + 12)
+                    members.append((String(knownValidUTF8: Self.text(at: p)), value.value()))
+                    p += 12 + value.width
                 }
                 return .object(members)
             case UInt8(ascii: "a"):
-                let n = Int(load(UInt32.self))
                 var items: [JSONValue] = []
-                items.reserveCapacity(n)
-                for _ in 0..<n { items.append(value()) }
+                items.reserveCapacity(Int(load(UInt32.self, 1)))
+                _ = forEachItem { items.append($0.value()) }
                 return .array(items)
             case UInt8(ascii: "i"):
-                return .integer(Int(load(Int64.self)))
+                return .integer(Int(load(Int64.self, 1)))
             case UInt8(ascii: "u"):
                 // Past Int64: FastJSONParser makes such an integer a Double too.
-                return .double(Double(load(UInt64.self)))
+                return .double(Double(load(UInt64.self, 1)))
             case UInt8(ascii: "d"):
-                return .double(load(Double.self))
+                return .double(load(Double.self, 1))
             case UInt8(ascii: "t"):
                 return .bool(true)
             case UInt8(ascii: "f"):

@@ -16,38 +16,53 @@ import Normalize
 /// empty `Assistant:`, which the record's `output` answers.
 enum MultiturnHistory {
     /// The turns before the final answer, or `nil` when `instruction` is not such a history.
+    static func parse(_ instruction: String) -> [Turn]? {
+        instruction.withUTF8Bytes { b in
+            turns(b)?.map { Turn($0.role, String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[$0.text]))) }
+        }
+    }
+
+    /// ``parse(_:)`` of the UTF-8 instruction `b`, each turn's text as its byte range in `b`.
     ///
     /// A turn's text runs from its marker to the next marker line, so each is one slice of
     /// the instruction, found by its bytes.
-    static func parse(_ instruction: String) -> [Turn]? {
-        instruction.withUTF8Bytes { b -> [Turn]? in
-            guard let base = b.baseAddress, b.starts(with: human) else { return nil }
-            var turns: [Turn] = []
-            var open: (role: Role, start: Int)?
-            func close(at end: Int) {
-                guard let (role, start) = open else { return }
-                turns.append(Turn(role, String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[start..<end]))))
-            }
-            var line = 0
-            while line <= b.count {
-                let rest = UnsafeBufferPointer(rebasing: b[line...])
-                let role: Role? = rest.starts(with: human) ? .human : rest.starts(with: assistant) ? .gpt : nil
-                if let role {
-                    close(at: max(line - 1, 0))
-                    var start = line + (role == .human ? human.count : assistant.count)
-                    if start < b.count, b[start] == 0x20 { start += 1 }
-                    open = (role, start)
-                }
-                guard line < b.count, let hit = memchr(base + line, 0x0A, b.count - line) else { break }
-                line = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-            close(at: b.count)
-            guard let last = turns.last, last.role == .gpt, last.text.allSatisfy({ $0.isWhitespace }) else {
-                return nil
-            }
-            turns.removeLast()
-            return turns
+    static func turns(_ b: UnsafeBufferPointer<UInt8>) -> [(role: Role, text: Range<Int>)]? {
+        guard let base = b.baseAddress, b.starts(with: human) else { return nil }
+        var turns: [(role: Role, text: Range<Int>)] = []
+        var open: (role: Role, start: Int)?
+        func close(at end: Int) {
+            guard let (role, start) = open else { return }
+            turns.append((role, start..<end))
         }
+        var line = 0
+        while line <= b.count {
+            let rest = UnsafeBufferPointer(rebasing: b[line...])
+            let role: Role? = rest.starts(with: human) ? .human : rest.starts(with: assistant) ? .gpt : nil
+            if let role {
+                close(at: max(line - 1, 0))
+                var start = line + (role == .human ? human.count : assistant.count)
+                if start < b.count, b[start] == 0x20 { start += 1 }
+                open = (role, start)
+            }
+            guard line < b.count, let hit = memchr(base + line, 0x0A, b.count - line) else { break }
+            line = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        close(at: b.count)
+        guard let last = turns.last, last.role == .gpt, isBlank(UnsafeBufferPointer(rebasing: b[last.text])) else {
+            return nil
+        }
+        turns.removeLast()
+        return turns
+    }
+
+    /// Whether the UTF-8 text `b` is white space only (`Character.isWhitespace`), looking at
+    /// its characters only when it has a byte outside ASCII.
+    private static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in b {
+            if byte >= 0x80 { return String(knownValidUTF8: b).allSatisfy { $0.isWhitespace } }
+            if !(byte == 0x20 || (0x09...0x0D).contains(byte)) { return false }
+        }
+        return true
     }
 
     private static let human = Array("Human:".utf8)
@@ -87,9 +102,14 @@ func splitLines(_ text: String) -> [Substring] {
 enum GeneratedChat {
     private static let roleInformation = Array("角色信息".utf8)
 
+    /// Whether an instruction may set up a generated chat (it names the characters' 角色信息).
+    static func mayBe(instruction: UnsafeBufferPointer<UInt8>) -> Bool {
+        UTF8Search.firstOffset(of: Self.roleInformation, in: instruction) != nil
+    }
+
     /// The speaker names, or `nil` when the record is not a generated chat.
     static func speakers(instruction: String, output: String) -> [String]? {
-        guard UTF8Search.firstOffset(of: Self.roleInformation, in: instruction) != nil else { return nil }
+        guard instruction.withUTF8Bytes(mayBe(instruction:)) else { return nil }
         var names: [String] = []
         for line in splitLines(output) where !line.isEmpty {
             guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { continue }

@@ -32,8 +32,11 @@ public struct BELLEExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try JSONRecords.forEach(file, deferParsing: true, chunkBytes: chunkBytes, progress: progress, emit: emit) {
-            value, origin in
+        let source = source
+        try JSONRecords.forEach(
+            file, deferParsing: true, chunkBytes: chunkBytes, progress: progress, emit: emit,
+            bytes: { BELLERecord.byteConversation($0, source: source, origin: $1) }
+        ) { value, origin in
             try BELLERecord.conversations(value, source: source, origin: origin).get()
         }
     }
@@ -111,6 +114,80 @@ enum BELLERecord {
         } catch {
             return .failure(Problem(kind: .wrongType, detail: "\(error)"))
         }
+    }
+
+    /// The record as a byte conversation (the byte lane, docs/pipeline.md), when
+    /// ``conversations(_:source:origin:)`` would read it as one conversation of human/gpt turns
+    /// alternating from a human one, with no metadata: the `conversations`,
+    /// `instruction`/`input`/`output` (a multiturn history included) and `input`/`target`
+    /// layouts, taken in the same order. Its texts are borrowed from the parsed record. `nil`
+    /// for anything else (other layouts, generated chats, roles out of order, wrong types): the
+    /// general path takes the record, and says what is wrong with it.
+    static func byteConversation(_ record: SimdJSON.TapeValue, source: String, origin: RecordOrigin)
+        -> ByteConversation?
+    {
+        guard record.isObject else { return nil }
+        var id: String?
+        if let raw = record["id"] {
+            if let s = raw.text {
+                id = source + ":" + String(knownValidUTF8: s)
+            } else if let n = raw.integer {
+                id = "\(source):\(n)"
+            } else {
+                return nil
+            }
+        }
+        var texts: [ByteConversation.Text] = []
+        if let list = record["conversations"] {
+            var inOrder = true
+            let isList = list.forEachItem { turn in
+                guard inOrder, let from = turn["from"]?.text, let value = turn["value"]?.text else {
+                    inOrder = false
+                    return
+                }
+                inOrder = texts.count % 2 == 0 ? oneOf(from, "human", "user") : oneOf(from, "assistant", "gpt")
+                texts.append(.borrowed(value))
+            }
+            guard isList, inOrder else { return nil }
+        } else if record["instances"] != nil {
+            return nil
+        } else if let instruction = record["instruction"], let output = record["output"] {
+            guard let instruction = instruction.text, let output = output.text else { return nil }
+            var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            if let raw = record["input"] {
+                guard let s = raw.text else { return nil }
+                input = s
+            }
+            if input.isEmpty, let history = MultiturnHistory.turns(instruction) {
+                for (i, turn) in history.enumerated() {
+                    guard turn.role == (i % 2 == 0 ? .human : .gpt) else { return nil }
+                    texts.append(.borrowed(UnsafeBufferPointer(rebasing: instruction[turn.text])))
+                }
+                texts.append(.borrowed(output))
+            } else {
+                guard !GeneratedChat.mayBe(instruction: instruction) else { return nil }
+                let prompt: ByteConversation.Text =
+                    input.isEmpty
+                    ? .borrowed(instruction)
+                    : .owned(prompt(String(knownValidUTF8: instruction), String(knownValidUTF8: input)))
+                texts = [prompt, .borrowed(output)]
+            }
+        } else if let input = record["input"], let target = record["target"] {
+            guard let input = input.text, let target = target.text else { return nil }
+            texts = [.borrowed(input), .borrowed(target)]
+        } else {
+            return nil
+        }
+        guard texts.count >= 2, texts.count % 2 == 0 else { return nil }
+        return ByteConversation(source: source, origin: origin, texts: texts, explicitID: id)
+    }
+
+    /// Whether the UTF-8 text `b` is `a` or `b`.
+    private static func oneOf(_ text: UnsafeBufferPointer<UInt8>, _ a: StaticString, _ b: StaticString) -> Bool {
+        func equals(_ s: StaticString) -> Bool {
+            text.count == s.utf8CodeUnitCount && text.elementsEqual(UnsafeBufferPointer(start: s.utf8Start, count: text.count))
+        }
+        return equals(a) || equals(b)
     }
 
     /// The instruction, then the input on a new line when it is not empty.

@@ -18,9 +18,12 @@ enum JSONRecords {
     ///   `chunkBytes` of lines, array elements one by one as deferred records. Worth it when parsing is the heavy part (BELLE: about 1.5× with two workers);
     ///   not when later steps are (ShareGPT's HTML rendering keeps the workers busy, and parsing
     ///   on the reading thread uses the capacity that is left).
+    /// - Parameter bytes: in those chunks, the record as a byte conversation whose texts are
+    ///   borrowed from the parsed record (see ``ByteConversation``), or `nil` to `convert` it.
     static func forEach(
         _ file: InputFileRef, deferParsing: Bool, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void,
+        bytes: (@Sendable (SimdJSON.TapeValue, RecordOrigin) -> ByteConversation?)? = nil,
         convert: @escaping @Sendable (JSONValue, RecordOrigin) throws -> [Conversation]
     ) throws {
         let reader = try JSONRecordReader(path: file.path)
@@ -42,6 +45,17 @@ enum JSONRecords {
                         chunk.forEachLine { line in
                             guard !JSONRecordReader.isBlank(line.bytes) else { return }
                             n += 1
+                            // Handed on inside the call: a byte conversation borrows from the parse.
+                            let parsed: Void? = SimdJSON.withRecord(line.bytes) { value in
+                                let origin = RecordOrigin(file: name, line: line.number, ordinal: n)
+                                if let c = bytes?(value, origin) {
+                                    out(.bytes(c))
+                                } else {
+                                    out(record(value.value(), { Array(line.bytes) }, line.number, n, name, unit, convert))
+                                }
+                            }
+                            if parsed != nil { return }
+                            // Refused by simdjson: parsed again for the reason (or a number it refuses).
                             switch JSONRecordReader.parseRecord(line.bytes) {
                             case .success(let value):
                                 out(record(value, { Array(line.bytes) }, line.number, n, name, unit, convert))

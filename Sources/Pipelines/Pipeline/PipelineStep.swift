@@ -59,7 +59,7 @@ public struct RecordIdentity: Sendable {
     public init(_ c: ByteConversation) {
         source = c.source
         origin = c.origin
-        explicitID = nil
+        explicitID = c.explicitID
     }
 
     /// The conversation's id (see ``Conversation/id``).

@@ -18,4 +18,11 @@ public struct RoleOrderFilter: PipelineStep {
         }
         return .unchanged
     }
+
+    /// A byte conversation's roles follow the session rule (the last turn `gpt`), which for an
+    /// even number of turns, two or more, is human/gpt alternating: those pass; the others take
+    /// the general path, which rejects them.
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.texts.count >= 2 && c.texts.count % 2 == 0 ? .unchanged : .general
+    }
 }
