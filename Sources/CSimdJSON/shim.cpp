@@ -32,8 +32,15 @@ void putString(std::vector<uint8_t> &t, std::string_view s) {
     put<const char *>(t, s.data());
 }
 
-// Fills in a container's count and the bytes its members take, after its two u32 fields at `at`.
-void patch(std::vector<uint8_t> &t, size_t at, uint32_t count) {
+void emit(std::vector<uint8_t> &t, simdjson::dom::element e);
+
+// Writes a container: its tag, then its count and the bytes its members take (filled in once
+// `members`, which writes them and returns how many, has run).
+template <typename Members> void container(std::vector<uint8_t> &t, uint8_t tag, Members members) {
+    t.push_back(tag);
+    size_t at = t.size();
+    put<uint64_t>(t, 0);
+    uint32_t count = members();
     uint32_t body = static_cast<uint32_t>(t.size() - at - 8);
     std::memcpy(t.data() + at, &count, sizeof count);
     std::memcpy(t.data() + at + 4, &body, sizeof body);
@@ -42,33 +49,27 @@ void patch(std::vector<uint8_t> &t, size_t at, uint32_t count) {
 void emit(std::vector<uint8_t> &t, simdjson::dom::element e) {
     using simdjson::dom::element_type;
     switch (e.type()) {
-    case element_type::OBJECT: {
-        t.push_back('o');
-        size_t at = t.size();
-        put<uint32_t>(t, 0);
-        put<uint32_t>(t, 0);
-        uint32_t n = 0;
-        for (auto field : e.get_object().value_unsafe()) {
-            putString(t, field.key);
-            emit(t, field.value);
-            n += 1;
-        }
-        patch(t, at, n);
+    case element_type::OBJECT:
+        container(t, 'o', [&] {
+            uint32_t n = 0;
+            for (auto field : e.get_object().value_unsafe()) {
+                putString(t, field.key);
+                emit(t, field.value);
+                n += 1;
+            }
+            return n;
+        });
         break;
-    }
-    case element_type::ARRAY: {
-        t.push_back('a');
-        size_t at = t.size();
-        put<uint32_t>(t, 0);
-        put<uint32_t>(t, 0);
-        uint32_t n = 0;
-        for (auto item : e.get_array().value_unsafe()) {
-            emit(t, item);
-            n += 1;
-        }
-        patch(t, at, n);
+    case element_type::ARRAY:
+        container(t, 'a', [&] {
+            uint32_t n = 0;
+            for (auto item : e.get_array().value_unsafe()) {
+                emit(t, item);
+                n += 1;
+            }
+            return n;
+        });
         break;
-    }
     case element_type::STRING:
         t.push_back('s');
         putString(t, e.get_string().value_unsafe());
