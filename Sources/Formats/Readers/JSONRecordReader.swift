@@ -193,6 +193,11 @@ public final class JSONRecordReader {
     /// reason and byte offset (or for a number simdjson refuses).
     public static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Problem> {
         if let value = SimdJSON.parseRecord(bytes) { return .success(value) }
+        return parseRefused(bytes)
+    }
+
+    /// ``parseRecord(_:)`` for bytes simdjson has refused already: ``FastJSONParser`` alone.
+    public static func parseRefused(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Problem> {
         do {
             return .success(try FastJSONParser.parseRecord(bytes))
         } catch let f as FastJSONParser.Failure {

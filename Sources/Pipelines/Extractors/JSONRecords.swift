@@ -56,7 +56,7 @@ enum JSONRecords {
                             }
                             if parsed != nil { return }
                             // Refused by simdjson: parsed again for the reason (or a number it refuses).
-                            switch JSONRecordReader.parseRecord(line.bytes) {
+                            switch JSONRecordReader.parseRefused(line.bytes) {
                             case .success(let value):
                                 out(record(value, { Array(line.bytes) }, line.number, n, name, unit, convert))
                             case .failure(let problem):
