@@ -29,12 +29,13 @@ import Testing
     @Test func namesAreLowerCaseAndOnlyReadAttributesKept() throws {
         let html = #"<P><A HREF="https://x.org" Style="color: red" data-id="7">x</A> <IMG SRC="i.png" ALT="pic"></P>"#
         #expect(try md(html) == "[x](https://x.org) ![pic](i.png)")
-        guard case .element(let p)? = try HTMLDocument.parse(html).first, case .element(let a)? = p.children.first
-        else {
+        let fragment = try HTMLDocument.parse(html)
+        guard let p = fragment.topLevel.first, let a = fragment.children(of: p).first else {
             Issue.record("no paragraph with a link")
             return
         }
-        #expect(p.name == "p" && a.name == "a")
-        #expect(a.attributes == ["href": "https://x.org"])
+        #expect(fragment.name(of: p) == "p" && fragment.name(of: a) == "a")
+        #expect(fragment.tag(of: p) == .p && fragment.tag(of: a) == .a)
+        #expect(fragment.attributes(of: a) == [.href: "https://x.org"])
     }
 }

@@ -5,7 +5,137 @@
 /// `\sum_{i=1}` stay as written); a backslash before ASCII punctuation; `<` before a letter,
 /// `/` or `!` (it would open HTML); and at the start of a line `#`, `>`, `-`, `+`, `*` or
 /// `1.` followed by a space, which would make a heading, quote or list.
+///
+/// Most texts are escaped on their bytes: those in which every character is one Unicode scalar
+/// that never joins its neighbours (ASCII, Latin-1 and the Latin letters after it, Greek,
+/// Cyrillic, general punctuation, CJK, kana, Hangul syllables, full-width forms). A text with
+/// anything else (combining marks, emoji, variation selectors, …) goes through the same rules
+/// character by character, so both give the same result (tested on random texts).
 enum MarkdownEscaper {
+    /// Appends `text` (collapsed white space, UTF-8), escaped, to `out`, whose bytes from
+    /// `start` are the text rendered before it in the same inline run.
+    static func escape(_ text: [UInt8], previousFrom start: Int, in out: inout [UInt8]) {
+        let atLineStart = lineStart(after: out, from: start)
+        let lineStartRisk: Bool = {
+            guard atLineStart, let b = text.first(where: { $0 != 0x20 }) else { return false }
+            return b == 0x23 || b == 0x3E || b == 0x2D || b == 0x2B || (b >= 0x30 && b <= 0x39)
+        }()
+        guard lineStartRisk || text.contains(where: { b in b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5C || b == 0x3C })
+        else {
+            out.append(contentsOf: text)
+            return
+        }
+        guard let prev = simpleTail(of: out, from: start), allSimple(text) else {
+            let previous = String(decoding: out[start...], as: UTF8.self)
+            out.append(contentsOf: escape(String(decoding: text, as: UTF8.self), after: previous).utf8)
+            return
+        }
+        escapeSimple(text, atLineStart: atLineStart, previous: prev, into: &out)
+    }
+
+    /// Whether the bytes from `start` are empty or end with a line feed (not a CR LF pair,
+    /// which is one character).
+    private static func lineStart(after out: [UInt8], from start: Int) -> Bool {
+        let n = out.count - start
+        return n == 0 || (out[out.count - 1] == 0x0A && (n < 2 || out[out.count - 2] != 0x0D))
+    }
+
+    /// The last scalar of `out[start...]`, which is then its last character (`.some(nil)` when
+    /// there is none), or `nil` when that character might be more than one scalar.
+    private static func simpleTail(of out: [UInt8], from start: Int) -> Unicode.Scalar?? {
+        guard out.count > start else { return .some(nil) }
+        let s = out[start...]
+        let (last, at) = UTF8Scalars.decode(s, endingAt: s.endIndex)
+        guard isSimple(last) else { return nil }
+        if at > s.startIndex {
+            guard isSimple(UTF8Scalars.decode(s, endingAt: at).0) else { return nil }
+        }
+        return .some(last)
+    }
+
+    private static func allSimple(_ text: [UInt8]) -> Bool {
+        var i = 0
+        let s = text[...]
+        while i < text.count {
+            if text[i] < 0x80 {
+                guard text[i] >= 0x20 && text[i] < 0x7F else { return false }
+                i += 1
+                continue
+            }
+            let (scalar, length) = UTF8Scalars.decode(s, at: i)
+            guard isSimple(scalar) else { return false }
+            i += length
+        }
+        return true
+    }
+
+    /// Scalars that are a character on their own whatever surrounds them (no grapheme
+    /// extenders, joiners, spacing marks, prepend marks, jamo, regional indicators or emoji).
+    static func isSimple(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x20...0x7E, 0xA0...0x2FF, 0x370...0x482, 0x2010...0x2027, 0x2030...0x205E,
+            0x3000...0x3029, 0x3030...0x3098, 0x309B...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xAC00...0xD7A3, 0xFF01...0xFF9D:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The rules of ``escape(_:after:)`` on bytes, for a text whose characters, and the one
+    /// before it, are single scalars.
+    static func escapeSimple(_ text: [UInt8], atLineStart: Bool, previous: Unicode.Scalar?, into out: inout [UInt8]) {
+        let s = text[...]
+        let n = text.count
+        // At a line start, `1. ` or `1) ` would start an ordered list: escape its dot.
+        var listDot = -1
+        if atLineStart {
+            var j = text.firstIndex { $0 != 0x20 } ?? n
+            let digits = j
+            while j < n, text[j] >= 0x30, text[j] <= 0x39 { j += 1 }
+            if j > digits, j < n, text[j] == 0x2E || text[j] == 0x29, j + 1 == n || text[j + 1] == 0x20 {
+                listDot = j
+            }
+        }
+        var lineStart = atLineStart
+        var prev = previous
+        var i = 0
+        while i < n {
+            let (c, length) = UTF8Scalars.decode(s, at: i)
+            let next: Unicode.Scalar? = i + length < n ? UTF8Scalars.decode(s, at: i + length).0 : nil
+            if i == listDot { out.append(0x5C) }
+            if lineStart && c != " " {
+                if c == "#" || c == ">" || ((c == "-" || c == "+" || c == "*") && (next == " " || next == nil)) {
+                    out.append(0x5C)
+                    out.append(contentsOf: s[i..<i + length])
+                    lineStart = false
+                    prev = c
+                    i += length
+                    continue
+                }
+            }
+            switch c {
+            case "`":
+                out.append(0x5C)
+            case "*", "_":
+                let wordBefore = prev.map { Character($0).isLetter || Character($0).isNumber } ?? false
+                let spaceAfter = next.map { $0 == " " } ?? true
+                if !wordBefore && !spaceAfter { out.append(0x5C) }
+            case "\\":
+                if let x = next, x.isASCII, Character(x).isPunctuation || Character(x).isSymbol { out.append(0x5C) }
+            case "<":
+                if let x = next, Character(x).isLetter || x == "/" || x == "!" { out.append(0x5C) }
+            default:
+                break
+            }
+            out.append(contentsOf: s[i..<i + length])
+            if c != " " { lineStart = false }
+            prev = c
+            i += length
+        }
+    }
+
+    /// The rules character by character, for any text.
     static func escape(_ text: String, after previous: String) -> String {
         // Fast path: nothing that can change the rendering anywhere (` * _ \ <), and nothing
         // at a line start that could begin a block (# > - + or a digit).

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Renders an HTML tree (ChatGPT's rendered answers) as Markdown.
 ///
 /// A walker with one method per element kind; unknown elements render their children. Blocks
@@ -13,376 +11,616 @@ import Foundation
 /// (emitted once, as its TeX source: `$…$`, or `$$…$$` on lines of its own). Markdown
 /// characters in text are escaped only where they would change the rendering, so `snake_case`
 /// and `\sum_{i=1}` stay as written.
+///
+/// The walk writes UTF-8 bytes: the fragment's texts are copied, never turned into `String`s,
+/// and the one `String` is the finished Markdown. Lines split at LF only where a `String` would
+/// (a CR LF pair is one character there, and stays inside its line).
 public struct MarkdownRenderer: Sendable {
     public init() {}
 
-    /// The Markdown for `nodes`.
-    public func render(_ nodes: [HTMLNode]) -> String {
-        blocks(nodes).joined(separator: "\n\n")
+    /// The Markdown for `fragment`.
+    public func render(_ fragment: HTMLFragment) -> String {
+        let walker = Walker(f: fragment)
+        var blocks = Blocks()
+        walker.blocks(from: fragment.first, into: &blocks)
+        var out: [UInt8] = []
+        blocks.join(separator: Bytes.blankLine, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// Rendered blocks, end to end in one buffer.
+struct Blocks {
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+
+    var isEmpty: Bool { ends.isEmpty }
+    var count: Int { ends.count }
+
+    subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+
+    /// Adds `block` unless it is empty.
+    mutating func add<C: Collection<UInt8>>(_ block: C) {
+        guard !block.isEmpty else { return }
+        bytes.append(contentsOf: block)
+        ends.append(bytes.count)
+    }
+
+    func join(separator: [UInt8], into out: inout [UInt8]) {
+        for i in 0..<count {
+            if i > 0 { out.append(contentsOf: separator) }
+            out.append(contentsOf: self[i])
+        }
+    }
+}
+
+enum Bytes {
+    static let blankLine = Array("\n\n".utf8)
+    static let newline = Array("\n".utf8)
+    static let space: UInt8 = 0x20
+    static let lf: UInt8 = 0x0A
+    static let cr: UInt8 = 0x0D
+    static let backtick: UInt8 = 0x60
+}
+
+private struct Walker {
+    let f: HTMLFragment
+    typealias Tag = HTMLFragment.Tag
+
+    func node(_ i: Int32) -> HTMLFragment.Node { f.nodes[Int(i)] }
 
     // MARK: Blocks
 
-    func blocks(_ nodes: [HTMLNode]) -> [String] {
-        var out: [String] = []
-        var inlineRun: [HTMLNode] = []
-        func flush() {
-            let text = Self.trimLines(inline(inlineRun))
-            if !text.isEmpty { out.append(text) }
-            inlineRun.removeAll()
-        }
-        for node in nodes {
-            guard case .element(let e) = node, let block = blockElement(e) else {
-                inlineRun.append(node)
-                continue
+    /// The blocks of the siblings from `first`.
+    func blocks(from first: Int32, into out: inout Blocks) {
+        var runStart: Int32 = -1
+        var i = first
+        while i >= 0 {
+            if isBlock(i) {
+                if runStart >= 0 { flush(runStart, until: i, into: &out) }
+                runStart = -1
+                block(i, into: &out)
+            } else if runStart < 0 {
+                runStart = i
             }
-            flush()
-            out.append(contentsOf: block)
+            i = node(i).next
         }
-        flush()
+        if runStart >= 0 { flush(runStart, until: -1, into: &out) }
+    }
+
+    private func flush(_ first: Int32, until end: Int32, into out: inout Blocks) {
+        var text: [UInt8] = []
+        inline(from: first, until: end, inCell: false, into: &text)
+        out.add(Self.trimLines(text[...]))
+    }
+
+    /// Whether `i` renders as blocks of its own (an element ``block(_:into:)`` handles).
+    private func isBlock(_ i: Int32) -> Bool {
+        switch node(i).tag {
+        case .p, .div, .section, .article, .main, .body, .html, .header, .footer, .figure,
+            .h1, .h2, .h3, .h4, .h5, .h6, .ul, .ol, .pre, .blockquote, .table, .hr,
+            .script, .style, .button, .svg, .template:
+            return true
+        case .span:
+            return f.hasClass("katex-display", i)
+        default:
+            return false
+        }
+    }
+
+    /// The blocks of block element `i`.
+    private func block(_ i: Int32, into out: inout Blocks) {
+        let n = node(i)
+        switch n.tag {
+        case .p:
+            var text: [UInt8] = []
+            inline(from: n.firstChild, until: -1, inCell: false, into: &text)
+            out.add(Self.trimLines(text[...]))
+        case .div, .section, .article, .main, .body, .html, .header, .footer, .figure:
+            blocks(from: n.firstChild, into: &out)
+        case .h1, .h2, .h3, .h4, .h5, .h6:
+            let level = Int(n.tag.rawValue - Tag.h1.rawValue) + 1
+            var text: [UInt8] = []
+            inline(from: n.firstChild, until: -1, inCell: false, into: &text)
+            let heading = Self.replacingNewlines(Self.trimLines(text[...])[...], with: [Bytes.space])
+            guard !heading.isEmpty else { return }
+            out.add(Array(repeating: UInt8(ascii: "#"), count: level) + [Bytes.space] + heading)
+        case .ul, .ol:
+            out.add(list(i))
+        case .pre:
+            if let code = codeBlock(i) { out.add(code) }
+        case .blockquote:
+            var inner = Blocks()
+            blocks(from: n.firstChild, into: &inner)
+            var joined: [UInt8] = []
+            inner.join(separator: Bytes.blankLine, into: &joined)
+            guard !joined.isEmpty else { return }
+            var quoted: [UInt8] = []
+            for (k, line) in Self.lines(joined[...]).enumerated() {
+                if k > 0 { quoted.append(Bytes.lf) }
+                quoted.append(UInt8(ascii: ">"))
+                if !line.isEmpty {
+                    quoted.append(Bytes.space)
+                    quoted.append(contentsOf: line)
+                }
+            }
+            out.add(quoted)
+        case .table:
+            out.add(table(i))
+        case .hr:
+            out.add("---".utf8)
+        case .span:
+            out.add(Array("$$\n".utf8) + tex(i) + Array("\n$$".utf8))
+        default:
+            return
+        }
+    }
+
+    private func list(_ i: Int32) -> [UInt8] {
+        let ordered = node(i).tag == .ol
+        var number = f.attribute(.start, of: i).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 1
+        var items: [Blocks] = []
+        var c = node(i).firstChild
+        while c >= 0 {
+            if node(c).tag == .li {
+                var item = Blocks()
+                blocks(from: node(c).firstChild, into: &item)
+                items.append(item)
+            }
+            c = node(c).next
+        }
+        // Loose (blank lines between items) when an item holds more than text and sub-lists.
+        let loose = items.contains { item in (1..<max(item.count, 1)).contains { !Self.isList(item[$0]) } }
+        var out: [UInt8] = []
+        for (k, item) in items.enumerated() {
+            if k > 0 { out.append(contentsOf: loose ? Bytes.blankLine : Bytes.newline) }
+            let marker = ordered ? Array("\(number). ".utf8) : Array("- ".utf8)
+            number &+= 1
+            var joined: [UInt8] = []
+            for b in 0..<item.count {
+                if b > 0 { joined.append(contentsOf: Self.isList(item[b]) && !loose ? Bytes.newline : Bytes.blankLine) }
+                joined.append(contentsOf: item[b])
+            }
+            for (l, line) in Self.lines(joined[...]).enumerated() {
+                if l == 0 {
+                    out.append(contentsOf: marker)
+                } else {
+                    out.append(Bytes.lf)
+                    if !line.isEmpty { out.append(contentsOf: repeatElement(Bytes.space, count: marker.count)) }
+                }
+                out.append(contentsOf: line)
+            }
+        }
         return out
     }
 
-    /// The blocks of `e`, or `nil` when `e` is inline.
-    private func blockElement(_ e: HTMLElement) -> [String]? {
-        switch e.name {
-        case "p":
-            let text = Self.trimLines(inline(e.children))
-            return text.isEmpty ? [] : [text]
-        case "div", "section", "article", "main", "body", "html", "header", "footer", "figure":
-            return blocks(e.children)
-        case "h1", "h2", "h3", "h4", "h5", "h6":
-            let level = Int(e.name.dropFirst()) ?? 1
-            let text = Self.trimLines(inline(e.children)).replacingNewlines(with: " ")
-            return text.isEmpty ? [] : [String(repeating: "#", count: level) + " " + text]
-        case "ul", "ol":
-            return [list(e)].filter { !$0.isEmpty }
-        case "pre":
-            return codeBlock(e).map { [$0] } ?? []
-        case "blockquote":
-            let inner = blocks(e.children).joined(separator: "\n\n")
-            return inner.isEmpty
-                ? []
-                : [
-                    inner.split(separator: "\n", omittingEmptySubsequences: false)
-                        .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n")
-                ]
-        case "table":
-            return [table(e)].filter { !$0.isEmpty }
-        case "hr":
-            return ["---"]
-        case "span" where e.classes.contains("katex-display"):
-            return ["$$\n" + Self.tex(e) + "\n$$"]
-        case "script", "style", "button", "svg", "template":
-            return []
-        default:
-            return nil
-        }
-    }
-
-    private func list(_ e: HTMLElement) -> String {
-        let ordered = e.name == "ol"
-        var number = Int(e.attributes["start"] ?? "") ?? 1
-        var items: [[String]] = []
-        for child in e.children {
-            guard case .element(let li) = child, li.name == "li" else { continue }
-            items.append(blocks(li.children))
-        }
-        // Loose (blank lines between items) when an item holds more than text and sub-lists.
-        let loose = items.contains { $0.dropFirst().contains { !Self.isList($0) } }
-        var lines: [String] = []
-        for item in items {
-            let marker = ordered ? "\(number). " : "- "
-            number += 1
-            let indent = String(repeating: " ", count: marker.count)
-            var joined = ""
-            for (k, block) in item.enumerated() {
-                if k > 0 { joined += Self.isList(block) && !loose ? "\n" : "\n\n" }
-                joined += block
-            }
-            let body = joined.split(separator: "\n", omittingEmptySubsequences: false)
-            var first = true
-            var rendered: [String] = []
-            for line in body {
-                if first {
-                    rendered.append(marker + line)
-                    first = false
-                } else {
-                    rendered.append(line.isEmpty ? "" : indent + line)
-                }
-            }
-            if rendered.isEmpty { rendered = [marker.trimmingTrailingSpace()] }
-            lines.append(rendered.joined(separator: "\n"))
-        }
-        return lines.joined(separator: loose ? "\n\n" : "\n")
-    }
-
     /// A fenced code block; `nil` for an empty one (the UI's bare "Copy code" boxes).
-    private func codeBlock(_ pre: HTMLElement) -> String? {
-        var language = ""
-        var code: String
-        if let c = Self.first("code", in: pre.children) {
-            code = Self.text(c.children)
-            if let cls = c.classes.first(where: { $0.hasPrefix("language-") }) {
-                language = String(cls.dropFirst("language-".count))
+    private func codeBlock(_ pre: Int32) -> [UInt8]? {
+        var language: ArraySlice<UInt8> = []
+        var code: [UInt8] = []
+        let children = node(pre).firstChild
+        if let c = first(.code, from: children) {
+            text(from: node(c).firstChild, into: &code)
+            if let cls = f.attribute(.class, of: c),
+                let word = cls.split(separator: Bytes.space).first(where: { $0.starts(with: Self.languagePrefix) })
+            {
+                language = word.dropFirst(Self.languagePrefix.count)
             }
         } else {
-            code = Self.text(Self.withoutHeader(pre.children))
+            text(from: children, skippingHeaders: true, into: &code)
         }
-        if language.isEmpty, let header = Self.header(in: pre.children) { language = header }
-        if code.hasSuffix("\n") { code.removeLast() }
-        if code.hasPrefix("\n") { code.removeFirst() }
-        guard !code.trimming(.whitespacesAndNewlines).isEmpty else { return nil }
-        let fence = String(repeating: "`", count: max(3, Self.longestRun(of: "`", in: code) + 1))
-        return fence + language + "\n" + code + "\n" + fence
+        if language.isEmpty, let header = header(from: children) { language = header[...] }
+        var body = code[...]
+        if body.last == Bytes.lf && (body.count < 2 || body[body.endIndex - 2] != Bytes.cr) { body.removeLast() }
+        if body.first == Bytes.lf { body.removeFirst() }
+        guard !Self.trim(body, .whitespacesAndNewlines).isEmpty else { return nil }
+        let fence = Array(repeating: Bytes.backtick, count: max(3, Self.longestBacktickRun(body) + 1))
+        return fence + language + Bytes.newline + body + Bytes.newline + fence
     }
 
-    private func table(_ e: HTMLElement) -> String {
-        var rows: [[String]] = []
-        func collect(_ nodes: [HTMLNode]) {
-            for node in nodes {
-                guard case .element(let el) = node else { continue }
-                if el.name == "tr" {
-                    rows.append(
-                        el.children.compactMap { cell in
-                            guard case .element(let c) = cell, c.name == "td" || c.name == "th" else { return nil }
-                            return cellText(c)
-                        })
-                } else if ["thead", "tbody", "tfoot"].contains(el.name) {
-                    collect(el.children)
+    private static let languagePrefix = Array("language-".utf8)
+
+    private func table(_ t: Int32) -> [UInt8] {
+        var rows: [[[UInt8]]] = []
+        func collect(_ first: Int32) {
+            var i = first
+            while i >= 0 {
+                let el = node(i)
+                if el.tag == .tr {
+                    var row: [[UInt8]] = []
+                    var c = el.firstChild
+                    while c >= 0 {
+                        if node(c).tag == .td || node(c).tag == .th { row.append(cellText(c)) }
+                        c = node(c).next
+                    }
+                    rows.append(row)
+                } else if el.tag == .thead || el.tag == .tbody || el.tag == .tfoot {
+                    collect(el.firstChild)
                 }
+                i = el.next
             }
         }
-        collect(e.children)
-        guard let width = rows.map(\.count).max(), width > 0 else { return "" }
-        let padded = rows.map { $0 + Array(repeating: "", count: width - $0.count) }
-        var lines = ["| " + padded[0].joined(separator: " | ") + " |"]
-        lines.append("|" + Array(repeating: " --- |", count: width).joined())
-        for row in padded.dropFirst() { lines.append("| " + row.joined(separator: " | ") + " |") }
-        return lines.joined(separator: "\n")
+        collect(node(t).firstChild)
+        guard let width = rows.map(\.count).max(), width > 0 else { return [] }
+        var out: [UInt8] = []
+        func line(_ row: [[UInt8]]) {
+            out.append(contentsOf: "| ".utf8)
+            for k in 0..<width {
+                if k > 0 { out.append(contentsOf: " | ".utf8) }
+                if k < row.count { out.append(contentsOf: row[k]) }
+            }
+            out.append(contentsOf: " |".utf8)
+        }
+        line(rows[0])
+        out.append(Bytes.lf)
+        out.append(UInt8(ascii: "|"))
+        for _ in 0..<width { out.append(contentsOf: " --- |".utf8) }
+        for row in rows.dropFirst() {
+            out.append(Bytes.lf)
+            line(row)
+        }
+        return out
     }
 
-    private static let bar = Array("|".utf8), escapedBar = Array("\\|".utf8)
-    private static let space = Array(" ".utf8), escapedSpace = Array("%20".utf8)
-
-    private func cellText(_ cell: HTMLElement) -> String {
-        var r = InlineContext()
-        r.inCell = true
-        let text = inline(cell.children, context: r)
-        let cell = Self.trimLines(text).replacingNewlines(with: "<br>")
-        return UTF8Search.replacingAll(Self.bar, with: Self.escapedBar, in: cell) ?? cell
+    private func cellText(_ cell: Int32) -> [UInt8] {
+        var text: [UInt8] = []
+        inline(from: node(cell).firstChild, until: -1, inCell: true, into: &text)
+        let joined = Self.replacingNewlines(Self.trimLines(text[...])[...], with: Array("<br>".utf8))
+        var out: [UInt8] = []
+        out.reserveCapacity(joined.count)
+        for b in joined {
+            if b == UInt8(ascii: "|") { out.append(UInt8(ascii: "\\")) }
+            out.append(b)
+        }
+        return out
     }
 
     // MARK: Inline
 
-    struct InlineContext {
-        var inCell = false
+    /// The inline Markdown of the siblings from `first` up to `end` (-1: all), appended to
+    /// `out`. Escaping looks back only at what this call wrote, as each inline run starts a
+    /// text of its own.
+    func inline(from first: Int32, until end: Int32, inCell: Bool, into out: inout [UInt8]) {
+        let start = out.count
+        var scratch: [UInt8] = []
+        var i = first
+        while i >= 0 && i != end {
+            let n = node(i)
+            if n.tag == .text {
+                scratch.removeAll(keepingCapacity: true)
+                Self.collapse(f.slice(n), into: &scratch)
+                MarkdownEscaper.escape(scratch, previousFrom: start, in: &out)
+            } else {
+                inlineElement(i, inCell: inCell, into: &out)
+            }
+            i = n.next
+        }
     }
 
-    func inline(_ nodes: [HTMLNode], context: InlineContext = InlineContext()) -> String {
-        var out = ""
-        for node in nodes {
-            switch node {
-            case .text(let t):
-                out += MarkdownEscaper.escape(Self.collapse(t), after: out)
-            case .element(let e):
-                out += inlineElement(e, context: context)
+    private func inlineElement(_ i: Int32, inCell: Bool, into out: inout [UInt8]) {
+        let n = node(i)
+        switch n.tag {
+        case .strong, .b:
+            wrap(i, "**", inCell: inCell, into: &out)
+        case .em, .i:
+            wrap(i, "*", inCell: inCell, into: &out)
+        case .del, .s, .strike:
+            wrap(i, "~~", inCell: inCell, into: &out)
+        case .code:
+            var code: [UInt8] = []
+            text(from: n.firstChild, into: &code)
+            Self.inlineCode(code, into: &out)
+        case .a:
+            var inner: [UInt8] = []
+            inline(from: n.firstChild, until: -1, inCell: inCell, into: &inner)
+            let text = Self.trim(inner[...], .whitespaces)
+            guard let href = f.attribute(.href, of: i), !href.isEmpty else {
+                out.append(contentsOf: text)
+                return
+            }
+            out.append(UInt8(ascii: "["))
+            out.append(contentsOf: text)
+            out.append(contentsOf: "](".utf8)
+            for b in href {
+                if b == Bytes.space { out.append(contentsOf: "%20".utf8) } else { out.append(b) }
+            }
+            out.append(UInt8(ascii: ")"))
+        case .img:
+            let alt = f.attribute(.alt, of: i) ?? []
+            guard let src = f.attribute(.src, of: i) else {
+                out.append(contentsOf: alt)
+                return
+            }
+            out.append(contentsOf: "![".utf8)
+            out.append(contentsOf: alt)
+            out.append(contentsOf: "](".utf8)
+            out.append(contentsOf: src)
+            out.append(UInt8(ascii: ")"))
+        case .br:
+            out.append(contentsOf: inCell ? "\n".utf8 : "  \n".utf8)
+        case .sup, .sub:
+            let tag = n.tag == .sup ? "sup" : "sub"
+            out.append(contentsOf: "<\(tag)>".utf8)
+            inline(from: n.firstChild, until: -1, inCell: inCell, into: &out)
+            out.append(contentsOf: "</\(tag)>".utf8)
+        case .span where f.hasClass("katex-display", i):
+            out.append(contentsOf: "\n$$\n".utf8)
+            out.append(contentsOf: tex(i))
+            out.append(contentsOf: "\n$$\n".utf8)
+        case .span where f.hasClass("katex", i):
+            out.append(UInt8(ascii: "$"))
+            out.append(contentsOf: tex(i))
+            out.append(UInt8(ascii: "$"))
+        case .script, .style, .button, .svg:
+            return
+        default:
+            if isBlock(i) {
+                var inner = Blocks()
+                block(i, into: &inner)
+                inner.join(separator: Bytes.blankLine, into: &out)
+            } else {
+                inline(from: n.firstChild, until: -1, inCell: inCell, into: &out)
             }
         }
-        return out
     }
 
-    private func inlineElement(_ e: HTMLElement, context: InlineContext) -> String {
-        switch e.name {
-        case "strong", "b":
-            return wrap(inline(e.children, context: context), "**")
-        case "em", "i":
-            return wrap(inline(e.children, context: context), "*")
-        case "del", "s", "strike":
-            return wrap(inline(e.children, context: context), "~~")
-        case "code":
-            return Self.inlineCode(Self.text(e.children))
-        case "a":
-            let text = inline(e.children, context: context).trimming(.whitespaces)
-            guard let href = e.attributes["href"], !href.isEmpty else { return text }
-            return "[\(text)](\(UTF8Search.replacingAll(Self.space, with: Self.escapedSpace, in: href) ?? href))"
-        case "img":
-            let alt = e.attributes["alt"] ?? ""
-            guard let src = e.attributes["src"] else { return alt }
-            return "![\(alt)](\(src))"
-        case "br":
-            return context.inCell ? "\n" : "  \n"
-        case "sup", "sub":
-            return "<\(e.name)>\(inline(e.children, context: context))</\(e.name)>"
-        case "span" where e.classes.contains("katex-display"):
-            return "\n$$\n" + Self.tex(e) + "\n$$\n"
-        case "span" where e.classes.contains("katex"):
-            return "$" + Self.tex(e) + "$"
-        case "script", "style", "button", "svg":
-            return ""
-        default:
-            if let blocks = blockElement(e) { return blocks.joined(separator: "\n\n") }
-            return inline(e.children, context: context)
+    /// The children of `i` between `marker`s, the marker inside any spaces at their edges.
+    private func wrap(_ i: Int32, _ marker: StaticString, inCell: Bool, into out: inout [UInt8]) {
+        var inner: [UInt8] = []
+        inline(from: node(i).firstChild, until: -1, inCell: inCell, into: &inner)
+        let trimmed = Self.trim(inner[...], .whitespaces)
+        guard !trimmed.isEmpty else {
+            out.append(contentsOf: inner)
+            return
+        }
+        let m = UnsafeBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
+        let lead = inner.prefix { $0 == Bytes.space }.count
+        let trail = inner.reversed().prefix { $0 == Bytes.space }.count
+        out.append(contentsOf: repeatElement(Bytes.space, count: lead))
+        out.append(contentsOf: m)
+        out.append(contentsOf: trimmed)
+        out.append(contentsOf: m)
+        out.append(contentsOf: repeatElement(Bytes.space, count: trail))
+    }
+
+    // MARK: Text below nodes
+
+    /// All text below the siblings from `first`, as written (for code); `<br>` is a newline.
+    /// With `skippingHeaders`, ChatGPT's code header blocks are left out.
+    func text(from first: Int32, skippingHeaders: Bool = false, into out: inout [UInt8]) {
+        var i = first
+        while i >= 0 {
+            let n = node(i)
+            if n.tag == .text {
+                out.append(contentsOf: f.slice(n))
+            } else if n.tag == .br {
+                out.append(Bytes.lf)
+            } else if !(skippingHeaders && isCodeHeader(i)) {
+                text(from: n.firstChild, skippingHeaders: skippingHeaders, into: &out)
+            }
+            i = n.next
         }
     }
 
-    private func wrap(_ s: String, _ marker: String) -> String {
-        let trimmed = s.trimming(.whitespaces)
-        guard !trimmed.isEmpty else { return s }
-        let lead = s.prefix { $0 == " " }
-        let trail = String(s.reversed().prefix { $0 == " " })
-        return lead + marker + trimmed + marker + trail
+    private static let copyCode = Array("Copy code".utf8)
+
+    /// Whether `i` is ChatGPT's code header: a `<div>` holding "Copy code" and a button, but
+    /// no code.
+    private func isCodeHeader(_ i: Int32) -> Bool {
+        let n = node(i)
+        guard n.tag == .div, first(.button, from: n.firstChild) != nil, first(.code, from: n.firstChild) == nil
+        else { return false }
+        var t: [UInt8] = []
+        text(from: n.firstChild, into: &t)
+        return Self.contains(t, Self.copyCode)
     }
 
-    // MARK: Helpers
+    /// KaTeX's TeX source: the `annotation` with `encoding="application/x-tex"`.
+    private func tex(_ i: Int32) -> [UInt8] {
+        func find(_ first: Int32) -> Int32? {
+            var c = first
+            while c >= 0 {
+                let n = node(c)
+                if n.tag != .text {
+                    if n.tag == .annotation, let e = f.attribute(.encoding, of: c), e.elementsEqual(Self.texEncoding) {
+                        return c
+                    }
+                    if let found = find(n.firstChild) { return found }
+                }
+                c = n.next
+            }
+            return nil
+        }
+        var source: [UInt8] = []
+        text(from: node(find(node(i).firstChild) ?? i).firstChild, into: &source)
+        return Array(Self.trim(source[...], .whitespacesAndNewlines))
+    }
+
+    private static let texEncoding = Array("application/x-tex".utf8)
+
+    /// The first element tagged `tag` below and after `first`, depth first.
+    private func first(_ tag: Tag, from first: Int32) -> Int32? {
+        var i = first
+        while i >= 0 {
+            let n = node(i)
+            if n.tag != .text {
+                if n.tag == tag { return i }
+                if let found = self.first(tag, from: n.firstChild) { return found }
+            }
+            i = n.next
+        }
+        return nil
+    }
+
+    /// The language label of ChatGPT's code header: the first `<span>` of a `<div>` that also
+    /// holds the "Copy code" button text. The first such `<div>` decides.
+    private func header(from first: Int32) -> [UInt8]? {
+        var i = first
+        while i >= 0 {
+            let n = node(i)
+            if n.tag != .text {
+                if n.tag == .div, let span = self.first(.span, from: n.firstChild) {
+                    var t: [UInt8] = []
+                    text(from: n.firstChild, into: &t)
+                    if Self.contains(t, Self.copyCode) {
+                        var label: [UInt8] = []
+                        text(from: node(span).firstChild, into: &label)
+                        let trimmed = Self.trim(label[...], .whitespacesAndNewlines)
+                        return trimmed.isEmpty || trimmed.contains(Bytes.space) ? nil : Array(trimmed)
+                    }
+                }
+                if let found = header(from: n.firstChild) { return found }
+            }
+            i = n.next
+        }
+        return nil
+    }
+
+    // MARK: Byte helpers
 
     /// Whether a rendered block is a list (starts with a bullet or an ordinal marker).
-    static func isList(_ block: String) -> Bool {
-        if block.hasPrefix("- ") { return true }
-        let digits = block.prefix { $0.isASCII && $0.isNumber }
-        return !digits.isEmpty && block.dropFirst(digits.count).hasPrefix(". ")
+    static func isList(_ block: ArraySlice<UInt8>) -> Bool {
+        if block.starts(with: "- ".utf8) { return true }
+        let digits = block.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+        return digits > 0 && block.dropFirst(digits).starts(with: ". ".utf8)
     }
 
-    static func inlineCode(_ code: String) -> String {
-        let fence = String(repeating: "`", count: longestRun(of: "`", in: code) + 1)
-        let pad = code.hasPrefix("`") || code.hasSuffix("`") ? " " : ""
-        return fence + pad + code + pad + fence
+    static func inlineCode(_ code: [UInt8], into out: inout [UInt8]) {
+        let fence = repeatElement(Bytes.backtick, count: longestBacktickRun(code[...]) + 1)
+        let pad = code.first == Bytes.backtick || code.last == Bytes.backtick
+        out.append(contentsOf: fence)
+        if pad { out.append(Bytes.space) }
+        out.append(contentsOf: code)
+        if pad { out.append(Bytes.space) }
+        out.append(contentsOf: fence)
     }
 
-    static func longestRun(of c: Character, in s: String) -> Int {
+    static func longestBacktickRun(_ s: ArraySlice<UInt8>) -> Int {
         var best = 0
         var run = 0
-        for ch in s {
-            run = ch == c ? run + 1 : 0
+        for b in s {
+            run = b == Bytes.backtick ? run + 1 : 0
             best = max(best, run)
         }
         return best
     }
 
-    /// All text below `nodes`, as written (for code).
-    static func text(_ nodes: [HTMLNode]) -> String {
-        nodes.map { node -> String in
-            switch node {
-            case .text(let t): return t
-            case .element(let e): return e.name == "br" ? "\n" : text(e.children)
-            }
-        }.joined()
-    }
-
-    /// KaTeX's TeX source: the `annotation` with `encoding="application/x-tex"`.
-    static func tex(_ e: HTMLElement) -> String {
-        func find(_ nodes: [HTMLNode]) -> String? {
-            for node in nodes {
-                guard case .element(let el) = node else { continue }
-                if el.name == "annotation", el.attributes["encoding"] == "application/x-tex" {
-                    return text(el.children).trimming(.whitespacesAndNewlines)
-                }
-                if let found = find(el.children) { return found }
-            }
-            return nil
-        }
-        return find(e.children) ?? text(e.children).trimming(.whitespacesAndNewlines)
-    }
-
-    static func first(_ name: String, in nodes: [HTMLNode]) -> HTMLElement? {
-        for node in nodes {
-            guard case .element(let e) = node else { continue }
-            if e.name == name { return e }
-            if let found = first(name, in: e.children) { return found }
-        }
-        return nil
-    }
-
-    /// The language label of ChatGPT's code header: the first `<span>` of a block that also
-    /// holds the "Copy code" button.
-    static func header(in nodes: [HTMLNode]) -> String? {
-        for node in nodes {
-            guard case .element(let e) = node else { continue }
-            let t = text(e.children)
-            if e.name == "div", t.contains("Copy code"), let span = first("span", in: e.children) {
-                let label = text(span.children).trimming(.whitespacesAndNewlines)
-                return label.isEmpty || label.contains(" ") ? nil : label
-            }
-            if let found = header(in: e.children) { return found }
-        }
-        return nil
-    }
-
-    /// `nodes` without ChatGPT's code header block.
-    static func withoutHeader(_ nodes: [HTMLNode]) -> [HTMLNode] {
-        nodes.compactMap { node in
-            guard case .element(var e) = node else { return node }
-            if e.name == "div", text(e.children).contains("Copy code"), first("code", in: e.children) == nil,
-                first("button", in: e.children) != nil
-            {
-                return nil
-            }
-            e.children = withoutHeader(e.children)
-            return .element(e)
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { UTF8Search.firstOffset(of: Array($0), in: h) != nil }
         }
     }
 
-    /// HTML white space runs as single spaces (on the UTF-8 bytes; other bytes are copied).
-    static func collapse(_ s: String) -> String {
-        // Most text runs need nothing: no TAB, CR or LF and no two spaces in a row.
-        let needed = s.withUTF8Bytes { b -> Bool in
-            var previousSpace = false
-            for x in b {
-                if x == 0x0A || x == 0x09 || x == 0x0D || (x == 0x20 && previousSpace) { return true }
-                previousSpace = x == 0x20
+    /// HTML white space runs (space, TAB, CR, LF) as single spaces.
+    static func collapse(_ s: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var space = false
+        for x in s {
+            if x == 0x20 || x == 0x0A || x == 0x09 || x == 0x0D {
+                space = true
+            } else {
+                if space { out.append(0x20) }
+                space = false
+                out.append(x)
             }
-            return false
         }
-        guard needed else { return s }
+        if space { out.append(0x20) }
+    }
+
+    /// The lines of `s`: split at each LF that is not the end of a CR LF pair.
+    static func lines(_ s: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var from = s.startIndex
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == Bytes.lf && (i == s.startIndex || s[i - 1] != Bytes.cr) {
+                out.append(s[from..<i])
+                from = i + 1
+            }
+            i += 1
+        }
+        out.append(s[from..<s.endIndex])
+        return out
+    }
+
+    /// Each line trimmed of white space and joined with `separator` (headings, table cells).
+    static func replacingNewlines(_ s: ArraySlice<UInt8>, with separator: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        s.withUTF8Bytes { b in
-            out.reserveCapacity(b.count)
-            var space = false
-            for x in b {
-                if x == 0x20 || x == 0x0A || x == 0x09 || x == 0x0D {
-                    space = true
-                } else {
-                    if space { out.append(0x20) }
-                    space = false
-                    out.append(x)
-                }
-            }
-            if space { out.append(0x20) }
+        out.reserveCapacity(s.count)
+        for (k, line) in lines(s).enumerated() {
+            if k > 0 { out.append(contentsOf: separator) }
+            out.append(contentsOf: trim(line, .whitespaces))
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Each line without leading and trailing spaces (but a hard break's two spaces stay), and
     /// the whole without blank edges.
-    static func trimLines(_ s: String) -> String {
-        if !s.withUTF8Bytes({ $0.contains(0x0A) }) {
-            // One line: trim spaces at both ends without Foundation.
-            let u = s.utf8
-            guard let first = u.firstIndex(where: { $0 != 0x20 }), let last = u.lastIndex(where: { $0 != 0x20 })
-            else { return "" }
-            return String(s[first...last])
+    static func trimLines(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        guard s.contains(Bytes.lf) else {
+            // One line: trim ASCII spaces at both ends.
+            guard let first = s.firstIndex(where: { $0 != Bytes.space }),
+                let last = s.lastIndex(where: { $0 != Bytes.space })
+            else { return [] }
+            return Array(s[first...last])
         }
-        let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let hardBreak = line.hasSuffix("  ")
-            var t = line.trimming(.whitespaces)
-            if hardBreak && !t.isEmpty { t += "  " }
-            return t
+        var result: [UInt8] = []
+        result.reserveCapacity(s.count)
+        for (k, line) in lines(s).enumerated() {
+            if k > 0 { result.append(Bytes.lf) }
+            let t = trim(line, .whitespaces)
+            result.append(contentsOf: t)
+            if line.count >= 2 && line.last == Bytes.space && line[line.endIndex - 2] == Bytes.space && !t.isEmpty {
+                result.append(contentsOf: [Bytes.space, Bytes.space])
+            }
         }
-        var result = lines.joined(separator: "\n")
-        while result.hasSuffix("  ") { result.removeLast() }
-        return result.trimming(.newlines)
+        // Trailing double spaces go down to one, then newline characters leave both edges.
+        while result.count >= 2 && result[result.count - 1] == Bytes.space && result[result.count - 2] == Bytes.space {
+            result.removeLast()
+        }
+        return Array(trim(result[...], .newlines))
+    }
+
+    /// `s` without leading and trailing scalars of `set`.
+    static func trim(_ s: ArraySlice<UInt8>, _ set: TrimSet) -> ArraySlice<UInt8> {
+        var lo = s.startIndex
+        var hi = s.endIndex
+        while lo < hi {
+            let (scalar, length) = UTF8Scalars.decode(s, at: lo)
+            guard set.contains(scalar) else { break }
+            lo += length
+        }
+        while hi > lo {
+            let (scalar, start) = UTF8Scalars.decode(s, endingAt: hi)
+            guard set.contains(scalar) else { break }
+            hi = start
+        }
+        return s[lo..<hi]
     }
 }
 
-extension String {
-    func replacingNewlines(with s: String) -> String {
-        split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimming(.whitespaces) }.joined(separator: s)
+/// Decoding single scalars of valid UTF-8 at a position (invalid bytes read as U+FFFD).
+enum UTF8Scalars {
+    /// The scalar starting at `i`, and its length in bytes.
+    static func decode(_ s: ArraySlice<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = s[i]
+        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
+        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1
+        guard length > 1, i + length <= s.endIndex else { return ("\u{FFFD}", 1) }
+        var value = UInt32(b0) & (0xFF >> (length + 1))
+        for k in 1..<length {
+            let b = s[i + k]
+            guard b & 0xC0 == 0x80 else { return ("\u{FFFD}", 1) }
+            value = value << 6 | UInt32(b & 0x3F)
+        }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 
-    func trimmingTrailingSpace() -> String {
-        var s = self
-        while s.hasSuffix(" ") { s.removeLast() }
-        return s
+    /// The scalar ending just before `end`, and the index it starts at.
+    static func decode(_ s: ArraySlice<UInt8>, endingAt end: Int) -> (Unicode.Scalar, Int) {
+        var start = end - 1
+        while start > s.startIndex && s[start] & 0xC0 == 0x80 && end - start < 4 { start -= 1 }
+        let (scalar, length) = decode(s, at: start)
+        return start + length == end ? (scalar, start) : ("\u{FFFD}", end - 1)
     }
 }
