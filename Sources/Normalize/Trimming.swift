@@ -20,8 +20,12 @@ enum TrimSet {
     }
 
     private static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
-        if s.value < 0x80 { return s.value == 0x20 || s.value == 0x09 }
-        return s.value == 0x200B || s.properties.generalCategory == .spaceSeparator
+        // Zs is U+0020, U+00A0, U+1680, U+2000–U+200A, U+202F, U+205F and U+3000 (checked
+        // against Foundation's set on every BMP scalar by a test).
+        switch s.value {
+        case 0x20, 0x09, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 
     private static func isNewline(_ s: Unicode.Scalar) -> Bool {

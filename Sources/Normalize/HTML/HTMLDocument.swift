@@ -3,8 +3,8 @@ import Foundation
 
 /// Parsed HTML: elements and texts in one array, their bytes in one buffer.
 ///
-/// Built once from libxml2's tree, which is freed right after, so the Markdown walker is plain
-/// Swift. A node is an index; elements know their tag (names the renderer treats alike share
+/// Built from libxml2's parse events (libxml2 itself builds no tree), so the Markdown walker is
+/// plain Swift. A node is an index; elements know their tag (names the renderer treats alike share
 /// one, everything else is ``Tag/other``), their first child and their next sibling. Texts and
 /// names are byte ranges in one buffer, and only the attributes the renderer reads
 /// (``Attribute``) are kept: ChatGPT's HTML carries many more on every element (styles, data
@@ -132,80 +132,37 @@ public struct HTMLFragment: Sendable {
 
     // MARK: Building from libxml2
 
-    /// Appends the nodes of libxml2's sibling list from `first`, returning the index of the
-    /// first one appended (-1 for none).
-    mutating func append(siblings first: xmlNodePtr?) -> Int32 {
-        var head: Int32 = -1
-        var previous: Int32 = -1
-        var node = first
-        while let n = node {
-            node = n.pointee.next
-            let index = Int32(nodes.count)
-            switch n.pointee.type {
-            case XML_ELEMENT_NODE:
-                let name = Self.buffer(n.pointee.name)
-                let start = Int32(bytes.count)
-                bytes.append(contentsOf: name)
-                nodes.append(
-                    Node(
-                        tag: Tag(name: name), start: start, count: Int32(name.count),
-                        firstAttribute: Int32(attributes.count)))
-                appendAttributes(of: n, index: Int(index))
-                let child = append(siblings: n.pointee.children)
-                nodes[Int(index)].firstChild = child
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                guard let content = n.pointee.content else { continue }
-                let text = Self.buffer(content)
-                nodes.append(Node(tag: .text, start: Int32(bytes.count), count: Int32(text.count)))
-                bytes.append(contentsOf: text)
-            default:
-                continue
-            }
-            if previous >= 0 { nodes[Int(previous)].next = index } else { head = index }
-            previous = index
+    /// Appends an element with its kept attributes (libxml2's name/value pairs), unlinked.
+    mutating func startElement(_ rawName: UnsafePointer<xmlChar>, _ pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) -> Int32 {
+        let index = Int32(nodes.count)
+        let name = Self.buffer(rawName)
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: name)
+        nodes.append(
+            Node(tag: Tag(name: name), start: start, count: Int32(name.count), firstAttribute: Int32(attributes.count)))
+        guard let pairs else { return index }
+        var k = 0
+        while let attributeName = pairs[k] {
+            defer { k += 2 }
+            let key = Self.buffer(attributeName)
+            guard let kept = Self.keptNames.first(where: { $0.1.elementsEqual(key) })?.0 else { continue }
+            let valueStart = Int32(bytes.count)
+            // A value-less attribute reads as empty.
+            if let value = pairs[k + 1] { bytes.append(contentsOf: Self.buffer(value)) }
+            attributes.append(AttributeValue(key: kept, start: valueStart, count: Int32(bytes.count) - valueStart))
+            nodes[Int(index)].attributeCount += 1
         }
-        return head
+        return index
     }
 
     private static let keptNames: [(Attribute, [UInt8])] = Attribute.allCases.map { ($0, Array("\($0)".utf8)) }
-
-    private mutating func appendAttributes(of element: xmlNodePtr, index: Int) {
-        var attr = element.pointee.properties
-        while let a = attr {
-            attr = a.pointee.next
-            let name = Self.buffer(a.pointee.name)
-            guard let key = Self.keptNames.first(where: { $0.1.elementsEqual(name) })?.0 else { continue }
-            let start = Int32(bytes.count)
-            // The parser leaves an HTML attribute's value as text children (entities decoded);
-            // anything else is read through libxml2's own accessor.
-            var child = a.pointee.children
-            var plain = true
-            while let c = child, plain {
-                if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
-                    bytes.append(contentsOf: Self.buffer(content))
-                } else {
-                    plain = false
-                }
-                child = c.pointee.next
-            }
-            if !plain {
-                bytes.removeSubrange(Int(start)...)
-                guard let value = xmlGetProp(element, a.pointee.name) else { continue }
-                bytes.append(contentsOf: Self.buffer(value))
-                xmlFree(value)
-            }
-            attributes.append(AttributeValue(key: key, start: start, count: Int32(bytes.count) - start))
-            nodes[index].attributeCount += 1
-        }
-    }
 
     private static func buffer(_ s: UnsafePointer<xmlChar>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: s, count: strlen(UnsafeRawPointer(s).assumingMemoryBound(to: CChar.self)))
     }
 }
 
-/// Parses HTML fragments with libxml2's HTML parser (`htmlReadMemory`): the one Swift file that
-/// calls libxml2.
+/// Parses HTML fragments with libxml2's HTML parser: the one Swift file that calls libxml2.
 ///
 /// The parser is lenient, as browsers are: unclosed tags, stray `<` and unknown elements all
 /// give a tree. Entities are decoded. The fragment's top-level nodes are those inside the
@@ -213,41 +170,166 @@ public struct HTMLFragment: Sendable {
 public enum HTMLDocument {
     /// The parsed fragment `html`.
     ///
-    /// - Throws: ``NormalizeError/html(reason:)`` when libxml2 returns no document at all.
+    /// libxml2's HTML parser reports what it reads (elements opened and closed, texts) to
+    /// callbacks that build the fragment directly: libxml2 builds no tree of its own. The
+    /// parser decides every implied and auto-closed element, as it does when it builds a tree;
+    /// the callbacks join adjacent texts and place elements as its tree builder would.
+    ///
+    /// - Throws: ``NormalizeError/html(reason:)`` when libxml2 cannot set up the parse.
     public static func parse(_ html: String) throws -> HTMLFragment {
         var html = html
-        // No default DOCTYPE node (nothing reads it) and short texts stored in their nodes: less
-        // to allocate and free per fragment, the same tree.
-        let options = Int32(
-            HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-                | HTML_PARSE_NODEFDTD.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let doc: htmlDocPtr? = html.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8", options)
-            }
-        }
-        var fragment = HTMLFragment()
-        guard let doc else {
-            if html.isEmpty { return fragment }
-            throw NormalizeError.html(reason: "libxml2 could not parse the fragment")
-        }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return fragment }
-        // html > body > fragment (libxml2 adds the wrappers it needs).
-        var top = root.pointee.children
-        var node = top
-        while let n = node {
-            if n.pointee.type == XML_ELEMENT_NODE, Self.isBody(n.pointee.name) {
-                top = n.pointee.children
-                break
-            }
-            node = n.pointee.next
-        }
-        fragment.first = fragment.append(siblings: top)
-        return fragment
+        guard !html.isEmpty else { return HTMLFragment() }
+        return try html.withUTF8 { try parse(bytes: $0) }
     }
 
-    private static func isBody(_ name: UnsafePointer<xmlChar>) -> Bool {
-        name[0] == 0x62 && name[1] == 0x6F && name[2] == 0x64 && name[3] == 0x79 && name[4] == 0
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> HTMLFragment {
+        let created = bytes.withMemoryRebound(to: CChar.self) {
+            htmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count))
+        }
+        guard let ctxt = created, let sax = ctxt.pointee.sax else {
+            throw NormalizeError.html(reason: "libxml2 could not parse the fragment")
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+        sax.pointee = htmlSAXHandler()
+        sax.pointee.startElement = { context, name, attributes in
+            guard let context, let name else { return }
+            context.assumingMemoryBound(to: SAXBuilder.self).pointee.start(name, attributes)
+        }
+        sax.pointee.endElement = { context, _ in
+            context?.assumingMemoryBound(to: SAXBuilder.self).pointee.end()
+        }
+        let text: charactersSAXFunc = { context, bytes, count in
+            guard let context, let bytes else { return }
+            context.assumingMemoryBound(to: SAXBuilder.self).pointee.text(bytes, Int(count))
+        }
+        sax.pointee.characters = text
+        sax.pointee.cdataBlock = text
+        // Comments and processing instructions are nodes in libxml2's tree: the texts on either
+        // side of one stay two texts.
+        sax.pointee.comment = { context, _ in
+            context?.assumingMemoryBound(to: SAXBuilder.self).pointee.breakText()
+        }
+        sax.pointee.processingInstruction = { context, _, _ in
+            context?.assumingMemoryBound(to: SAXBuilder.self).pointee.breakText()
+        }
+        sax.pointee.internalSubset = { context, _, _, _ in
+            context?.assumingMemoryBound(to: SAXBuilder.self).pointee.doctype()
+        }
+        // What htmlReadMemory does with these options and "UTF-8" (errors and warnings off;
+        // the encoding fixed, so a <meta charset> cannot change it).
+        htmlCtxtUseOptions(
+            ctxt,
+            Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue))
+        ctxt.pointee.html = 1
+        if let handler = xmlFindCharEncodingHandler("UTF-8") {
+            xmlSwitchToEncoding(ctxt, handler)
+            if let input = ctxt.pointee.input {
+                if let old = input.pointee.encoding { xmlFree(UnsafeMutableRawPointer(mutating: old)) }
+                input.pointee.encoding = "UTF-8".withCString { UnsafePointer(xmlStrdup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))) }
+            }
+        }
+        var builder = SAXBuilder()
+        withUnsafeMutablePointer(to: &builder) { b in
+            ctxt.pointee.userData = UnsafeMutableRawPointer(b)
+            htmlParseDocument(ctxt)
+            ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+        }
+        return builder.finished()
+    }
+}
+
+/// Builds an ``HTMLFragment`` from libxml2's parse events, placing each node where libxml2's own
+/// tree builder would put it.
+private struct SAXBuilder {
+    var fragment = HTMLFragment()
+    /// The open elements, innermost last, with the last child of each and whether more text
+    /// joins that child (it is a text, and nothing libxml2 keeps came after it).
+    var open: [(element: Int32, last: Int32, joinsText: Bool)] = []
+    /// The document's root element (the first one opened), and whether another node (a
+    /// DOCTYPE, or a comment before the root) comes before it among the document's children.
+    var root: Int32 = -1
+    var rootNotFirst = false
+
+    mutating func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        let index = fragment.startElement(name, attributes)
+        if !open.isEmpty {
+            adopt(index)
+        } else if root < 0 {
+            root = index
+        } else if !rootNotFirst {
+            // An element opened at the top level after the root closed: libxml2 adds it to the
+            // document's first child, the root.
+            var last = fragment.nodes[Int(root)].firstChild
+            if last < 0 {
+                fragment.nodes[Int(root)].firstChild = index
+            } else {
+                while fragment.nodes[Int(last)].next >= 0 { last = fragment.nodes[Int(last)].next }
+                fragment.nodes[Int(last)].next = index
+            }
+        }
+        // (Otherwise libxml2 makes it a sibling of that first node: outside the fragment.)
+        open.append((index, -1, false))
+    }
+
+    mutating func end() {
+        if !open.isEmpty { open.removeLast() }
+    }
+
+    mutating func text(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
+        // Text outside any element is dropped, as libxml2's tree builder drops it.
+        guard let top = open.last else { return }
+        let chunk = UnsafeBufferPointer(start: bytes, count: count)
+        if top.joinsText {
+            fragment.bytes.append(contentsOf: chunk)
+            fragment.nodes[Int(top.last)].count += Int32(count)
+            return
+        }
+        let index = Int32(fragment.nodes.count)
+        fragment.nodes.append(HTMLFragment.Node(tag: .text, start: Int32(fragment.bytes.count), count: Int32(count)))
+        fragment.bytes.append(contentsOf: chunk)
+        adopt(index)
+        open[open.count - 1].joinsText = true
+    }
+
+    mutating func breakText() {
+        if !open.isEmpty {
+            open[open.count - 1].joinsText = false
+        } else if root < 0 {
+            // A comment before the root is the document's first child.
+            rootNotFirst = true
+        }
+    }
+
+    mutating func doctype() {
+        // libxml2 puts the DOCTYPE node first among the document's children.
+        rootNotFirst = true
+    }
+
+    private mutating func adopt(_ index: Int32) {
+        let k = open.count - 1
+        if open[k].last >= 0 {
+            fragment.nodes[Int(open[k].last)].next = index
+        } else {
+            fragment.nodes[Int(open[k].element)].firstChild = index
+        }
+        open[k].last = index
+        open[k].joinsText = false
+    }
+
+    /// The fragment: the children of the root's `body` (or of the root when it has none).
+    func finished() -> HTMLFragment {
+        var f = fragment
+        guard root >= 0 else { return f }
+        var top = f.nodes[Int(root)].firstChild
+        var i = top
+        while i >= 0 {
+            if f.nodes[Int(i)].tag == .body {
+                top = f.nodes[Int(i)].firstChild
+                break
+            }
+            i = f.nodes[Int(i)].next
+        }
+        f.first = top
+        return f
     }
 }

@@ -1,3 +1,5 @@
+import Formats
+
 /// Renders an HTML tree (ChatGPT's rendered answers) as Markdown.
 ///
 /// A walker with one method per element kind; unknown elements render their children. Blocks
@@ -25,7 +27,7 @@ public struct MarkdownRenderer: Sendable {
         walker.blocks(from: fragment.first, into: &blocks)
         var out: [UInt8] = []
         blocks.join(separator: Bytes.blankLine, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.withUnsafeBufferPointer { UTF8Validation.string($0) } ?? String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,0 +1,49 @@
+import Normalize
+import Testing
+
+/// The fragment built from libxml2's parse events has the shape of the tree libxml2 itself
+/// builds (each expectation below is what `htmlReadMemory`'s tree holds for the input).
+@Suite struct HTMLDocumentTests {
+    /// Each node as `tag(children)` or `"text"`.
+    private func shape(_ f: HTMLFragment, _ nodes: [Int]) -> String {
+        nodes.map { n in
+            if let t = f.text(of: n) { return t.debugDescription }
+            return f.name(of: n)! + "(" + shape(f, f.children(of: n)) + ")"
+        }.joined(separator: " ")
+    }
+
+    private func shape(_ html: String) throws -> String {
+        let f = try HTMLDocument.parse(html)
+        return shape(f, f.topLevel)
+    }
+
+    @Test(arguments: [
+        // Adjacent texts are one text, entities decoded in place.
+        ("<p>x &amp; <b>y</b> z</p>", #"p("x & " b("y") " z")"#),
+        // A comment leaves the texts on either side of it apart.
+        ("<p>a<!-- c -->b</p>", #"p("a" "b")"#),
+        // Implied and auto-closed elements come from the parser.
+        ("<ul><li>a<li>b</ul>", #"ul(li("a") li("b"))"#),
+        ("<p>a<p>b", #"p("a") p("b")"#),
+        // Without a body, the root's children are the fragment.
+        ("<title>t</title>", #"head(title("t"))"#),
+        // Content after </html> goes into the root when the root is the document's first node,
+        ("<title>t</title></html><p>b</p>", #"head(title("t")) html(body(p("b")))"#),
+        // and beside it, outside the fragment, when a comment or DOCTYPE comes first.
+        ("<!-- c --><title>t</title></html><p>b</p>", #"head(title("t"))"#),
+        ("<!DOCTYPE html><title>t</title></html><p>b</p>", #"head(title("t"))"#),
+        ("", ""),
+    ])
+    func fragmentHasLibxml2sTreeShape(_ html: String, _ expected: String) throws {
+        #expect(try shape(html) == expected)
+    }
+
+    @Test func keptAttributesAreReadFromTheParse() throws {
+        let f = try HTMLDocument.parse(#"<a href="x?a=1&amp;b=2" class="k l" title="t">x</a><img alt src="i.png">"#)
+        let top = f.topLevel
+        #expect(top.count == 2)
+        #expect(f.attributes(of: top[0]) == [.href: "x?a=1&b=2", .class: "k l"])
+        // A value-less attribute reads as empty.
+        #expect(f.attributes(of: top[1]) == [.alt: "", .src: "i.png"])
+    }
+}
