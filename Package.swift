@@ -46,7 +46,7 @@ let package = Package(
             name: "Tokenize", dependencies: ["Formats", "CShims"], path: "Sources/Tokenize", swiftSettings: fast),
         .target(
             name: "Pipelines",
-            dependencies: ["Formats", "Normalize", "Tokenize", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Formats", "Normalize", "Tokenize", "CShims", .product(name: "Yams", package: "Yams")],
             path: "Sources/Pipelines", swiftSettings: fast),
         .executableTarget(
             name: "corpus-clean",

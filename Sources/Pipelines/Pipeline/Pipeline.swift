@@ -38,6 +38,16 @@ public struct Pipeline {
 
     /// What ``apply(_:)`` does for a keyed pipeline, given the keys ``keys(for:into:)`` gave for
     /// the conversation: counts the steps and returns the rejection, or `nil` when kept.
+    /// Passes on the hint that ``decide(keys:record:)`` will soon be asked about `keys` (one
+    /// per keyed step, as there).
+    public func prefetch(keys: ArraySlice<StableHash>) {
+        var k = keys.startIndex
+        for step in keyed {
+            step.prefetch(key: keys[k])
+            k += 1
+        }
+    }
+
     public mutating func decide(keys: ArraySlice<StableHash>, record: RecordIdentity) -> Rejection? {
         var k = keys.startIndex
         for i in keyed.indices {

@@ -82,12 +82,17 @@ public protocol KeyedStep: PipelineStep {
     /// ``ByteConversation/conversation()``, or `nil` (the default) when the step has no byte
     /// form, and records take the general path.
     static func key(bytes conversation: ByteConversation) -> StableHash?
+    /// A hint that ``decide(key:record:)`` will soon be asked about `key`: a step whose state
+    /// is a large table may start loading the part the key needs (the default does nothing).
+    func prefetch(key: StableHash)
 }
 
 extension KeyedStep {
     public var isStateful: Bool { true }
 
     public static func key(bytes conversation: ByteConversation) -> StableHash? { nil }
+
+    public func prefetch(key: StableHash) {}
 
     public mutating func apply(_ conversation: inout Conversation) -> StepVerdict {
         decide(key: Self.key(for: conversation), record: RecordIdentity(conversation))

@@ -81,6 +81,9 @@ public struct RecordEncoder: Sendable {
 /// given, the workers also compute the stateful steps' keys and encode each kept conversation;
 /// the caller's thread then only decides on keys and hands bytes to the writer.
 final class StagedProcessor: @unchecked Sendable {
+    /// How many records ahead the deciding thread asks for the dedup slots it will read.
+    static let prefetchDistance = 8
+
     private enum Staged {
         case malformed(InputIssue)
         case one(Conversation, Rejection?)
@@ -344,6 +347,17 @@ final class StagedProcessor: @unchecked Sendable {
             try batch.bytes.withUnsafeBufferPointer { bytes in
                 var start = 0  // where the next prepared record's bytes begin
                 var key = 0  // and its keys
+                // The dedup tables are far larger than the cache: their slots for the keys a few
+                // records ahead are asked for before they are needed.
+                let stride = keyTypes.count
+                var ahead = 0
+                func prefetch(until end: Int) {
+                    while ahead < min(end, batch.keys.count) {
+                        sequential.prefetch(keys: batch.keys[ahead..<ahead + stride])
+                        ahead += stride
+                    }
+                }
+                if stride > 0 { prefetch(until: Self.prefetchDistance * stride) }
                 for item in batch.items {
                     switch item {
                     case .malformed(let issue):
@@ -373,6 +387,7 @@ final class StagedProcessor: @unchecked Sendable {
                             keyTypes.isEmpty
                             ? nil : sequential.decide(keys: batch.keys[key..<key + keyTypes.count], record: record)
                         key += keyTypes.count
+                        if stride > 0 { prefetch(until: key + Self.prefetchDistance * stride) }
                         sequential.countRecord(rejection)
                         if let rejection {
                             try deliver(conversation.map { .one($0, rejection) } ?? .dropped(rejection))

@@ -30,6 +30,8 @@ public struct ExactDeduplicator: KeyedStep {
         return h.finalize()
     }
 
+    public func prefetch(key: StableHash) { seen.prefetch(key) }
+
     public mutating func decide(key: StableHash, record c: RecordIdentity) -> StepVerdict {
         let f: Int
         if let last = files.last, last == c.origin.file {

@@ -1,3 +1,4 @@
+import CShims
 import Formats
 
 /// An open-addressing set of ``StableHash`` keys, each with a 40-bit value, for deduplication.
@@ -25,13 +26,31 @@ struct HashIndex {
     init(capacity: Int = 1 << 16) {
         var n = 16
         while n < capacity { n <<= 1 }
-        slots = Array(repeating: Slot(lo: 0, tagged: 0), count: n)
+        slots = Self.emptySlots(n)
+    }
+
+    /// `n` empty slots; a table of megabytes asks for huge pages before it is first written.
+    private static func emptySlots(_ n: Int) -> [Slot] {
+        [Slot](unsafeUninitializedCapacity: n) { buffer, count in
+            let bytes = n * MemoryLayout<Slot>.stride
+            if bytes >= 4 << 20 { ccs_advise_huge_pages(buffer.baseAddress, bytes) }
+            buffer.initialize(repeating: Slot(lo: 0, tagged: 0))
+            count = n
+        }
     }
 
     /// The value stored for `key`, or stores `value` (at most ``maxValue``) and returns `nil`.
     mutating func insertIfAbsent(_ key: StableHash, value: UInt64) -> UInt64? {
         if (count + 1) * 5 > slots.count * 4 { grow() }
         return Self.insert(key.lo, tag: key.hi >> 40, value: min(value, Self.maxValue) + 1, into: &slots, count: &count)
+    }
+
+    /// Starts bringing the slot where a lookup of `key` begins into the cache, so that a
+    /// lookup a little later does not wait for memory (the table is far larger than the cache).
+    func prefetch(_ key: StableHash) {
+        slots.withUnsafeBufferPointer { s in
+            ccs_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: key.lo) & (s.count - 1)))
+        }
     }
 
     private static func insert(_ lo: UInt64, tag: UInt64, value: UInt64, into slots: inout [Slot], count: inout Int)
@@ -51,7 +70,7 @@ struct HashIndex {
     }
 
     private mutating func grow() {
-        var bigger = [Slot](repeating: Slot(lo: 0, tagged: 0), count: slots.count * 2)
+        var bigger = Self.emptySlots(slots.count * 2)
         var n = 0
         for slot in slots where slot.tagged != 0 {
             _ = Self.insert(
