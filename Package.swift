@@ -29,7 +29,8 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
         // ICU is reached only through this C target, whose public header uses plain C types:
-        // importing ICU headers into Swift clashes with Foundation's bundled ICU.
+        // importing ICU headers into Swift clashes with Foundation's bundled ICU. It also holds
+        // the byte scans and memory hints too low-level for Swift (ccs_scan.h, ccs_prefetch.h).
         .target(
             name: "CShims", path: "Sources/CShims",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),

@@ -124,6 +124,30 @@ enum Converters {
         #expect(seen.changed > 1000 && seen.unchanged > 100)
     }
 
+    /// The check for work scans sixteen bytes at a time: random mixes of ASCII, simplified and
+    /// traditional characters, two- and four-byte characters and phrase starts, at every
+    /// position a block can put them, must agree with the conversion.
+    @Test func checkForWorkAgreesOnRandomMixes() throws {
+        let conv = try #require(Converters.t2s)
+        let pieces = ["a", "7", " ", "\n", "中", "文", "的", "我", "学", "，", "。", "體", "後", "國", "說", "這", "é", "·", "😀", "𠀀", "「"]
+            + ConversionCase.all.prefix(40).map(\.input)
+        var rng = SystemRandomNumberGenerator()
+        var seen = (changed: 0, unchanged: 0)
+        for _ in 0..<20_000 {
+            // Mostly plain text, so that a candidate often sits late in a long text.
+            let plain = Int.random(in: 0..<8, using: &rng)
+            let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in
+                pieces[Int.random(in: 0..<(Bool.random(using: &rng) ? plain + 1 : pieces.count), using: &rng)]
+            }.joined()
+            let bytes = Array(text.utf8)
+            var out: [UInt8] = []
+            let changed = bytes.withUnsafeBufferPointer { conv.convert(utf8: $0, into: &out) }
+            #expect(bytes.withUnsafeBufferPointer { conv.needsConversion($0) } == changed, "\(text)")
+            if changed { seen.changed += 1 } else { seen.unchanged += 1 }
+        }
+        #expect(seen.changed > 1000 && seen.unchanged > 1000)
+    }
+
     @Test func asciiAndUnchangedTextAreReturnedAsIs() throws {
         let conv = try #require(Converters.t2s)
         #expect(conv.convert("plain ASCII 123") == "plain ASCII 123")

@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 
 /// The conversion profiles: which phrase sections apply, most specific first.
@@ -119,34 +120,23 @@ public struct ChineseConverter: Sendable {
         let n = bytes.count
         let table = tables.table
         let phrases = tables.phrases
-        let candidates = tables.candidates
-        var i = 0
-        while i < n {
-            // ASCII never converts: eight bytes at a time.
-            if i + 8 <= n, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-                continue
-            }
-            let b0 = p[i]
-            if b0 < 0x80 { i += 1; continue }
-            // Three bytes (all of CJK): the lead and first continuation byte name the 64 code
-            // points of one candidate word, the last byte the bit.
-            if b0 & 0xF0 == 0xE0, i + 2 < n,
-                candidates[Int(b0 & 0x0F) << 6 | Int(p[i + 1] & 0x3F)] & (1 << UInt64(p[i + 2] & 0x3F)) == 0
-            {
-                i += 3
-                continue
-            }
-            let (cp, width) = UTF8Scalar.decode(bytes, at: i)
-            if cp < 0x10000, candidates[Int(cp >> 6)] & (1 << UInt64(cp & 63)) == 0 {
+        return tables.candidates.withUnsafeBufferPointer { candidates in
+            var i = 0
+            while true {
+                // The C scan skips ASCII and the three-byte characters (all of CJK) that are no
+                // candidate, sixteen bytes at a time; what it stops at is looked at here.
+                i += ccs_first_conversion_candidate(p + i, n - i, candidates.baseAddress)
+                guard i < n else { return false }
+                let (cp, width) = UTF8Scalar.decode(bytes, at: i)
+                if cp < 0x10000, candidates[Int(cp >> 6)] & (1 << UInt64(cp & 63)) == 0 {
+                    i += width
+                    continue
+                }
+                if table.lookup(cp) != nil { return true }
+                if phrases.startsPhrase(cp), phrases.longestMatch(bytes, from: i) != nil { return true }
                 i += width
-                continue
             }
-            if table.lookup(cp) != nil { return true }
-            if phrases.startsPhrase(cp), phrases.longestMatch(bytes, from: i) != nil { return true }
-            i += width
         }
-        return false
     }
 
     /// Appends the conversion of the UTF-8 text `bytes` to `out`.
