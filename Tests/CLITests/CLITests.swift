@@ -119,6 +119,25 @@ final class Scratch {
         }
     }
 
+    /// A raw root without the source's folder holds none of its files, even when its own files
+    /// would match the source's pattern (a root's MANIFEST.json is not a ShareGPT dump).
+    @Test func rawRootWithoutTheSourceFolderHasNoneOfItsFiles() throws {
+        let s = try Scratch()
+        let root = "\(s.path)/raw"
+        try FileManager.default.createDirectory(atPath: "\(root)/tieba-305w", withIntermediateDirectories: true)
+        try Data("{\"generator\": \"x\"}\n".utf8).write(to: URL(fileURLWithPath: "\(root)/MANIFEST.json"))
+        for source in ["sharegpt", "belle"] {
+            let r = try CLI.run(["run", source, "--input", root, "--output", "\(s.path)/o"])
+            #expect(r.status == 1, "\(source): \(r.stderr)")
+            #expect(r.stderr.contains("holds none of \(source)'s files"))
+        }
+        // A folder that is no raw root still gives its matching files.
+        let own = "\(s.path)/dumps"
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+        try Data("[]".utf8).write(to: URL(fileURLWithPath: "\(own)/a.json"))
+        #expect(try CLI.run(["run", "sharegpt", "--input", own, "--output", "\(s.path)/o"]).status == 0)
+    }
+
     @Test func zstdInputWorksLikePlain() throws {
         let s = try Scratch()
         let plain = "\(CLI.sample)/xiaohuangji-40w/xiaohuangji50w_nofenci.conv"

@@ -26,7 +26,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
 ///
 /// The path may be a raw root laid out like `raw_chat_corpus/`, the source's own folder, the
 /// folder of a pattern source's files (chatterbot's `chinese/`), or a single file. Each file
-/// may also be `<name>.zst`.
+/// may also be `<name>.zst`. A folder that holds any source's own folder is a raw root: only
+/// this source's folder in it counts.
 public enum InputResolver {
     /// The source's files under `path`, sorted by name; empty when the path holds none.
     ///
@@ -49,6 +50,9 @@ public enum InputResolver {
         }
         let nested = (path as NSString).appendingPathComponent(source.folder)
         if kind(nested) == true { return found(source, in: nested) }
+        // A raw root (it holds another source's folder) without this source's folder has none
+        // of its files: its other files (e.g. a MANIFEST.json) are not the source's.
+        if isRawRoot(path) { return [] }
         let direct = found(source, in: path)
         if !direct.isEmpty { return direct }
         if case .matching(let dir, let suffix) = source.files, !dir.isEmpty, (path as NSString).lastPathComponent == dir
@@ -56,6 +60,11 @@ public enum InputResolver {
             return matching(in: path, prefix: dir, suffix: suffix)
         }
         return []
+    }
+
+    /// Whether the folder `dir` holds a source's own folder (`xiaohuangji-40w/`, `belle/`, …).
+    private static func isRawRoot(_ dir: String) -> Bool {
+        Source.allCases.contains { kind((dir as NSString).appendingPathComponent($0.folder)) == true }
     }
 
     private static func found(_ source: Source, in dir: String) -> [InputFileRef] {
