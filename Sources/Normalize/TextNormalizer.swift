@@ -133,7 +133,7 @@ public struct TextNormalizer: Sendable {
         let lead =
             (v0 .== V(repeating: 0xC2)) .| (v0 .== V(repeating: 0xE2)) .| (v0 .== V(repeating: 0xE3))
             .| (v0 .== V(repeating: 0xEF))
-        guard any(lead) else { return false }
+        guard ByteScan.anyLane(lead) else { return false }
         let v1 = raw.loadUnaligned(fromByteOffset: 1, as: V.self)
         let v2 = raw.loadUnaligned(fromByteOffset: 2, as: V.self)
         func inRange(_ v: V, _ low: UInt8, _ high: UInt8) -> SIMDMask<V.MaskStorage> {
@@ -157,7 +157,7 @@ public struct TextNormalizer: Sendable {
                 .& (((v1 .== V(repeating: 0xBC)) .& (inRange(v2, 0x90, 0x99) .| inRange(v2, 0xA1, 0xBA)))
                     .| ((v1 .== V(repeating: 0xBD)) .& inRange(v2, 0x81, 0x9A)))
         }
-        return any(hit)
+        return ByteScan.anyLane(hit)
     }
 
     /// The range of the UTF-8 text `b` without leading and trailing white space.
