@@ -105,6 +105,16 @@ enum Converters {
         }
     }
 
+    /// Expects `needsConversion` of `text` to say whether the conversion changes it, and counts
+    /// which it was.
+    private func checkForWork(_ conv: ChineseConverter, _ text: String, _ seen: inout (changed: Int, unchanged: Int)) {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        let changed = bytes.withUnsafeBufferPointer { conv.convert(utf8: $0, into: &out) }
+        #expect(bytes.withUnsafeBufferPointer { conv.needsConversion($0) } == changed, "\(text)")
+        if changed { seen.changed += 1 } else { seen.unchanged += 1 }
+    }
+
     /// The quick check for work (`needsConversion`) answers what the conversion does, wherever a
     /// character sits among ASCII runs of every length (its ASCII skip reads eight bytes at once).
     @Test func checkForWorkAgreesWithTheConversion() throws {
@@ -114,11 +124,7 @@ enum Converters {
             for pad in 0..<10 {
                 let ascii = String(repeating: "a", count: (k + pad) % 19)
                 let text = ascii + c.input + String(ascii.prefix(pad)) + (pad % 3 == 0 ? "é" : "")
-                let bytes = Array(text.utf8)
-                var out: [UInt8] = []
-                let changed = bytes.withUnsafeBufferPointer { conv.convert(utf8: $0, into: &out) }
-                #expect(bytes.withUnsafeBufferPointer { conv.needsConversion($0) } == changed, "\(text)")
-                if changed { seen.changed += 1 } else { seen.unchanged += 1 }
+                checkForWork(conv, text, &seen)
             }
         }
         #expect(seen.changed > 1000 && seen.unchanged > 100)
@@ -139,11 +145,7 @@ enum Converters {
             let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in
                 pieces[Int.random(in: 0..<(Bool.random(using: &rng) ? plain + 1 : pieces.count), using: &rng)]
             }.joined()
-            let bytes = Array(text.utf8)
-            var out: [UInt8] = []
-            let changed = bytes.withUnsafeBufferPointer { conv.convert(utf8: $0, into: &out) }
-            #expect(bytes.withUnsafeBufferPointer { conv.needsConversion($0) } == changed, "\(text)")
-            if changed { seen.changed += 1 } else { seen.unchanged += 1 }
+            checkForWork(conv, text, &seen)
         }
         #expect(seen.changed > 1000 && seen.unchanged > 1000)
     }
