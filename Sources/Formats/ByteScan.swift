@@ -1,3 +1,5 @@
+import Foundation
+
 /// Searches over bytes sixteen at a time with SIMD compares, for the scans that run over every
 /// byte of every record (JSON escaping and string parsing, the normaliser's check for work).
 ///
@@ -5,6 +7,17 @@
 /// in other modules run the loop without a call per hit.
 public enum ByteScan {
     @inlinable @inline(__always) static func isJSONSpecial(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+
+    /// Whether `a` and `b` hold the same bytes: lengths first, then one `memcmp` (the generic
+    /// `elementsEqual` compares byte by byte through the sequence protocol).
+    @inlinable public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// Whether the bytes `a` are the text `s`.
+    @inlinable public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        equal(a, UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
     /// Whether any lane of `mask` is set: the two halves of the mask OR-ed together. The
     /// standard library's `any(_:)` reduces the sixteen lanes through a generic `min()` that is

@@ -3,6 +3,25 @@ import Testing
 @testable import Formats
 
 @Suite struct ByteScanTests {
+    /// `equal` answers what comparing the arrays answers, for buffers equal, of other lengths,
+    /// and differing at one byte anywhere (empty ones included).
+    @Test func equalAgreesWithArrayEquality() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let a = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...3, using: &rng) }
+            var b = a
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: break
+            case 1: if !b.isEmpty { b[Int.random(in: 0..<b.count, using: &rng)] ^= 1 }
+            default: b.append(0)
+            }
+            let same = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in ByteScan.equal(x, y) } }
+            #expect(same == (a == b))
+        }
+        #expect(Array("human".utf8).withUnsafeBufferPointer { ByteScan.equal($0, "human") })
+        #expect(!Array("humans".utf8).withUnsafeBufferPointer { ByteScan.equal($0, "human") })
+    }
+
     /// Against a byte-by-byte search, on random buffers dense and sparse in the bytes sought,
     /// from every start: the block-at-a-time scans find the same first index.
     @Test func scansAgreeWithAPlainSearch() {

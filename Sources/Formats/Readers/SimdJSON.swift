@@ -81,7 +81,7 @@ public enum SimdJSON {
             for _ in 0..<Int(load(UInt32.self, 1)) {
                 let name = Self.text(at: p)
                 let value = TapeValue(at: p + 12)
-                if name.elementsEqual(wanted) { found = value }
+                if ByteScan.equal(name, wanted) { found = value }
                 p += 12 + value.width
             }
             return found

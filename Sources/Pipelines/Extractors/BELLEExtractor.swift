@@ -184,10 +184,7 @@ enum BELLERecord {
 
     /// Whether the UTF-8 text `b` is `a` or `b`.
     private static func oneOf(_ text: UnsafeBufferPointer<UInt8>, _ a: StaticString, _ b: StaticString) -> Bool {
-        func equals(_ s: StaticString) -> Bool {
-            text.count == s.utf8CodeUnitCount && text.elementsEqual(UnsafeBufferPointer(start: s.utf8Start, count: text.count))
-        }
-        return equals(a) || equals(b)
+        ByteScan.equal(text, a) || ByteScan.equal(text, b)
     }
 
     /// The instruction, then the input on a new line when it is not empty.

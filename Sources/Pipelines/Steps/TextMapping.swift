@@ -35,7 +35,7 @@ extension ByteConversation {
         var changed = false
         for i in texts.indices {
             let new = withText(at: i) { old -> String? in
-                guard let t = transform(old), !t.withUTF8Bytes({ $0.elementsEqual(old) }) else { return nil }
+                guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
                 return t
             }
             if let new {
@@ -50,6 +50,6 @@ extension ByteConversation {
 extension String {
     /// Whether the two strings have the same UTF-8 bytes (`==` compares canonical equivalence).
     func hasSameBytes(as other: String) -> Bool {
-        withUTF8Bytes { a in other.withUTF8Bytes { b in a.elementsEqual(b) } }
+        withUTF8Bytes { a in other.withUTF8Bytes { b in ByteScan.equal(a, b) } }
     }
 }
