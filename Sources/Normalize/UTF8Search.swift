@@ -58,7 +58,7 @@ public enum UTF8Search {
             var i = 0
             while i < hay.count {
                 if i + target.count <= hay.count, hay[i] == target[0],
-                    UnsafeBufferPointer(rebasing: hay[i..<(i + target.count)]).elementsEqual(target)
+                    target.withUnsafeBufferPointer({ ByteScan.equal(UnsafeBufferPointer(rebasing: hay[i..<(i + target.count)]), $0) })
                 {
                     out.append(contentsOf: replacement)
                     i += target.count

@@ -40,6 +40,6 @@ public struct AnswerFilter: PipelineStep {
 
     /// Whether `text` is one of the answers, byte for byte.
     private func isAnswer(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        answerBytes.contains { text.elementsEqual($0) }
+        answerBytes.contains { a in a.withUnsafeBufferPointer { ByteScan.equal(text, $0) } }
     }
 }
