@@ -36,7 +36,6 @@ struct Blocks {
     var bytes: [UInt8] = []
     var ends: [Int] = []
 
-    var isEmpty: Bool { ends.isEmpty }
     var count: Int { ends.count }
 
     subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
@@ -509,9 +508,7 @@ private struct Walker {
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard haystack.count >= needle.count else { return false }
-        return haystack.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { UTF8Search.firstOffset(of: Array($0), in: h) != nil }
-        }
+        return haystack.withUnsafeBufferPointer { UTF8Search.firstOffset(of: needle, in: $0) != nil }
     }
 
     /// HTML white space runs (space, TAB, CR, LF) as single spaces.
