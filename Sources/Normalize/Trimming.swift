@@ -33,15 +33,29 @@ enum TrimSet {
     }
 }
 
+extension TrimSet {
+    /// The valid UTF-8 text `s` without leading and trailing scalars of this set.
+    func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = s.startIndex
+        var hi = s.endIndex
+        while lo < hi {
+            let (scalar, length) = UTF8Scalar.scalar(s, at: lo)
+            guard contains(scalar) else { break }
+            lo += length
+        }
+        while hi > lo {
+            let (scalar, start) = UTF8Scalar.scalar(s, endingAt: hi)
+            guard contains(scalar) else { break }
+            hi = start
+        }
+        return s[lo..<hi]
+    }
+}
+
 extension StringProtocol {
-    /// The text without leading and trailing scalars of `set`.
+    /// The text without leading and trailing scalars of `set` (``TrimSet/trim(_:)`` on its
+    /// UTF-8 bytes).
     func trimming(_ set: TrimSet) -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return "" }
-        if !set.contains(first) && !set.contains(last) { return String(self) }
-        guard let lo = scalars.firstIndex(where: { !set.contains($0) }),
-            let hi = scalars.lastIndex(where: { !set.contains($0) })
-        else { return "" }
-        return String(String.UnicodeScalarView(scalars[lo...hi]))
+        String(decoding: set.trim(Array(utf8)[...]), as: UTF8.self)
     }
 }

@@ -62,24 +62,3 @@ public struct PhraseTrie: Sendable {
         return best
     }
 }
-
-/// Decoding one scalar from valid UTF-8 bytes.
-enum UTF8Scalar {
-    /// The scalar at byte `i` of valid UTF-8 and its width in bytes.
-    @inline(__always)
-    static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
-        let b0 = UInt32(b[i])
-        if b0 < 0x80 { return (b0, 1) }
-        if b0 < 0xE0, i + 1 < b.count { return ((b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
-        if b0 < 0xF0, i + 2 < b.count {
-            return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3)
-        }
-        if i + 3 < b.count {
-            return (
-                (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
-                    | UInt32(b[i + 3] & 0x3F), 4
-            )
-        }
-        return (0xFFFD, 1)
-    }
-}

@@ -1,4 +1,5 @@
 import CLibXML2
+import Formats
 import Foundation
 
 /// Parsed HTML: elements and texts in one array, their bytes in one buffer.
@@ -126,8 +127,7 @@ public struct HTMLFragment: Sendable {
     /// Whether element `node`'s `class` attribute has the word `word`.
     func hasClass(_ word: StaticString, _ node: Int32) -> Bool {
         guard let value = attribute(.class, of: node) else { return false }
-        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        return value.split(separator: 0x20).contains { $0.elementsEqual(w) }
+        return value.split(separator: 0x20).contains { w in w.withUnsafeBufferPointer { ByteScan.equal($0, word) } }
     }
 
     // MARK: Building from libxml2
@@ -145,7 +145,8 @@ public struct HTMLFragment: Sendable {
         while let attributeName = pairs[k] {
             defer { k += 2 }
             let key = Self.buffer(attributeName)
-            guard let kept = Self.keptNames.first(where: { $0.1.elementsEqual(key) })?.0 else { continue }
+            guard let kept = Self.keptNames.first(where: { k in k.1.withUnsafeBufferPointer { ByteScan.equal($0, key) } })?.0
+            else { continue }
             let valueStart = Int32(bytes.count)
             // A value-less attribute reads as empty.
             if let value = pairs[k + 1] { bytes.append(contentsOf: Self.buffer(value)) }

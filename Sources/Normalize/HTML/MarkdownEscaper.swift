@@ -45,10 +45,10 @@ enum MarkdownEscaper {
     private static func simpleTail(of out: [UInt8], from start: Int) -> Unicode.Scalar?? {
         guard out.count > start else { return .some(nil) }
         let s = out[start...]
-        let (last, at) = UTF8Scalars.decode(s, endingAt: s.endIndex)
+        let (last, at) = UTF8Scalar.scalar(s, endingAt: s.endIndex)
         guard isSimple(last) else { return nil }
         if at > s.startIndex {
-            guard isSimple(UTF8Scalars.decode(s, endingAt: at).0) else { return nil }
+            guard isSimple(UTF8Scalar.scalar(s, endingAt: at).0) else { return nil }
         }
         return .some(last)
     }
@@ -62,7 +62,7 @@ enum MarkdownEscaper {
                 i += 1
                 continue
             }
-            let (scalar, length) = UTF8Scalars.decode(s, at: i)
+            let (scalar, length) = UTF8Scalar.scalar(s, at: i)
             guard isSimple(scalar) else { return false }
             i += length
         }
@@ -101,8 +101,8 @@ enum MarkdownEscaper {
         var prev = previous
         var i = 0
         while i < n {
-            let (c, length) = UTF8Scalars.decode(s, at: i)
-            let next: Unicode.Scalar? = i + length < n ? UTF8Scalars.decode(s, at: i + length).0 : nil
+            let (c, length) = UTF8Scalar.scalar(s, at: i)
+            let next: Unicode.Scalar? = i + length < n ? UTF8Scalar.scalar(s, at: i + length).0 : nil
             if i == listDot { out.append(0x5C) }
             if lineStart && c != " " {
                 if c == "#" || c == ">" || ((c == "-" || c == "+" || c == "*") && (next == " " || next == nil)) {

@@ -214,7 +214,7 @@ private struct Walker {
         var body = code[...]
         if body.last == Bytes.lf && (body.count < 2 || body[body.endIndex - 2] != Bytes.cr) { body.removeLast() }
         if body.first == Bytes.lf { body.removeFirst() }
-        guard !Self.trim(body, .whitespacesAndNewlines).isEmpty else { return nil }
+        guard !TrimSet.whitespacesAndNewlines.trim(body).isEmpty else { return nil }
         let fence = Array(repeating: Bytes.backtick, count: max(3, Self.longestBacktickRun(body) + 1))
         return fence + language + Bytes.newline + body + Bytes.newline + fence
     }
@@ -314,7 +314,7 @@ private struct Walker {
         case .a:
             var inner: [UInt8] = []
             inline(from: n.firstChild, until: -1, inCell: inCell, into: &inner)
-            let text = Self.trim(inner[...], .whitespaces)
+            let text = TrimSet.whitespaces.trim(inner[...])
             guard let href = f.attribute(.href, of: i), !href.isEmpty else {
                 out.append(contentsOf: text)
                 return
@@ -369,7 +369,7 @@ private struct Walker {
     private func wrap(_ i: Int32, _ marker: StaticString, inCell: Bool, into out: inout [UInt8]) {
         var inner: [UInt8] = []
         inline(from: node(i).firstChild, until: -1, inCell: inCell, into: &inner)
-        let trimmed = Self.trim(inner[...], .whitespaces)
+        let trimmed = TrimSet.whitespaces.trim(inner[...])
         guard !trimmed.isEmpty else {
             out.append(contentsOf: inner)
             return
@@ -423,7 +423,9 @@ private struct Walker {
             while c >= 0 {
                 let n = node(c)
                 if n.tag != .text {
-                    if n.tag == .annotation, let e = f.attribute(.encoding, of: c), e.elementsEqual(Self.texEncoding) {
+                    if n.tag == .annotation, let e = f.attribute(.encoding, of: c),
+                        e.withUnsafeBufferPointer({ ByteScan.equal($0, "application/x-tex") })
+                    {
                         return c
                     }
                     if let found = find(n.firstChild) { return found }
@@ -434,10 +436,9 @@ private struct Walker {
         }
         var source: [UInt8] = []
         text(from: node(find(node(i).firstChild) ?? i).firstChild, into: &source)
-        return Array(Self.trim(source[...], .whitespacesAndNewlines))
+        return Array(TrimSet.whitespacesAndNewlines.trim(source[...]))
     }
 
-    private static let texEncoding = Array("application/x-tex".utf8)
 
     /// The first element tagged `tag` below and after `first`, depth first.
     private func first(_ tag: Tag, from first: Int32) -> Int32? {
@@ -466,7 +467,7 @@ private struct Walker {
                     if Self.contains(t, Self.copyCode) {
                         var label: [UInt8] = []
                         text(from: node(span).firstChild, into: &label)
-                        let trimmed = Self.trim(label[...], .whitespacesAndNewlines)
+                        let trimmed = TrimSet.whitespacesAndNewlines.trim(label[...])
                         return trimmed.isEmpty || trimmed.contains(Bytes.space) ? nil : Array(trimmed)
                     }
                 }
@@ -548,7 +549,7 @@ private struct Walker {
         out.reserveCapacity(s.count)
         for (k, line) in lines(s).enumerated() {
             if k > 0 { out.append(contentsOf: separator) }
-            out.append(contentsOf: trim(line, .whitespaces))
+            out.append(contentsOf: TrimSet.whitespaces.trim(line))
         }
         return out
     }
@@ -567,7 +568,7 @@ private struct Walker {
         result.reserveCapacity(s.count)
         for (k, line) in lines(s).enumerated() {
             if k > 0 { result.append(Bytes.lf) }
-            let t = trim(line, .whitespaces)
+            let t = TrimSet.whitespaces.trim(line)
             result.append(contentsOf: t)
             if line.count >= 2 && line.last == Bytes.space && line[line.endIndex - 2] == Bytes.space && !t.isEmpty {
                 result.append(contentsOf: [Bytes.space, Bytes.space])
@@ -577,49 +578,6 @@ private struct Walker {
         while result.count >= 2 && result[result.count - 1] == Bytes.space && result[result.count - 2] == Bytes.space {
             result.removeLast()
         }
-        return Array(trim(result[...], .newlines))
-    }
-
-    /// `s` without leading and trailing scalars of `set`.
-    static func trim(_ s: ArraySlice<UInt8>, _ set: TrimSet) -> ArraySlice<UInt8> {
-        var lo = s.startIndex
-        var hi = s.endIndex
-        while lo < hi {
-            let (scalar, length) = UTF8Scalars.decode(s, at: lo)
-            guard set.contains(scalar) else { break }
-            lo += length
-        }
-        while hi > lo {
-            let (scalar, start) = UTF8Scalars.decode(s, endingAt: hi)
-            guard set.contains(scalar) else { break }
-            hi = start
-        }
-        return s[lo..<hi]
-    }
-}
-
-/// Decoding single scalars of valid UTF-8 at a position (invalid bytes read as U+FFFD).
-enum UTF8Scalars {
-    /// The scalar starting at `i`, and its length in bytes.
-    static func decode(_ s: ArraySlice<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
-        let b0 = s[i]
-        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
-        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1
-        guard length > 1, i + length <= s.endIndex else { return ("\u{FFFD}", 1) }
-        var value = UInt32(b0) & (0xFF >> (length + 1))
-        for k in 1..<length {
-            let b = s[i + k]
-            guard b & 0xC0 == 0x80 else { return ("\u{FFFD}", 1) }
-            value = value << 6 | UInt32(b & 0x3F)
-        }
-        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
-    }
-
-    /// The scalar ending just before `end`, and the index it starts at.
-    static func decode(_ s: ArraySlice<UInt8>, endingAt end: Int) -> (Unicode.Scalar, Int) {
-        var start = end - 1
-        while start > s.startIndex && s[start] & 0xC0 == 0x80 && end - start < 4 { start -= 1 }
-        let (scalar, length) = decode(s, at: start)
-        return start + length == end ? (scalar, start) : ("\u{FFFD}", end - 1)
+        return Array(TrimSet.newlines.trim(result[...]))
     }
 }

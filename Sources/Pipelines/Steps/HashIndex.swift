@@ -34,7 +34,7 @@ struct HashIndex {
         [Slot](unsafeUninitializedCapacity: n) { buffer, count in
             let bytes = n * MemoryLayout<Slot>.stride
             if bytes >= 4 << 20 { ccs_advise_huge_pages(buffer.baseAddress, bytes) }
-            buffer.initialize(repeating: Slot(lo: 0, tagged: 0))
+            buffer.baseAddress!.initialize(repeating: Slot(lo: 0, tagged: 0), count: n)
             count = n
         }
     }
