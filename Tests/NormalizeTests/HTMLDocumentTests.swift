@@ -1,4 +1,4 @@
-import Normalize
+@testable import Normalize
 import Testing
 
 /// The fragment built from libxml2's parse events has the shape of the tree libxml2 itself
@@ -45,5 +45,27 @@ import Testing
         #expect(f.attributes(of: top[0]) == [.href: "x?a=1&b=2", .class: "k l"])
         // A value-less attribute reads as empty.
         #expect(f.attributes(of: top[1]) == [.alt: "", .src: "i.png"])
+    }
+
+    /// Every tag the renderer tells apart is found by its own name, and nothing else is: not a
+    /// prefix, an extension or another case of one, nor a name too long to be one.
+    @Test func everyTagIsFoundByItsNameAndOnlyByIt() {
+        func tag(_ name: String) -> HTMLFragment.Tag {
+            Array(name.utf8).withUnsafeBufferPointer { HTMLFragment.Tag(name: $0) }
+        }
+        var names = 0
+        for raw in UInt8(2)...HTMLFragment.Tag.annotation.rawValue {
+            let expected = HTMLFragment.Tag(rawValue: raw)!
+            let name = "\(expected)"
+            #expect(tag(name) == expected, "\(name)")
+            for near in [name + "x", String(name.dropLast()) + "_", name.uppercased(), "x" + name] {
+                #expect(tag(near) == .other, "\(near)")
+            }
+            names += 1
+        }
+        #expect(names == 49)
+        for other in ["", "h7", "annotations", "blockquotes", "tablex", "\u{0}p", "p\u{0}"] {
+            #expect(tag(other) == .other, "\(other.debugDescription)")
+        }
     }
 }

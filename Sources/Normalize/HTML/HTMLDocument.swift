@@ -20,23 +20,42 @@ public struct HTMLFragment: Sendable {
         case span, script, style, button, svg, template
         case strong, b, em, i, del, s, strike, code, a, img, br, sup, sub, annotation
 
-        private static let byName: [String: Tag] = {
-            var d: [String: Tag] = [:]
-            for raw in UInt8(2)...Tag.annotation.rawValue {
+        /// Every known name (at most ten bytes) packed into two words, little-endian and zero
+        /// padded, with its length in the last byte, sorted: a name's tag is a binary search over
+        /// integers, with no string made or hashed per element.
+        private static let byKey: [(key: SIMD2<UInt64>, tag: Tag)] = (UInt8(2)...Tag.annotation.rawValue)
+            .map { raw in
                 let tag = Tag(rawValue: raw)!
-                d["\(tag)"] = tag
+                let name = Array("\(tag)".utf8)
+                return (name.withUnsafeBufferPointer { key($0) }, tag)
             }
-            return d
-        }()
+            .sorted { less($0.key, $1.key) }
+
+        private static func key(_ name: UnsafeBufferPointer<UInt8>) -> SIMD2<UInt64> {
+            var words = SIMD2<UInt64>(0, UInt64(name.count) << 56)
+            for (k, b) in name.enumerated() { words[k / 8] |= UInt64(b) << (8 * UInt64(k % 8)) }
+            return words
+        }
+
+        private static func less(_ a: SIMD2<UInt64>, _ b: SIMD2<UInt64>) -> Bool {
+            a[0] != b[0] ? a[0] < b[0] : a[1] < b[1]
+        }
 
         /// The tag of a lower-case element name (libxml2's HTML parser lower-cases them).
         init(name: UnsafeBufferPointer<UInt8>) {
             // No known name is longer than ten bytes; the others need no lookup.
-            guard name.count <= 10 else {
+            guard name.count <= 10, !name.isEmpty else {
                 self = .other
                 return
             }
-            self = Self.byName[String(decoding: name, as: UTF8.self)] ?? .other
+            let key = Self.key(name)
+            let table = Self.byKey
+            var (low, high) = (0, table.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if Self.less(table[mid].key, key) { low = mid + 1 } else { high = mid }
+            }
+            self = low < table.count && table[low].key == key ? table[low].tag : .other
         }
     }
 
