@@ -75,6 +75,36 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(try r.next()?.text == #"{"n":2}"#)
     }
 
+    /// Shards are synced and renamed off the writing thread; a rename that fails still fails
+    /// the writer, at `finish()` at the latest.
+    @Test func aShardThatCannotBeRenamedFailsTheWriter() throws {
+        let dir = try TempDir()
+        // The second shard's final name is taken by a folder that is not empty.
+        try FileManager.default.createDirectory(
+            atPath: "\(dir.path)/src-00001.jsonl/x", withIntermediateDirectories: true)
+        let w = ShardWriter(
+            directory: dir.path, relativeDirectory: "src", prefix: "src", fileExtension: "jsonl",
+            compression: .none, level: 1, shardRecords: 1)
+        var thrown: (any Error)?
+        do {
+            for i in 0..<3 {
+                try w.write { out in
+                    out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1
+                }
+            }
+            _ = try w.finish()
+        } catch {
+            thrown = error
+        }
+        guard case .renameFailed(_, let to, _)? = thrown as? FormatsError else {
+            Issue.record("expected a rename failure, got \(String(describing: thrown))")
+            return
+        }
+        #expect(to.hasSuffix("/src-00001.jsonl"))
+        // The shard before it was renamed as usual.
+        #expect(FileManager.default.fileExists(atPath: "\(dir.path)/src-00000.jsonl"))
+    }
+
     @Test func sha256KnownVector() throws {
         #expect(
             try SHA256Digest.hex(of: Array("abc".utf8))

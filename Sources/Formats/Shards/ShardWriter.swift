@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -18,6 +21,11 @@ public struct ShardInfo: Sendable, Codable, Equatable {
 /// Each shard is written under a hidden temporary name (`.<name>.partial`) and renamed when it
 /// is complete, so a reader never sees half a shard under its final name. Records are encoded
 /// into a buffer and handed to zstd (or the file) in large blocks.
+///
+/// A complete shard waits for its bytes to reach the disk (`fsync`) before it is renamed. That
+/// wait, tens of milliseconds a shard, happens on a queue of the writer's own, while the next
+/// shard is written; ``finish()`` returns once every shard is renamed, and throws the first
+/// error of a sync or rename (as does the next ``write(_:)`` after one).
 public final class ShardWriter {
     public let directory: String
     /// The part of `directory` that shard paths in the manifest are relative to.
@@ -36,6 +44,11 @@ public final class ShardWriter {
     private var recordsInShard = 0
     private var finalName = ""
     public private(set) var shards: [ShardInfo] = []
+    /// Syncs and renames complete shards, in order, off the writing thread.
+    private let closing = DispatchQueue(label: "corpus-clean.shard-close")
+    private let pending = DispatchGroup()
+    /// The first error of a sync or rename on `closing`.
+    private let closeError = FirstError()
 
     /// - Parameters:
     ///   - directory: where the shards go (must exist).
@@ -67,7 +80,10 @@ public final class ShardWriter {
     /// output lines it wrote, which is what shards count.
     @discardableResult
     public func write(_ encode: (inout [UInt8]) -> Int) throws -> Int {
-        if file == nil { try openShard() }
+        if file == nil {
+            try rethrowCloseError()
+            try openShard()
+        }
         let lines = encode(&buffer)
         recordsInShard += lines
         if buffer.count >= 1 << 18 { try drain() }
@@ -78,7 +94,17 @@ public final class ShardWriter {
     /// Closes the open shard; returns every shard written.
     public func finish() throws -> [ShardInfo] {
         if file != nil { try closeShard() }
+        pending.wait()
+        try rethrowCloseError()
         return shards
+    }
+
+    /// A writer given up without ``finish()`` (its run failed) still ends the shards it
+    /// completed before it goes, so nothing renames a file in its folder afterwards.
+    deinit { pending.wait() }
+
+    private func rethrowCloseError() throws {
+        if let error = closeError.error { throw error }
     }
 
     private func openShard() throws {
@@ -104,15 +130,41 @@ public final class ShardWriter {
         guard let file else { return }
         try drain()
         try zstd?.finish()
-        let sha = try file.close()
+        let sha = try file.complete()
         let finalPath = "\(directory)/\(finalName)"
-        if rename(file.path, finalPath) != 0 {
-            throw FormatsError.renameFailed(from: file.path, to: finalPath, errno: errno)
+        let errors = closeError
+        closing.async(group: pending) {
+            do {
+                try file.syncAndClose()
+                if rename(file.path, finalPath) != 0 {
+                    throw FormatsError.renameFailed(from: file.path, to: finalPath, errno: errno)
+                }
+            } catch {
+                errors.keep(error)
+            }
         }
         let rel = relativeDirectory.isEmpty ? finalName : "\(relativeDirectory)/\(finalName)"
         shards.append(ShardInfo(path: rel, records: recordsInShard, bytes: file.byteCount, sha256: sha))
         self.file = nil
         self.zstd = nil
         recordsInShard = 0
+    }
+}
+
+/// The first error reported from another thread.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    var error: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
+    }
+
+    func keep(_ error: any Error) {
+        lock.lock()
+        if first == nil { first = error }
+        lock.unlock()
     }
 }

@@ -45,11 +45,25 @@ public final class FileOutput {
 
     /// Flushes, closes, and returns the SHA-256 of everything written, as lowercase hex.
     public func close() throws -> String {
+        let sha = try complete()
+        try syncAndClose()
+        return sha
+    }
+
+    /// Writes out what is buffered and returns the SHA-256 of everything written, as lowercase
+    /// hex; nothing may be written after it. ``syncAndClose()`` then ends the file.
+    public func complete() throws -> String {
         try flush()
+        return try digest.finish()
+    }
+
+    /// Waits until the file's bytes are on disk (`fsync`), then closes it. May run on another
+    /// thread than the writes, once ``complete()`` has returned.
+    public func syncAndClose() throws {
+        guard fd >= 0 else { return }
         if fsync(fd) != 0 && errno != EINVAL { throw FormatsError.writeFailed(path: path, errno: errno) }
         Glibc.close(fd)
         fd = -1
-        return try digest.finish()
     }
 
     private func flush() throws {
