@@ -50,3 +50,112 @@ size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const 
     }
     return length;
 }
+
+size_t ccs_normaliser_scan(const uint8_t *text, size_t length, int fold) {
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), e2 = _mm_set1_epi8((char)0xE2);
+    const __m128i e3 = _mm_set1_epi8((char)0xE3), ef = _mm_set1_epi8((char)0xEF);
+    const __m128i x80 = _mm_set1_epi8((char)0x80), x81 = _mm_set1_epi8((char)0x81);
+#define CCS_EQ(v, b) _mm_cmpeq_epi8((v), _mm_set1_epi8((char)(b)))
+/* (v - low) <= (high - low), unsigned: min(x, k) == x */
+#define CCS_IN(v, low, high)                                                                   \
+    _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8((v), _mm_set1_epi8((char)(low))),                  \
+                                _mm_set1_epi8((char)((high) - (low)))),                         \
+                   _mm_sub_epi8((v), _mm_set1_epi8((char)(low))))
+    while (i + 18 <= length) {
+        const __m128i v0 = _mm_loadu_si128((const __m128i *)(text + i));
+        const __m128i is_c2 = _mm_cmpeq_epi8(v0, c2), is_e2 = _mm_cmpeq_epi8(v0, e2);
+        const __m128i is_e3 = _mm_cmpeq_epi8(v0, e3), is_ef = _mm_cmpeq_epi8(v0, ef);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is_c2, is_e2), _mm_or_si128(is_e3, is_ef))) == 0) {
+            i += 16;
+            continue;
+        }
+        const __m128i v1 = _mm_loadu_si128((const __m128i *)(text + i + 1));
+        const __m128i v2 = _mm_loadu_si128((const __m128i *)(text + i + 2));
+        const __m128i v1_80 = _mm_cmpeq_epi8(v1, x80);
+        /* U+0085 */
+        __m128i hit = _mm_and_si128(is_c2, CCS_EQ(v1, 0x85));
+        /* U+200B-U+200D, U+2028, U+2029; U+2060 */
+        const __m128i e2_80 = _mm_and_si128(
+            v1_80, _mm_or_si128(CCS_IN(v2, 0x8B, 0x8D), CCS_IN(v2, 0xA8, 0xA9)));
+        const __m128i e2_81 = _mm_and_si128(_mm_cmpeq_epi8(v1, x81), CCS_EQ(v2, 0xA0));
+        hit = _mm_or_si128(hit, _mm_and_si128(is_e2, _mm_or_si128(e2_80, e2_81)));
+        /* U+3000 */
+        hit = _mm_or_si128(hit, _mm_and_si128(is_e3, _mm_and_si128(v1_80, _mm_cmpeq_epi8(v2, x80))));
+        /* U+FEFF */
+        __m128i ef_hit = _mm_and_si128(CCS_EQ(v1, 0xBB), CCS_EQ(v2, 0xBF));
+        if (fold) {
+            /* U+FF10-FF19, U+FF21-FF3A: EF BC 90-99, A1-BA; U+FF41-FF5A: EF BD 81-9A */
+            const __m128i bc = _mm_and_si128(CCS_EQ(v1, 0xBC), _mm_or_si128(CCS_IN(v2, 0x90, 0x99), CCS_IN(v2, 0xA1, 0xBA)));
+            const __m128i bd = _mm_and_si128(CCS_EQ(v1, 0xBD), CCS_IN(v2, 0x81, 0x9A));
+            ef_hit = _mm_or_si128(ef_hit, _mm_or_si128(bc, bd));
+        }
+        hit = _mm_or_si128(hit, _mm_and_si128(is_ef, ef_hit));
+        if (_mm_movemask_epi8(hit) != 0) return i;
+        i += 16;
+    }
+#undef CCS_EQ
+#undef CCS_IN
+#else
+    (void)text;
+    (void)fold;
+#endif
+    return length < i ? length : i;
+}
+
+/* The escape of one byte that needs it; returns its length. */
+static inline size_t escape1(uint8_t b, uint8_t *out) {
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '\\';
+    switch (b) {
+    case '"': out[1] = '"'; return 2;
+    case '\\': out[1] = '\\'; return 2;
+    case '\n': out[1] = 'n'; return 2;
+    case '\r': out[1] = 'r'; return 2;
+    case '\t': out[1] = 't'; return 2;
+    default:
+        out[1] = 'u';
+        out[2] = '0';
+        out[3] = '0';
+        out[4] = (uint8_t)hex[b >> 4];
+        out[5] = (uint8_t)hex[b & 15];
+        return 6;
+    }
+}
+
+size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out) {
+    size_t i = 0, o = 0;
+#ifdef __SSE2__
+    const __m128i x1f = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    /* Each block is stored whole and the output then advanced past what needs no escape: the
+     * store may run up to sixteen bytes past the written end, but never past 6 * length: the
+     * output is at most six times the input read so far, and a block starts sixteen bytes or
+     * more before the input's end. */
+    while (i + 16 <= length) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(text + i));
+        _mm_storeu_si128((__m128i *)(out + o), v);
+        const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, x1f), x1f),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        const unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask == 0) {
+            i += 16;
+            o += 16;
+            continue;
+        }
+        const unsigned j = (unsigned)__builtin_ctz(mask);
+        o += j;
+        o += escape1(text[i + j], out + o);
+        i += j + 1;
+    }
+#endif
+    for (; i < length; i++) {
+        const uint8_t b = text[i];
+        if (b < 0x20 || b == '"' || b == '\\') {
+            o += escape1(b, out + o);
+        } else {
+            out[o++] = b;
+        }
+    }
+    return o;
+}

@@ -1,3 +1,4 @@
+import CShims
 import Formats
 
 /// Options of ``TextNormalizer``, with explicit defaults.
@@ -111,53 +112,14 @@ public struct TextNormalizer: Sendable {
         if Self.hasEdgeWhitespace(b) { return true }
         guard let base = b.baseAddress else { return false }
         let n = b.count
-        var i = 0
-        while i + 18 <= n {
-            if Self.blockNeedsWork(base + i, fold: fold) { return true }
-            i += 16
-        }
+        // The C scan skips sixteen-byte blocks holding none of the exact encodings; from where
+        // it stops, every position is looked at here.
+        var i = ccs_normaliser_scan(base, n, fold ? 1 : 0)
         while i < n {
             if Self.rewrite(b, at: i, fold: fold) != nil { return true }
             i += 1
         }
         return false
-    }
-
-    /// Whether a character ``rewrite(_:at:fold:)`` changes starts at one of the sixteen
-    /// positions from `p` (reads eighteen bytes).
-    @inline(__always)
-    private static func blockNeedsWork(_ p: UnsafePointer<UInt8>, fold: Bool) -> Bool {
-        typealias V = SIMD16<UInt8>
-        let raw = UnsafeRawPointer(p)
-        let v0 = raw.loadUnaligned(as: V.self)
-        let lead =
-            (v0 .== V(repeating: 0xC2)) .| (v0 .== V(repeating: 0xE2)) .| (v0 .== V(repeating: 0xE3))
-            .| (v0 .== V(repeating: 0xEF))
-        guard ByteScan.anyLane(lead) else { return false }
-        let v1 = raw.loadUnaligned(fromByteOffset: 1, as: V.self)
-        let v2 = raw.loadUnaligned(fromByteOffset: 2, as: V.self)
-        func inRange(_ v: V, _ low: UInt8, _ high: UInt8) -> SIMDMask<V.MaskStorage> {
-            (v &- V(repeating: low)) .<= V(repeating: high - low)
-        }
-        // U+0085
-        var hit = (v0 .== V(repeating: 0xC2)) .& (v1 .== V(repeating: 0x85))
-        // U+200B–U+200D, U+2028, U+2029; U+2060
-        hit .|= (v0 .== V(repeating: 0xE2))
-            .& (((v1 .== V(repeating: 0x80))
-                .& (inRange(v2, 0x8B, 0x8D) .| (v2 .== V(repeating: 0xA8)) .| (v2 .== V(repeating: 0xA9))))
-                .| ((v1 .== V(repeating: 0x81)) .& (v2 .== V(repeating: 0xA0))))
-        // U+3000
-        hit .|= (v0 .== V(repeating: 0xE3)) .& (v1 .== V(repeating: 0x80)) .& (v2 .== V(repeating: 0x80))
-        // U+FEFF
-        let ef = v0 .== V(repeating: 0xEF)
-        hit .|= ef .& (v1 .== V(repeating: 0xBB)) .& (v2 .== V(repeating: 0xBF))
-        if fold {
-            // U+FF10–FF19, U+FF21–FF3A; U+FF41–FF5A
-            hit .|= ef
-                .& (((v1 .== V(repeating: 0xBC)) .& (inRange(v2, 0x90, 0x99) .| inRange(v2, 0xA1, 0xBA)))
-                    .| ((v1 .== V(repeating: 0xBD)) .& inRange(v2, 0x81, 0x9A)))
-        }
-        return ByteScan.anyLane(hit)
     }
 
     /// The range of the UTF-8 text `b` without leading and trailing white space.

@@ -15,6 +15,19 @@ extern "C" {
  *  two- or four-byte character. `length` when there is none. ASCII never needs a look. */
 size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const uint64_t *bits);
 
+/** How far the text normaliser's check may skip in the UTF-8 text `text`: an offset at or
+ *  before the first character the normaliser rewrites (U+0085, U+200B-U+200D, U+2028, U+2029,
+ *  U+2060, U+3000, U+FEFF and, when `fold` is non-zero, the full-width ASCII letters and digits),
+ *  sixteen-byte blocks ahead of which hold none of them. The caller looks at every position
+ *  from the offset on; it may be `length`. */
+size_t ccs_normaliser_scan(const uint8_t *text, size_t length, int fold);
+
+/** Writes the JSON string content of the UTF-8 text `text` (`length` bytes) to `out`, without
+ *  quotes: a quote and a backslash each after a backslash; LF, CR and tab as backslash-n, -r,
+ *  -t; any other byte below 0x20 as backslash-u00xx (lower-case hex); every other byte as it
+ *  is. `out` must have room for `6 * length` bytes. Returns the number of bytes written. */
+size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out);
+
 #ifdef __cplusplus
 }
 #endif
