@@ -39,7 +39,7 @@ let package = Package(
             name: "CSimdJSON", path: "Sources/CSimdJSON",
             linkerSettings: [.linkedLibrary("simdjson")]),
         .target(
-            name: "Formats", dependencies: ["CZstd", "CCrypto", "CSimdJSON"], path: "Sources/Formats", swiftSettings: fast),
+            name: "Formats", dependencies: ["CZstd", "CCrypto", "CSimdJSON", "CShims"], path: "Sources/Formats", swiftSettings: fast),
         .target(
             name: "Normalize", dependencies: ["Formats", "CShims", "CLibXML2"], path: "Sources/Normalize",
             resources: [.copy("Resources/t2s-phrases.txt")], swiftSettings: fast),

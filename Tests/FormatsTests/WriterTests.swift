@@ -24,6 +24,68 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(turns?[0]["value"] == "a\"b\\c\n\t\u{01}")
     }
 
+    /// The escaper reads sixteen bytes at a time and a chunk of bytes per buffer: every byte
+    /// that needs an escape is escaped at every offset, in texts longer than a chunk too, and
+    /// what it writes parses back to the text.
+    @Test func jsonEscapingAtEveryOffsetAndAcrossChunks() throws {
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = []
+            for b in bytes {
+                switch b {
+                case 0x22: out += Array(#"\""#.utf8)
+                case 0x5C: out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
+                default: out.append(b)
+                }
+            }
+            return out
+        }
+        let specials: [UInt8] = [0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x00, 0x01, 0x08, 0x0C, 0x1F]
+        let plain = Array("好a\u{7F}".utf8)  // a CJK character, a letter, DEL (never escaped)
+        var texts: [[UInt8]] = []
+        for length in [0, 1, 15, 16, 17, 31, 32, 33, 47] {
+            let base = (0..<length).map { plain[$0 % plain.count] }
+            texts.append(base)
+            for offset in 0..<length {
+                for special in specials {
+                    var t = base
+                    t[offset] = special
+                    texts.append(t)
+                }
+            }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let length = Int(rng.next() % UInt64(3 * JSONString.escapeChunk))
+            var text: [UInt8] = []
+            while text.count < length {
+                switch rng.next() % 8 {
+                case 0: text.append(specials[Int(rng.next() % UInt64(specials.count))])
+                case 1, 2: text += plain[0..<3]
+                default: text.append(plain[3])
+                }
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            var out: [UInt8] = [0x2A]  // appended after what is there
+            text.withUnsafeBufferPointer { JSONString.appendEscaped(bytes: $0, to: &out) }
+            #expect(out == [0x2A] + reference(text), "\(text)")
+            // A special over a byte of 好 leaves bytes that are no UTF-8: escaped all the same.
+            guard String(bytes: text, encoding: .utf8) != nil else { continue }
+            if let decoded = try JSONSerialization.jsonObject(
+                with: Data([0x22] + out.dropFirst() + [0x22]), options: .fragmentsAllowed) as? String
+            {
+                #expect(Array(decoded.utf8) == text)
+            } else {
+                Issue.record("not a JSON string: \(text)")
+            }
+        }
+    }
+
     @Test func jsonlMessagesLayout() {
         var out: [UInt8] = []
         JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)

@@ -1,3 +1,5 @@
+import CShims
+
 /// Encodes conversations as JSON Lines, one object per line, keys in a fixed order.
 ///
 /// Written by hand rather than with `JSONEncoder` because it runs once per output record on
@@ -73,8 +75,6 @@ public struct JSONLEncoder: Sendable {
 
 /// JSON string and flat-object escaping into a byte buffer.
 public enum JSONString {
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends the bytes of `s` as they are (a fixed piece of JSON).
     @inline(__always)
     public static func appendRaw(_ s: StaticString, to out: inout [UInt8]) {
@@ -94,26 +94,29 @@ public enum JSONString {
     }
 
     /// Appends the escaped content of the UTF-8 text `bytes`, without quotes.
+    ///
+    /// Text with nothing to escape is appended as it is; from the first byte that needs an
+    /// escape on, the C escaper writes into a buffer on the stack, a chunk at a time, and each
+    /// chunk is appended once (instead of an append per run and per escape).
     static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var runStart = 0
-        var i = ByteScan.firstJSONSpecial(bytes, from: 0)
-        while i < bytes.count {
-            let b = bytes[i]
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            runStart = i + 1
-            switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            default:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+        let n = bytes.count
+        let first = ByteScan.firstJSONSpecial(bytes, from: 0)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<first]))
+        guard first < n, let base = bytes.baseAddress else { return }
+        let chunk = Swift.min(escapeChunk, n - first)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6 * chunk) { room in
+            var i = first
+            while i < n {
+                let k = Swift.min(chunk, n - i)
+                let written = ccs_json_escape(base + i, k, room.baseAddress!)
+                out.append(contentsOf: UnsafeBufferPointer(start: room.baseAddress, count: written))
+                i += k
             }
-            i = ByteScan.firstJSONSpecial(bytes, from: i + 1)
         }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
+
+    /// Input bytes escaped per chunk (its room, six times as many, is on the stack).
+    static var escapeChunk: Int { 2048 }
 
     /// Appends `"<source>:<file>:<ordinal>"` without building the string first.
     static func appendDerivedID(source: String, origin: RecordOrigin, to out: inout [UInt8]) {
