@@ -1,5 +1,7 @@
 #include "ccs_scan.h"
 
+#include <string.h>
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -51,58 +53,72 @@ size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const 
     return length;
 }
 
-size_t ccs_normaliser_scan(const uint8_t *text, size_t length, int fold) {
-    size_t i = 0;
 #ifdef __SSE2__
-    const __m128i c2 = _mm_set1_epi8((char)0xC2), e2 = _mm_set1_epi8((char)0xE2);
-    const __m128i e3 = _mm_set1_epi8((char)0xE3), ef = _mm_set1_epi8((char)0xEF);
-    const __m128i x80 = _mm_set1_epi8((char)0x80), x81 = _mm_set1_epi8((char)0x81);
 #define CCS_EQ(v, b) _mm_cmpeq_epi8((v), _mm_set1_epi8((char)(b)))
-/* (v - low) <= (high - low), unsigned: min(x, k) == x */
+/* low <= v <= high, unsigned: min(v - low, high - low) == v - low */
 #define CCS_IN(v, low, high)                                                                   \
     _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8((v), _mm_set1_epi8((char)(low))),                  \
                                 _mm_set1_epi8((char)((high) - (low)))),                         \
                    _mm_sub_epi8((v), _mm_set1_epi8((char)(low))))
-    while (i + 18 <= length) {
-        const __m128i v0 = _mm_loadu_si128((const __m128i *)(text + i));
-        const __m128i is_c2 = _mm_cmpeq_epi8(v0, c2), is_e2 = _mm_cmpeq_epi8(v0, e2);
-        const __m128i is_e3 = _mm_cmpeq_epi8(v0, e3), is_ef = _mm_cmpeq_epi8(v0, ef);
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is_c2, is_e2), _mm_or_si128(is_e3, is_ef))) == 0) {
-            i += 16;
-            continue;
-        }
-        const __m128i v1 = _mm_loadu_si128((const __m128i *)(text + i + 1));
-        const __m128i v2 = _mm_loadu_si128((const __m128i *)(text + i + 2));
-        const __m128i v1_80 = _mm_cmpeq_epi8(v1, x80);
-        /* U+0085 */
-        __m128i hit = _mm_and_si128(is_c2, CCS_EQ(v1, 0x85));
-        /* U+200B-U+200D, U+2028, U+2029; U+2060 */
-        const __m128i e2_80 = _mm_and_si128(
-            v1_80, _mm_or_si128(CCS_IN(v2, 0x8B, 0x8D), CCS_IN(v2, 0xA8, 0xA9)));
-        const __m128i e2_81 = _mm_and_si128(_mm_cmpeq_epi8(v1, x81), CCS_EQ(v2, 0xA0));
-        hit = _mm_or_si128(hit, _mm_and_si128(is_e2, _mm_or_si128(e2_80, e2_81)));
-        /* U+3000 */
-        hit = _mm_or_si128(hit, _mm_and_si128(is_e3, _mm_and_si128(v1_80, _mm_cmpeq_epi8(v2, x80))));
-        /* U+FEFF */
-        __m128i ef_hit = _mm_and_si128(CCS_EQ(v1, 0xBB), CCS_EQ(v2, 0xBF));
-        if (fold) {
-            /* U+FF10-FF19, U+FF21-FF3A: EF BC 90-99, A1-BA; U+FF41-FF5A: EF BD 81-9A */
-            const __m128i bc = _mm_and_si128(CCS_EQ(v1, 0xBC), _mm_or_si128(CCS_IN(v2, 0x90, 0x99), CCS_IN(v2, 0xA1, 0xBA)));
-            const __m128i bd = _mm_and_si128(CCS_EQ(v1, 0xBD), CCS_IN(v2, 0x81, 0x9A));
-            ef_hit = _mm_or_si128(ef_hit, _mm_or_si128(bc, bd));
-        }
-        hit = _mm_or_si128(hit, _mm_and_si128(is_ef, ef_hit));
-        if (_mm_movemask_epi8(hit) != 0) return i;
-        i += 16;
+
+/* Whether one of the characters the normaliser rewrites starts at one of the sixteen positions
+ * from `p` (reads eighteen bytes). */
+static inline int normaliser_block(const uint8_t *p, int fold) {
+    const __m128i v0 = _mm_loadu_si128((const __m128i *)p);
+    const __m128i is_c2 = CCS_EQ(v0, 0xC2), is_e2 = CCS_EQ(v0, 0xE2);
+    const __m128i is_e3 = CCS_EQ(v0, 0xE3), is_ef = CCS_EQ(v0, 0xEF);
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is_c2, is_e2), _mm_or_si128(is_e3, is_ef))) == 0) return 0;
+    const __m128i v1 = _mm_loadu_si128((const __m128i *)(p + 1));
+    const __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 2));
+    const __m128i v1_80 = CCS_EQ(v1, 0x80);
+    /* U+0085 */
+    __m128i hit = _mm_and_si128(is_c2, CCS_EQ(v1, 0x85));
+    /* U+200B-U+200D, U+2028, U+2029; U+2060 */
+    const __m128i e2_80 = _mm_and_si128(v1_80, _mm_or_si128(CCS_IN(v2, 0x8B, 0x8D), CCS_IN(v2, 0xA8, 0xA9)));
+    const __m128i e2_81 = _mm_and_si128(CCS_EQ(v1, 0x81), CCS_EQ(v2, 0xA0));
+    hit = _mm_or_si128(hit, _mm_and_si128(is_e2, _mm_or_si128(e2_80, e2_81)));
+    /* U+3000 */
+    hit = _mm_or_si128(hit, _mm_and_si128(is_e3, _mm_and_si128(v1_80, CCS_EQ(v2, 0x80))));
+    /* U+FEFF */
+    __m128i ef_hit = _mm_and_si128(CCS_EQ(v1, 0xBB), CCS_EQ(v2, 0xBF));
+    if (fold) {
+        /* U+FF10-FF19, U+FF21-FF3A: EF BC 90-99, A1-BA; U+FF41-FF5A: EF BD 81-9A */
+        const __m128i bc = _mm_and_si128(CCS_EQ(v1, 0xBC), _mm_or_si128(CCS_IN(v2, 0x90, 0x99), CCS_IN(v2, 0xA1, 0xBA)));
+        const __m128i bd = _mm_and_si128(CCS_EQ(v1, 0xBD), CCS_IN(v2, 0x81, 0x9A));
+        ef_hit = _mm_or_si128(ef_hit, _mm_or_si128(bc, bd));
     }
+    hit = _mm_or_si128(hit, _mm_and_si128(is_ef, ef_hit));
+    return _mm_movemask_epi8(hit) != 0;
+}
 #undef CCS_EQ
 #undef CCS_IN
-#else
-    (void)text;
-    (void)fold;
-#endif
-    return length < i ? length : i;
+
+int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
+    size_t i = 0;
+    for (; i + 18 <= length; i += 16) {
+        if (normaliser_block(text + i, fold)) return 1;
+    }
+    /* The last bytes (fewer than eighteen) from a zero-padded copy: a zero byte is part of no
+     * character looked for, so the padding finds nothing that the text does not hold. */
+    uint8_t tail[34] = {0};
+    memcpy(tail, text + i, length - i);
+    return normaliser_block(tail, fold) || normaliser_block(tail + 16, fold);
 }
+#else
+int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
+    for (size_t i = 0; i < length; i++) {
+        const uint8_t b0 = text[i], b1 = i + 1 < length ? text[i + 1] : 0, b2 = i + 2 < length ? text[i + 2] : 0;
+        if (b0 == 0xC2 && b1 == 0x85) return 1;
+        if (b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8D) || b2 == 0xA8 || b2 == 0xA9)) return 1;
+        if (b0 == 0xE2 && b1 == 0x81 && b2 == 0xA0) return 1;
+        if (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) return 1;
+        if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 1;
+        if (fold && b0 == 0xEF && b1 == 0xBC && ((b2 >= 0x90 && b2 <= 0x99) || (b2 >= 0xA1 && b2 <= 0xBA))) return 1;
+        if (fold && b0 == 0xEF && b1 == 0xBD && b2 >= 0x81 && b2 <= 0x9A) return 1;
+    }
+    return 0;
+}
+#endif
 
 /* The escape of one byte that needs it; returns its length. */
 static inline size_t escape1(uint8_t b, uint8_t *out) {

@@ -104,22 +104,13 @@ public struct TextNormalizer: Sendable {
     /// Whether the UTF-8 text `b` contains anything ``normalize(_:)`` would change.
     ///
     /// Checks the first and last scalar for white space, then looks for the exact encodings of
-    /// the characters it rewrites, sixteen positions at a time (Chinese punctuation shares their
-    /// lead bytes, so a search for the lead bytes alone stops every few characters); ordinary
-    /// CJK text takes no copy.
+    /// the characters it rewrites, sixteen positions at a time in C (Chinese punctuation shares
+    /// their lead bytes, so a search for the lead bytes alone stops every few characters);
+    /// ordinary CJK text takes no copy.
     private func needsWork(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let fold = options.contains(.foldWidth)
         if Self.hasEdgeWhitespace(b) { return true }
         guard let base = b.baseAddress else { return false }
-        let n = b.count
-        // The C scan skips sixteen-byte blocks holding none of the exact encodings; from where
-        // it stops, every position is looked at here.
-        var i = ccs_normaliser_scan(base, n, fold ? 1 : 0)
-        while i < n {
-            if Self.rewrite(b, at: i, fold: fold) != nil { return true }
-            i += 1
-        }
-        return false
+        return ccs_normaliser_finds(base, b.count, options.contains(.foldWidth) ? 1 : 0) != 0
     }
 
     /// The range of the UTF-8 text `b` without leading and trailing white space.

@@ -65,8 +65,9 @@ import Testing
         "\u{FF5A}", "\u{FF5B}", "\u{FFFD}", "你", "好", "\u{1F600}", "\u{20000}",
     ]
 
-    /// The check for work skips sixteen-byte blocks (in C) and looks at what is left one position
-    /// at a time: a character to rewrite is found at every byte offset of texts of many lengths.
+    /// The check for work reads sixteen positions at a time (in C) and the last ones from a
+    /// zero-padded copy: a character to rewrite is found at every byte offset of texts of many
+    /// lengths.
     @Test func everyOffsetIsChecked() {
         let normalizer = TextNormalizer(options: .default)
         for target in ["\u{85}", "\u{200B}", "\u{2028}", "\u{2060}", "\u{3000}", "\u{FEFF}", "\u{FF21}"] {

@@ -1,7 +1,8 @@
 #ifndef CCS_SCAN_H
 #define CCS_SCAN_H
-/* Byte scans too hot for a Swift loop: SSE2 sixteen bytes at a time where the compiler targets
- * it, one byte at a time otherwise (the same result either way). */
+/* Byte scans and the JSON string escaper, too hot for a Swift loop: SSE2 sixteen bytes at a
+ * time where the compiler targets it, one byte at a time otherwise (the same result either way;
+ * the normaliser's check was compared both ways on 20 million random texts). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,12 +16,10 @@ extern "C" {
  *  two- or four-byte character. `length` when there is none. ASCII never needs a look. */
 size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const uint64_t *bits);
 
-/** How far the text normaliser's check may skip in the UTF-8 text `text`: an offset at or
- *  before the first character the normaliser rewrites (U+0085, U+200B-U+200D, U+2028, U+2029,
- *  U+2060, U+3000, U+FEFF and, when `fold` is non-zero, the full-width ASCII letters and digits),
- *  sixteen-byte blocks ahead of which hold none of them. The caller looks at every position
- *  from the offset on; it may be `length`. */
-size_t ccs_normaliser_scan(const uint8_t *text, size_t length, int fold);
+/** Whether the UTF-8 text `text` holds a character the text normaliser rewrites: U+0085,
+ *  U+200B-U+200D, U+2028, U+2029, U+2060, U+3000, U+FEFF and, when `fold` is non-zero, the
+ *  full-width ASCII letters and digits (U+FF10-FF19, U+FF21-FF3A, U+FF41-FF5A). 1 or 0. */
+int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold);
 
 /** Writes the JSON string content of the UTF-8 text `text` (`length` bytes) to `out`, without
  *  quotes: a quote and a backslash each after a backslash; LF, CR and tab as backslash-n, -r,
