@@ -175,3 +175,66 @@ size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out) {
     }
     return o;
 }
+
+/* Whether the byte `b` of the text matches the needle byte `c`: `b` itself, or, under `fold`,
+ * `b` with A-Z lowered (so an upper-case needle byte never matches under `fold`). */
+static inline int find_matches(uint8_t b, uint8_t c, int fold) {
+    if (fold && b >= 0x41 && b <= 0x5A) b |= 0x20;
+    return b == c;
+}
+
+static inline int find_at(const uint8_t *p, const uint8_t *needle, size_t m, int fold) {
+    for (size_t k = 0; k < m; k++)
+        if (!find_matches(p[k], needle[k], fold)) return 0;
+    return 1;
+}
+
+#ifdef __SSE2__
+/* The positions of the sixteen from `p` whose first byte (and, when `two`, second byte) match
+ * the needle's (reads seventeen bytes). Under `fold` a lower-case letter of the needle is
+ * compared with the text's byte OR 0x20, which is that letter exactly for the letter in
+ * either case; the full comparison afterwards decides. */
+static inline unsigned find_block(const uint8_t *p, __m128i b0, __m128i or0, __m128i b1, __m128i or1, int two) {
+    __m128i hit = _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128((const __m128i *)p), or0), b0);
+    if (two) hit = _mm_and_si128(hit, _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128((const __m128i *)(p + 1)), or1), b1));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+size_t ccs_find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, int fold) {
+    if (m == 0) return 0;
+    if (m > n) return n;
+    const size_t last = n - m; /* the last position a match can start at */
+#ifdef __SSE2__
+    const uint8_t c0 = needle[0], c1 = m >= 2 ? needle[1] : 0;
+    const int two = m >= 2;
+    const __m128i or0 = _mm_set1_epi8((char)(fold && c0 >= 0x61 && c0 <= 0x7A ? 0x20 : 0));
+    const __m128i or1 = _mm_set1_epi8((char)(fold && c1 >= 0x61 && c1 <= 0x7A ? 0x20 : 0));
+    const __m128i b0 = _mm_set1_epi8((char)c0), b1 = _mm_set1_epi8((char)c1);
+    size_t i = 0;
+    for (;;) {
+        unsigned hits;
+        if (i + 17 <= n) {
+            hits = find_block(hay + i, b0, or0, b1, or1, two);
+        } else {
+            /* The last bytes, from a copy with room after them: a hit there past `last` is
+             * dropped below, and one before it lies on real bytes. */
+            uint8_t pad[33] = {0};
+            memcpy(pad, hay + i, n - i);
+            hits = find_block(pad, b0, or0, b1, or1, two);
+        }
+        while (hits) {
+            size_t at = i + (size_t)__builtin_ctz(hits);
+            if (at > last) return n;
+            if (find_at(hay + at, needle, m, fold)) return at;
+            hits &= hits - 1;
+        }
+        i += 16;
+        if (i > last) return n;
+    }
+#else
+    for (size_t i = 0; i <= last; i++)
+        if (find_at(hay + i, needle, m, fold)) return i;
+    return n;
+#endif
+}

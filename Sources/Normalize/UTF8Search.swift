@@ -1,3 +1,4 @@
+import CShims
 import Formats
 
 #if canImport(Glibc)
@@ -23,29 +24,18 @@ public enum UTF8Search {
     /// The offset of the first occurrence of `needle` in the UTF-8 bytes `hay`, if any (as for
     /// a `String` above).
     ///
-    /// Candidates for the first byte are found sixteen bytes at a time (either case of a
-    /// letter when case does not matter), then the rest is compared.
+    /// Positions where the needle's first two bytes match are found sixteen at a time in C
+    /// (`ccs_find`), then the rest is compared: a filter on one byte stops too often, since the
+    /// first byte of a Chinese needle leads thousands of other characters too.
     public static func firstOffset(
         of needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, asciiCaseInsensitive: Bool = false
     ) -> Int? {
         guard !needle.isEmpty else { return 0 }
-        guard hay.count >= needle.count else { return nil }
-        let first = needle[0]
-        let other = asciiCaseInsensitive && first >= 0x61 && first <= 0x7A ? first - 0x20 : first
-        let last = hay.count - needle.count
-        let candidates = UnsafeBufferPointer(rebasing: hay[..<(last + 1)])
-        var i = ByteScan.first(of: first, other, first, other, in: candidates, from: 0)
-        while i <= last {
-            var j = 1
-            if asciiCaseInsensitive {
-                while j < needle.count, fold(hay[i + j]) == needle[j] { j += 1 }
-            } else {
-                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
-            }
-            if j == needle.count { return i }
-            i = ByteScan.first(of: first, other, first, other, in: candidates, from: i + 1)
+        guard hay.count >= needle.count, let base = hay.baseAddress else { return nil }
+        let at = needle.withUnsafeBufferPointer {
+            ccs_find(base, hay.count, $0.baseAddress, $0.count, asciiCaseInsensitive ? 1 : 0)
         }
-        return nil
+        return at < hay.count ? at : nil
     }
 
     /// `text` with every occurrence of `target` replaced by `replacement`; `nil` when there
@@ -72,6 +62,4 @@ public enum UTF8Search {
         return out.withUnsafeBufferPointer { String(knownValidUTF8: $0) }
     }
 
-    @inline(__always)
-    private static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 }

@@ -27,6 +27,11 @@ int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold);
  *  is. `out` must have room for `6 * length` bytes. Returns the number of bytes written. */
 size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out);
 
+/** The offset of the first occurrence of the `m` bytes `needle` in the `n` bytes `hay`, or `n`
+ *  when there is none (0 when `m` is 0). With `fold` non-zero, A-Z in `hay` match as a-z (the
+ *  needle is then given in lower case); every other byte matches only itself. */
+size_t ccs_find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, int fold);
+
 #ifdef __cplusplus
 }
 #endif
