@@ -9,7 +9,12 @@ Generates a synthetic raw corpus with ../shared/tools/gen_raw_corpus.py (cached 
   * the original chinese_chatbot_corpus pipeline for the same files, when the environment
     variable ORIGINAL_CORPUS_REPO names a checkout of it (codemayq/chinese_chatbot_corpus at
     a054526); best of --repeat runs, wall time of the whole process, peak RSS. Without the
-    variable that column says "skipped" and the reason is printed.
+    variable that column says "skipped" and the reason is printed;
+  * with --limits, a floor for each source: how fast zstd level 1 compresses the JSONL that
+    corpus-clean writes for it (`--compression none`), in memory on one core (`zstd -b1`),
+    times the number of cores, in MB/s of the source's input. No run that writes zstd shards
+    of that JSONL can be faster on this machine, whatever else it does; beside it, twenty
+    times the original's MB/s.
 
 Prints a markdown table for docs/PERFORMANCE.md.
 
@@ -113,6 +118,30 @@ def original(source, raw, repeat, repo):
     return best
 
 
+def zstd_limit(source, raw):
+    """Input MB/s at which zstd level 1 alone, on every core, compresses the JSONL written for `source`."""
+    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, ".bench")) as tmp:
+        r = subprocess.run([BIN, "run", source, "--input", raw, "--output", tmp, "--compression", "none"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"corpus-clean run {source} failed: {r.stderr[-400:]}")
+        joined = os.path.join(tmp, "output.jsonl")
+        with open(joined, "wb") as out:
+            for d, _, fs in sorted(os.walk(os.path.join(tmp, source))):
+                for f in sorted(fs):
+                    if f.endswith(".jsonl") and not f.startswith("rejects-"):
+                        with open(os.path.join(d, f), "rb") as shard:
+                            shutil.copyfileobj(shard, out)
+        out_mb = os.path.getsize(joined) / 1e6
+        # `zstd -b1 -q` prints "-1  <compressed> (<ratio>) <compression MB/s> MB/s <decompression MB/s> MB/s"
+        bench_line = subprocess.run(["zstd", "-b1", "-i3", "-q", joined], check=True, capture_output=True,
+                                    text=True).stdout
+        speed = float(re.search(r"\(\s*[\d.]+\)\s+([\d.]+) MB/s", bench_line).group(1))
+        seconds = out_mb / speed / (os.cpu_count() or 1)
+        in_mb = du(os.path.join(raw, ORIGINAL.get(source, (source,))[0])) / 1e6
+        return {"out_mb": out_mb, "mbps": in_mb / seconds}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, default=100)
@@ -121,6 +150,8 @@ def main():
     ap.add_argument("--compression", default="zstd")
     ap.add_argument("--raw", help="an existing raw corpus root to measure instead of generating one "
                     "(e.g. .bench/full-scale-1000/raw_chat_corpus from bench_full.py)")
+    ap.add_argument("--limits", action="store_true", help="also measure zstd level 1 alone over each "
+                    "source's uncompressed output: the fastest a run that writes zstd shards can be here")
     ap.add_argument("--dirt", default="0", help="gen_raw_corpus.py --dirt (default 0: the original "
                     "crashes on some dirty inputs, e.g. a Douban label-1 line with one utterance)")
     args = ap.parse_args()
@@ -134,8 +165,11 @@ def main():
     elif subprocess.run([sys.executable, "-c", "import chardet"], capture_output=True).returncode != 0:
         print("original: needs the chardet module (pip install chardet)", file=sys.stderr)
         repo = None
-    print(f"| source | input MB | corpus-clean MB/s | peak RSS MB | original MB/s | original peak RSS MB | speed-up |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    head = "| source | input MB | corpus-clean MB/s | peak RSS MB | original MB/s | original peak RSS MB | speed-up |"
+    if args.limits:
+        head += f" output MB | zstd -1 alone on {os.cpu_count()} cores, MB/s of input | 20x the original |"
+    print(head)
+    print("|---" + "|---:" * (head.count("|") - 2) + "|")
     for s in sources:
         o = ours(s, raw, args.repeat, ["--compression", args.compression])
         p = original(s, raw, args.repeat, repo) if repo and s in ORIGINAL else None
@@ -143,6 +177,10 @@ def main():
             cols = [f"{p['mbps']:.1f}", f"{p['rss']:.0f}", f"{o['mbps'] / p['mbps']:.1f}x"]
         else:
             cols = [p["error"] if p else "skipped", "", ""]
+        if args.limits:
+            z = zstd_limit(s, raw)
+            cols += [f"{z['out_mb']:.1f}", f"{z['mbps']:.1f}",
+                     f"{20 * p['mbps']:.1f}" if p and "error" not in p else ""]
         print(f"| {s} | {o['mb']:.1f} | {o['mbps']:.1f} | {o['rss']:.0f} | " + " | ".join(cols) + " |")
 
 
