@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/corpus-clean"),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"], path: "Tests/FormatsTests"),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "CShims"], path: "Tests/FormatsTests"),
         .testTarget(
             name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests",
             exclude: ["Fixtures"]),

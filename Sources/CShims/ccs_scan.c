@@ -11,6 +11,22 @@ static inline int candidate3(const uint8_t *p, const uint64_t *bits) {
     return (bits[(size_t)(p[0] & 0x0F) << 6 | (size_t)(p[1] & 0x3F)] >> (p[2] & 0x3F)) & 1;
 }
 
+size_t ccs_first_conversion_candidate_portable(const uint8_t *text, size_t length, const uint64_t *bits) {
+    size_t i = 0;
+    while (i < length) {
+        uint8_t b = text[i];
+        if (b < 0xC0) {
+            i += 1; /* ASCII, or a continuation byte of a character a block began */
+        } else if ((b & 0xF0) == 0xE0 && i + 2 < length) {
+            if (candidate3(text + i, bits)) return i;
+            i += 3;
+        } else {
+            return i;
+        }
+    }
+    return length;
+}
+
 size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const uint64_t *bits) {
     size_t i = 0;
 #ifdef __SSE2__
@@ -39,18 +55,9 @@ size_t ccs_first_conversion_candidate(const uint8_t *text, size_t length, const 
         i += 16;
     }
 #endif
-    while (i < length) {
-        uint8_t b = text[i];
-        if (b < 0xC0) {
-            i += 1; /* ASCII, or a continuation byte of a character a block began */
-        } else if ((b & 0xF0) == 0xE0 && i + 2 < length) {
-            if (candidate3(text + i, bits)) return i;
-            i += 3;
-        } else {
-            return i;
-        }
-    }
-    return length;
+    /* The last bytes; the portable scan skips the continuation bytes of a character a block
+     * began, as it skips any continuation byte. */
+    return i + ccs_first_conversion_candidate_portable(text + i, length - i, bits);
 }
 
 #ifdef __SSE2__
@@ -106,6 +113,11 @@ int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
 }
 #else
 int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
+    return ccs_normaliser_finds_portable(text, length, fold);
+}
+#endif
+
+int ccs_normaliser_finds_portable(const uint8_t *text, size_t length, int fold) {
     for (size_t i = 0; i < length; i++) {
         const uint8_t b0 = text[i], b1 = i + 1 < length ? text[i + 1] : 0, b2 = i + 2 < length ? text[i + 2] : 0;
         if (b0 == 0xC2 && b1 == 0x85) return 1;
@@ -118,7 +130,6 @@ int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
     }
     return 0;
 }
-#endif
 
 /* The escape of one byte that needs it; returns its length. */
 static inline size_t escape1(uint8_t b, uint8_t *out) {
@@ -138,6 +149,19 @@ static inline size_t escape1(uint8_t b, uint8_t *out) {
         out[5] = (uint8_t)hex[b & 15];
         return 6;
     }
+}
+
+size_t ccs_json_escape_portable(const uint8_t *text, size_t length, uint8_t *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < length; i++) {
+        const uint8_t b = text[i];
+        if (b < 0x20 || b == '"' || b == '\\') {
+            o += escape1(b, out + o);
+        } else {
+            out[o++] = b;
+        }
+    }
+    return o;
 }
 
 size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out) {
@@ -165,15 +189,9 @@ size_t ccs_json_escape(const uint8_t *text, size_t length, uint8_t *out) {
         i += j + 1;
     }
 #endif
-    for (; i < length; i++) {
-        const uint8_t b = text[i];
-        if (b < 0x20 || b == '"' || b == '\\') {
-            o += escape1(b, out + o);
-        } else {
-            out[o++] = b;
-        }
-    }
-    return o;
+    /* The last bytes (all of them without SSE2): `out + o` has room for six times what is
+     * left, as the output so far is at most six times the input read. */
+    return o + ccs_json_escape_portable(text + i, length - i, out + o);
 }
 
 /* Whether the byte `b` of the text matches the needle byte `c`: `b` itself, or, under `fold`,
@@ -201,11 +219,21 @@ static inline unsigned find_block(const uint8_t *p, __m128i b0, __m128i or0, __m
 }
 #endif
 
+size_t ccs_find_portable(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, int fold) {
+    if (m == 0) return 0;
+    if (m > n) return n;
+    for (size_t i = 0; i <= n - m; i++)
+        if (find_at(hay + i, needle, m, fold)) return i;
+    return n;
+}
+
 size_t ccs_find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, int fold) {
+#ifndef __SSE2__
+    return ccs_find_portable(hay, n, needle, m, fold);
+#else
     if (m == 0) return 0;
     if (m > n) return n;
     const size_t last = n - m; /* the last position a match can start at */
-#ifdef __SSE2__
     const uint8_t c0 = needle[0], c1 = m >= 2 ? needle[1] : 0;
     const int two = m >= 2;
     const __m128i or0 = _mm_set1_epi8((char)(fold && c0 >= 0x61 && c0 <= 0x7A ? 0x20 : 0));
@@ -232,9 +260,5 @@ size_t ccs_find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, i
         i += 16;
         if (i > last) return n;
     }
-#else
-    for (size_t i = 0; i <= last; i++)
-        if (find_at(hay + i, needle, m, fold)) return i;
-    return n;
 #endif
 }
