@@ -45,10 +45,15 @@ ORIGINAL = {
 }
 
 
+def folder(source):
+    """The source's folder under a raw root."""
+    return ORIGINAL.get(source, (source,))[0]
+
+
 def corpus(scale, sources, dirt):
     out = os.path.join(ROOT, ".bench", f"scale-{scale}-dirt-{dirt}")
     raw = os.path.join(out, "raw_chat_corpus")
-    missing = [s for s in sources if not os.path.isdir(os.path.join(raw, ORIGINAL.get(s, (s,))[0]))]
+    missing = [s for s in sources if not os.path.isdir(os.path.join(raw, folder(s)))]
     if missing:
         print(f"generating --scale {scale} for {','.join(missing)} in {out}", file=sys.stderr)
         subprocess.run([sys.executable, GEN, out, "--scale", str(scale), "--only", ",".join(missing),
@@ -138,7 +143,7 @@ def zstd_limit(source, raw):
                                     text=True).stdout
         speed = float(re.search(r"\(\s*[\d.]+\)\s+([\d.]+) MB/s", bench_line).group(1))
         seconds = out_mb / speed / (os.cpu_count() or 1)
-        in_mb = du(os.path.join(raw, ORIGINAL.get(source, (source,))[0])) / 1e6
+        in_mb = du(os.path.join(raw, folder(source))) / 1e6
         return {"out_mb": out_mb, "mbps": in_mb / seconds}
 
 

@@ -3,13 +3,13 @@ import Testing
 
 /// CShims' byte scans and JSON escaper against their one-byte-at-a-time `_portable` twins.
 ///
-/// A target without SSE2 runs only the twins, and the SSE2 versions hand them a text's last
-/// bytes. The other tests check the SSE2 versions against Swift's rules. This suite
+/// A target without SSE2 runs only the twins, and the SSE2 converter scan and escaper hand
+/// them a text's last bytes. The other tests check the SSE2 versions against Swift's rules. This suite
 /// extends that check to the twins on SSE2 machines, where nothing else runs them on whole
 /// texts.
 ///
 /// The inputs are random texts built from the bytes each scan looks for and their neighbours,
-/// 0 to 80 bytes long, so a hit lands at every place a block or the tail can hold it.
+/// 0 to 80 bytes long (a text of pieces may pass 80 by its last piece), so a hit lands at every place a block or the tail can hold it.
 @Suite struct PortableScanTests {
     /// Calls `body` with the bytes' address and count; an empty array still gets an address.
     private func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
@@ -20,8 +20,9 @@ import Testing
     private func randomText(_ pieces: [String], plain: Int, using rng: inout some RandomNumberGenerator) -> [UInt8] {
         // Mostly the first `plain` pieces, so a hit often sits late in a long text.
         let mostly = Int.random(in: 0..<plain, using: &rng)
+        let length = Int.random(in: 0...80, using: &rng)
         var text: [UInt8] = []
-        while text.count < Int.random(in: 0...80, using: &rng) {
+        while text.count < length {
             let upper = Bool.random(using: &rng) ? mostly + 1 : pieces.count
             text += Array(pieces[Int.random(in: 0..<upper, using: &rng)].utf8)
         }

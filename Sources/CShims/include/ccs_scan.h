@@ -3,8 +3,9 @@
 /* Byte scans and the JSON string escaper, too hot for a Swift loop: SSE2 sixteen bytes at a
  * time where the compiler targets it, one byte at a time otherwise. Each has a `_portable`
  * twin with the same contract, compiled on every target: it is what a target without SSE2
- * runs (Apple Silicon, say), the SSE2 versions hand it the last bytes of a text, and the tests
- * compare the two on random inputs, so the one-byte path is checked on SSE2 machines too. */
+ * runs (Apple Silicon, say), the SSE2 converter scan and escaper hand it a text's last bytes
+ * (the other two finish on a zero-padded copy), and the tests compare the two on random
+ * inputs, so the one-byte path is checked on SSE2 machines too. */
 #include <stddef.h>
 #include <stdint.h>
 
