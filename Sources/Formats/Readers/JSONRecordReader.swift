@@ -28,7 +28,7 @@ public final class JSONRecordReader {
     public private(set) var layout: Layout = .lines
     private let source: ByteSource
     private var lines: LineReader?
-    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var eof = false
@@ -39,9 +39,11 @@ public final class JSONRecordReader {
     /// The unit of positions: `.line` or `.byte`.
     public var unit: InputIssue.PositionUnit { layout == .lines ? .line : .byte }
 
-    /// Opens `path` (plain or zstd) and detects its layout.
-    public init(path: String) throws {
+    /// Opens `path` (plain or zstd) and detects its layout. `bufferBytes` is how much of the
+    /// file is read at a time (small values are for tests of elements that span reads).
+    public init(path: String, bufferBytes: Int = 1 << 20) throws {
         self.path = path
+        buffer = [UInt8](repeating: 0, count: max(16, bufferBytes))
         let first = try InputFile.open(path)
         // Peek: read the first block to see the first significant byte, then hand the same
         // bytes to whichever reader fits.
@@ -94,79 +96,114 @@ public final class JSONRecordReader {
         return nil
     }
 
-    private func nextElement() throws -> JSONItem? {
-        guard !arrayClosed else { return nil }
-        var element: [UInt8] = []
+    /// Where an element of the array stands while it is cut out of the buffer.
+    private struct Cut {
+        var started = false
         var depth = 0
         var inString = false
         var escaped = false
+        /// The offset of the element's first byte in the file.
         var position = 0
+    }
+
+    /// What scanning the buffer from `start` found (see ``scan(_:from:_:)``).
+    private enum Scanned {
+        /// The buffer ends inside the element (or before it starts): its bytes up to `end`
+        /// belong to it (from `from`, when it has started).
+        case more(from: Int)
+        /// The element is the bytes `from ..< to`; the scan consumed everything before `next`.
+        case element(from: Int, to: Int, next: Int)
+        /// The array's `]`, at index `at`, before any element.
+        case closed(at: Int)
+    }
+
+    /// Cuts the next element out of the array: a scan for the bytes that matter (quotes,
+    /// backslashes and brackets), with the runs between them copied whole.
+    private func nextElement() throws -> JSONItem? {
+        guard !arrayClosed else { return nil }
+        var element: [UInt8] = []
+        var cut = Cut()
         while true {
             if start == end {
                 if eof { break }
                 try refill()
                 continue
             }
-            if inString && !escaped {
-                // Copy a string's plain run at once, up to its next quote or backslash.
-                let stop = buffer.withUnsafeBufferPointer {
-                    ByteScan.first(
-                        of: 0x22, 0x5C, 0x22, 0x5C, in: UnsafeBufferPointer(rebasing: $0[..<end]), from: start)
-                }
-                if stop > start {
-                    element.append(contentsOf: buffer[start..<stop])
-                    consumed += UInt64(stop - start)
-                    start = stop
-                    continue
-                }
+            let scanned = buffer.withUnsafeBufferPointer {
+                Self.scan(UnsafeBufferPointer(rebasing: $0[..<end]), from: start, &cut, consumed: consumed)
             }
-            let b = buffer[start]
-            start += 1
-            consumed += 1
-            if element.isEmpty && !inString {
-                if Self.isSpace(b) || (b == UInt8(ascii: ",") && depth == 0) { continue }
-                if b == UInt8(ascii: "]") && depth == 0 {
-                    arrayClosed = true
-                    return nil
-                }
-                position = Int(consumed - 1)
-            }
-            element.append(b)
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if b == 0x5C {
-                    escaped = true
-                } else if b == 0x22 {
-                    inString = false
-                }
-                continue
-            }
-            switch b {
-            case 0x22: inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0 { return finish(element, position) }
-                if depth < 0 {  // a scalar element closed by the array's ]
-                    element.removeLast()
-                    arrayClosed = true
-                    return finish(element, position)
-                }
-            case UInt8(ascii: ","):
-                if depth == 0 {
-                    element.removeLast()
-                    return finish(element, position)
-                }
-            default: break
+            switch scanned {
+            case .more(let from):
+                if cut.started { element.append(contentsOf: buffer[from..<end]) }
+                consumed += UInt64(end - start)
+                start = end
+            case .element(let from, let to, let next):
+                element.append(contentsOf: buffer[from..<to])
+                consumed += UInt64(next - start)
+                start = next
+                // A scalar element is ended by the array's `]` (depth below zero).
+                if cut.depth < 0 { arrayClosed = true }
+                return finish(element, cut.position)
+            case .closed(let at):
+                consumed += UInt64(at + 1 - start)
+                start = at + 1
+                arrayClosed = true
+                return nil
             }
         }
         arrayClosed = true
-        if element.isEmpty {
+        if !cut.started {
             return .malformed("the array is not closed with ]", raw: [], position: Int(consumed))
         }
         return .malformed(
-            "the file ends inside this element (the array is truncated)", raw: element, position: position)
+            "the file ends inside this element (the array is truncated)", raw: element, position: cut.position)
+    }
+
+    /// Scans `bytes` from `start` for the end of the element `cut` describes, `consumed` being
+    /// the file offset of `bytes[start]`. Before the element, white space and commas are
+    /// skipped; an element ends at the bracket that closes it (kept), or at a comma or the
+    /// array's `]` outside any bracket (neither kept: a scalar element).
+    private static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ cut: inout Cut, consumed: UInt64
+    ) -> Scanned {
+        let n = bytes.count
+        var i = start
+        if !cut.started {
+            while i < n, isSpace(bytes[i]) || bytes[i] == UInt8(ascii: ",") { i += 1 }
+            if i == n { return .more(from: n) }
+            if bytes[i] == UInt8(ascii: "]") { return .closed(at: i) }
+            cut.started = true
+            cut.position = Int(consumed) + (i - start)
+        }
+        let from = i
+        while i < n {
+            if cut.inString {
+                if cut.escaped {
+                    cut.escaped = false
+                    i += 1
+                    continue
+                }
+                // The string's plain run, up to its next quote or backslash.
+                i = ByteScan.first(of: 0x22, 0x5C, 0x22, 0x5C, in: bytes, from: i)
+                if i == n { break }
+                if bytes[i] == 0x5C { cut.escaped = true } else { cut.inString = false }
+                i += 1
+                continue
+            }
+            switch bytes[i] {
+            case 0x22: cut.inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): cut.depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                cut.depth -= 1
+                if cut.depth == 0 { return .element(from: from, to: i + 1, next: i + 1) }
+                if cut.depth < 0 { return .element(from: from, to: i, next: i + 1) }
+            case UInt8(ascii: ","):
+                if cut.depth == 0 { return .element(from: from, to: i, next: i + 1) }
+            default: break
+            }
+            i += 1
+        }
+        return .more(from: from)
     }
 
     private func refill() throws {
