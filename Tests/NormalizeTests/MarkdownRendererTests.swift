@@ -25,6 +25,31 @@ import Testing
         #expect(try md(html) == expected)
     }
 
+    /// Inside a paragraph, every run of HTML white space becomes one space, on texts long
+    /// enough for the 16-byte scan and with runs at every offset.
+    @Test func whiteSpaceRunsCollapseToOneSpace() throws {
+        var state: UInt64 = 11
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let letters = ["a", "Z", "汉", "字", "é", "0"]
+        let blanks = [" ", "\t", "\n"]
+        for _ in 0..<300 {
+            var text = ""
+            var expected = ""
+            for _ in 0..<next(12) {
+                let word = (0..<(1 + next(20))).map { _ in letters[next(letters.count)] }.joined()
+                let run = (0..<(1 + next(20))).map { _ in blanks[next(blanks.count)] }.joined()
+                text += word + run
+                expected += word + " "
+            }
+            text += "end"
+            expected += "end"
+            #expect(try md("<p>A\(text)</p>") == "A" + expected, "\(text.debugDescription)")
+        }
+    }
+
     /// Names come lower-cased from libxml2, and only the attributes the renderer reads are kept.
     @Test func namesAreLowerCaseAndOnlyReadAttributesKept() throws {
         let html = #"<P><A HREF="https://x.org" Style="color: red" data-id="7">x</A> <IMG SRC="i.png" ALT="pic"></P>"#

@@ -512,19 +512,21 @@ private struct Walker {
         return haystack.withUnsafeBufferPointer { UTF8Search.firstOffset(of: needle, in: $0) != nil }
     }
 
-    /// HTML white space runs (space, TAB, CR, LF) as single spaces.
+    /// HTML white space runs (space, TAB, CR, LF) as single spaces. The runs between white
+    /// space are found with a SIMD scan and copied whole.
     static func collapse(_ s: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        var space = false
-        for x in s {
-            if x == 0x20 || x == 0x0A || x == 0x09 || x == 0x0D {
-                space = true
-            } else {
-                if space { out.append(0x20) }
-                space = false
-                out.append(x)
+        s.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let stop = ByteScan.first(of: 0x20, 0x0A, 0x09, 0x0D, in: b, from: i)
+                if stop > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop])) }
+                guard stop < n else { return }
+                out.append(0x20)
+                i = stop + 1
+                while i < n, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
             }
         }
-        if space { out.append(0x20) }
     }
 
     /// The lines of `s`: split at each LF that is not the end of a CR LF pair.
