@@ -38,6 +38,20 @@ import Testing
         #expect(try shape(html) == expected)
     }
 
+    /// A fragment far longer than libxml2's look-ahead and its input chunks, with a BOM and
+    /// multi-byte text throughout, is parsed to its last byte (the parser reads the whole
+    /// converted input without asking for more).
+    @Test func aLongFragmentIsParsedToTheEnd() throws {
+        let count = 3000
+        let html = "\u{FEFF}" + (0..<count).map { "<p>段落 \($0) &amp; <b>粗</b></p>" }.joined() + "<p>末尾</p>"
+        let f = try HTMLDocument.parse(html)
+        let top = f.topLevel
+        #expect(top.count == count + 1)
+        #expect(shape(f, [top[0]]) == #"p("段落 0 & " b("粗"))"#)
+        #expect(shape(f, [top[count - 1]]) == #"p("段落 2999 & " b("粗"))"#)
+        #expect(shape(f, [top[count]]) == #"p("末尾")"#)
+    }
+
     @Test func keptAttributesAreReadFromTheParse() throws {
         let f = try HTMLDocument.parse(#"<a href="x?a=1&amp;b=2" class="k l" title="t">x</a><img alt src="i.png">"#)
         let top = f.topLevel

@@ -248,6 +248,11 @@ public enum HTMLDocument {
                 input.pointee.encoding = "UTF-8".withCString { UnsafePointer(xmlStrdup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))) }
             }
         }
+        // The switch converted the whole fragment (an HTML parse converts all it has), and a
+        // memory input has nothing more to read. Left in place, the read callback makes every
+        // look-ahead within 250 bytes of the end (most of a short fragment) ask the input
+        // buffer to grow, convert nothing and return.
+        ctxt.pointee.input?.pointee.buf?.pointee.readcallback = nil
         var builder = SAXBuilder()
         withUnsafeMutablePointer(to: &builder) { b in
             ctxt.pointee.userData = UnsafeMutableRawPointer(b)
