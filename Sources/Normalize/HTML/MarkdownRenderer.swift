@@ -512,21 +512,50 @@ private struct Walker {
         return haystack.withUnsafeBufferPointer { UTF8Search.firstOffset(of: needle, in: $0) != nil }
     }
 
-    /// HTML white space runs (space, TAB, CR, LF) as single spaces. The runs between white
-    /// space are found with a SIMD scan and copied whole.
+    /// HTML white space runs (space, TAB, CR, LF) as single spaces. Prose has a single space
+    /// between words, which stays as it is: only the runs that change are looked for (with
+    /// ``firstChangingBlank(_:from:)``), and the bytes between them are copied whole.
     static func collapse(_ s: ArraySlice<UInt8>, into out: inout [UInt8]) {
         s.withUnsafeBufferPointer { b in
             let n = b.count
             var i = 0
             while i < n {
-                let stop = ByteScan.first(of: 0x20, 0x0A, 0x09, 0x0D, in: b, from: i)
+                let stop = firstChangingBlank(b, from: i)
                 if stop > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop])) }
                 guard stop < n else { return }
                 out.append(0x20)
                 i = stop + 1
-                while i < n, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
+                while i < n, isBlank(b[i]) { i += 1 }
             }
         }
+    }
+
+    @inline(__always) static func isBlank(_ x: UInt8) -> Bool { x == 0x20 || x == 0x0A || x == 0x09 || x == 0x0D }
+
+    /// The index of the first white space at or after `start` that collapsing changes (a TAB,
+    /// CR or LF, or a space followed by white space), or `b.count`: sixteen bytes at a time.
+    static func firstChangingBlank(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = b.baseAddress else { return 0 }
+        let n = b.count
+        var i = start
+        let (space, tab, lf, cr) = (
+            SIMD16<UInt8>(repeating: 0x20), SIMD16<UInt8>(repeating: 0x09), SIMD16<UInt8>(repeating: 0x0A),
+            SIMD16<UInt8>(repeating: 0x0D)
+        )
+        while i + 17 <= n {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let w = UnsafeRawPointer(base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+            let control = (v .== tab) .| (v .== lf) .| (v .== cr)
+            let nextBlank = (w .== space) .| (w .== tab) .| (w .== lf) .| (w .== cr)
+            if ByteScan.anyLane(control .| ((v .== space) .& nextBlank)) { break }
+            i += 16
+        }
+        while i < n {
+            let x = b[i]
+            if x == 0x09 || x == 0x0A || x == 0x0D || (x == 0x20 && i + 1 < n && isBlank(b[i + 1])) { return i }
+            i += 1
+        }
+        return n
     }
 
     /// The lines of `s`: split at each LF that is not the end of a CR LF pair.
