@@ -1,4 +1,5 @@
 import Formats
+import Foundation
 
 /// Renders an HTML tree (ChatGPT's rendered answers) as Markdown.
 ///
@@ -23,28 +24,49 @@ public struct MarkdownRenderer: Sendable {
     /// The Markdown for `fragment`.
     public func render(_ fragment: HTMLFragment) -> String {
         let walker = Walker(f: fragment)
-        var blocks = Blocks()
+        // The top-level blocks are written joined, so their buffer is the Markdown.
+        var blocks = Blocks(separator: Bytes.blankLine)
         walker.blocks(from: fragment.first, into: &blocks)
-        var out: [UInt8] = []
-        blocks.join(separator: Bytes.blankLine, into: &out)
+        let out = blocks.bytes
         return out.withUnsafeBufferPointer { UTF8Validation.string($0) } ?? String(decoding: out, as: UTF8.self)
     }
 }
 
-/// Rendered blocks, end to end in one buffer.
+/// Rendered blocks in one buffer: end to end, or with a separator written between them (then
+/// the buffer is the blocks joined).
 struct Blocks {
     var bytes: [UInt8] = []
     var ends: [Int] = []
+    let separator: [UInt8]
+
+    init(separator: [UInt8] = []) { self.separator = separator }
 
     var count: Int { ends.count }
 
-    subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+    subscript(i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1] + separator.count)..<ends[i]] }
 
     /// Adds `block` unless it is empty.
     mutating func add<C: Collection<UInt8>>(_ block: C) {
         guard !block.isEmpty else { return }
+        if !ends.isEmpty { bytes.append(contentsOf: separator) }
         bytes.append(contentsOf: block)
         ends.append(bytes.count)
+    }
+
+    /// Adds `text` as ``Walker/trimLines(_:)`` gives it, unless that is empty.
+    mutating func addTrimmedLines(_ text: [UInt8]) {
+        let hasLF = text.withUnsafeBufferPointer { b in
+            b.count > 0 && memchr(b.baseAddress!, Int32(Bytes.lf), b.count) != nil
+        }
+        guard hasLF else {
+            // One line: ASCII spaces trimmed at both ends, with no copy made.
+            guard let first = text.firstIndex(where: { $0 != Bytes.space }),
+                let last = text.lastIndex(where: { $0 != Bytes.space })
+            else { return }
+            add(text[first...last])
+            return
+        }
+        add(Walker.trimLines(text[...]))
     }
 
     func join(separator: [UInt8], into out: inout [UInt8]) {
@@ -66,6 +88,13 @@ enum Bytes {
 
 private struct Walker {
     let f: HTMLFragment
+    /// The collapsed text of a text node on its way to the escaper, one buffer for the whole
+    /// walk (a text is collapsed and escaped before the walk moves on).
+    let scratch = Scratch()
+
+    final class Scratch {
+        var bytes: [UInt8] = []
+    }
     typealias Tag = HTMLFragment.Tag
 
     func node(_ i: Int32) -> HTMLFragment.Node { f.nodes[Int(i)] }
@@ -92,7 +121,7 @@ private struct Walker {
     private func flush(_ first: Int32, until end: Int32, into out: inout Blocks) {
         var text: [UInt8] = []
         inline(from: first, until: end, inCell: false, into: &text)
-        out.add(Self.trimLines(text[...]))
+        out.addTrimmedLines(text)
     }
 
     /// Whether `i` renders as blocks of its own (an element ``block(_:into:)`` handles).
@@ -116,7 +145,7 @@ private struct Walker {
         case .p:
             var text: [UInt8] = []
             inline(from: n.firstChild, until: -1, inCell: false, into: &text)
-            out.add(Self.trimLines(text[...]))
+            out.addTrimmedLines(text)
         case .div, .section, .article, .main, .body, .html, .header, .footer, .figure:
             blocks(from: n.firstChild, into: &out)
         case .h1, .h2, .h3, .h4, .h5, .h6:
@@ -283,14 +312,13 @@ private struct Walker {
     /// text of its own.
     func inline(from first: Int32, until end: Int32, inCell: Bool, into out: inout [UInt8]) {
         let start = out.count
-        var scratch: [UInt8] = []
         var i = first
         while i >= 0 && i != end {
             let n = node(i)
             if n.tag == .text {
-                scratch.removeAll(keepingCapacity: true)
-                Self.collapse(f.slice(n), into: &scratch)
-                MarkdownEscaper.escape(scratch, previousFrom: start, in: &out)
+                scratch.bytes.removeAll(keepingCapacity: true)
+                Self.collapse(f.slice(n), into: &scratch.bytes)
+                MarkdownEscaper.escape(scratch.bytes, previousFrom: start, in: &out)
             } else {
                 inlineElement(i, inCell: inCell, into: &out)
             }
