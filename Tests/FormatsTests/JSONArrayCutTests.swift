@@ -94,6 +94,30 @@ import Testing
         }
     }
 
+    /// A closing bracket of the wrong kind ends its element there (which then does not parse),
+    /// and the elements after it are read as usual.
+    @Test func aLostBracketDoesNotSwallowTheElementsAfterIt() throws {
+        let dir = try TempDir()
+        let text = #"[{"a": [}, {"b": "]"}, 2, {"c": [1}, 1}, 3, {"d": {}}]"#
+        let path = dir.file("lost.json", Array(text.utf8))
+        for bufferBytes in [16, 1 << 20] {
+            let got = try Self.read(path, bufferBytes: bufferBytes)
+            #expect(got.map(\.raw) == [#"{"a": [}"#, #"{"b": "]"}"#, "2", #"{"c": [1}"#, "1}", "3", #"{"d": {}}"#])
+            #expect(got.map(\.position) == [1, 11, 23, 26, 37, 41, 44])
+        }
+        // Read whole, the malformed elements are reported as such and the others parse.
+        let reader = try JSONRecordReader(path: path)
+        var kinds: [String] = []
+        while let item = try reader.next() {
+            switch item {
+            case .value: kinds.append("value")
+            case .malformed: kinds.append("malformed")
+            case .unparsed: kinds.append("unparsed")
+            }
+        }
+        #expect(kinds == ["malformed", "value", "value", "malformed", "malformed", "value", "value"])
+    }
+
     @Test func aTruncatedArrayEndsWithItsPartialElementOrSaysItIsNotClosed() throws {
         let dir = try TempDir()
         let whole = #"[{"a": "x\"]}"}, {"b": ["# + String(repeating: "y", count: 40)

@@ -99,7 +99,10 @@ public final class JSONRecordReader {
     /// Where an element of the array stands while it is cut out of the buffer.
     private struct Cut {
         var started = false
-        var depth = 0
+        /// The closing bracket of each bracket open in the element, innermost last.
+        var open: [UInt8] = []
+        /// Set when the element is a scalar ended by the array's `]`.
+        var closesArray = false
         var inString = false
         var escaped = false
         /// The offset of the element's first byte in the file.
@@ -141,8 +144,7 @@ public final class JSONRecordReader {
                 element.append(contentsOf: buffer[from..<to])
                 consumed += UInt64(next - start)
                 start = next
-                // A scalar element is ended by the array's `]` (depth below zero).
-                if cut.depth < 0 { arrayClosed = true }
+                if cut.closesArray { arrayClosed = true }
                 return finish(element, cut.position)
             case .closed(let at):
                 consumed += UInt64(at + 1 - start)
@@ -162,7 +164,9 @@ public final class JSONRecordReader {
     /// Scans `bytes` from `start` for the end of the element `cut` describes, `consumed` being
     /// the file offset of `bytes[start]`. Before the element, white space and commas are
     /// skipped; an element ends at the bracket that closes it (kept), or at a comma or the
-    /// array's `]` outside any bracket (neither kept: a scalar element).
+    /// array's `]` outside any bracket (neither kept: a scalar element). A closing bracket of the
+    /// wrong kind also ends the element (kept: the element is then malformed), so that one
+    /// element with a bracket lost does not swallow the rest of the file.
     private static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ cut: inout Cut, consumed: UInt64
     ) -> Scanned {
@@ -192,13 +196,21 @@ public final class JSONRecordReader {
             }
             switch bytes[i] {
             case 0x22: cut.inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): cut.depth += 1
+            case UInt8(ascii: "{"): cut.open.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["): cut.open.append(UInt8(ascii: "]"))
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                cut.depth -= 1
-                if cut.depth == 0 { return .element(from: from, to: i + 1, next: i + 1) }
-                if cut.depth < 0 { return .element(from: from, to: i, next: i + 1) }
+                if cut.open.isEmpty && bytes[i] == UInt8(ascii: "]") {
+                    // A scalar element, ended by the array's `]`.
+                    cut.closesArray = true
+                    return .element(from: from, to: i, next: i + 1)
+                }
+                // A bracket that closes what is not open ends the element there, malformed,
+                // so that the elements after it are still read.
+                if cut.open.popLast() != bytes[i] || cut.open.isEmpty {
+                    return .element(from: from, to: i + 1, next: i + 1)
+                }
             case UInt8(ascii: ","):
-                if cut.depth == 0 { return .element(from: from, to: i, next: i + 1) }
+                if cut.open.isEmpty { return .element(from: from, to: i, next: i + 1) }
             default: break
             }
             i += 1
