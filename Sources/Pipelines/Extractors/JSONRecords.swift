@@ -15,9 +15,12 @@ enum JSONRecords {
     ///
     /// - Parameter deferParsing: leave parsing and `convert` to the parallel stage, so that the
     ///   reading thread only finds where values begin and end: JSON Lines go in chunks of
-    ///   `chunkBytes` of lines, array elements one by one as deferred records. Worth it when parsing is the heavy part (BELLE: about 1.5× with two workers);
-    ///   not when later steps are (ShareGPT's HTML rendering keeps the workers busy, and parsing
-    ///   on the reading thread uses the capacity that is left).
+    ///   `chunkBytes` of lines, array elements one by one as deferred records. Worth it when
+    ///   parsing is the heavy part (BELLE: about 1.5× with two workers), and for ShareGPT too,
+    ///   though its HTML rendering is the heavy part there: a record's strings are then made
+    ///   and freed on the same worker thread, where made on the reading thread and freed on a
+    ///   worker they had the threads wait on each other's malloc arena locks (about 7% of the
+    ///   time).
     /// - Parameter bytes: in those chunks, the record as a byte conversation whose texts are
     ///   borrowed from the parsed record (see ``ByteConversation``), or `nil` to `convert` it.
     static func forEach(
