@@ -20,8 +20,8 @@ public struct HTMLFragment: Sendable {
         case span, script, style, button, svg, template
         case strong, b, em, i, del, s, strike, code, a, img, br, sup, sub, annotation
 
-        /// Every known name (at most ten bytes) packed into two words, little-endian and zero
-        /// padded, with its length in the last byte, sorted: a name's tag is a binary search over
+        /// Every known name (at most ten bytes) packed into two words, its bytes in order and
+        /// zero padded, with its length in the last byte, sorted: a name's tag is a binary search over
         /// integers, with no string made or hashed per element.
         private static let byKey: [(key: SIMD2<UInt64>, tag: Tag)] = (UInt8(2)...Tag.annotation.rawValue)
             .map { raw in
@@ -32,8 +32,13 @@ public struct HTMLFragment: Sendable {
             .sorted { less($0.key, $1.key) }
 
         private static func key(_ name: UnsafeBufferPointer<UInt8>) -> SIMD2<UInt64> {
-            var words = SIMD2<UInt64>(0, UInt64(name.count) << 56)
-            for (k, b) in name.enumerated() { words[k / 8] |= UInt64(b) << (8 * UInt64(k % 8)) }
+            // The name's bytes copied in (at most ten, so the length byte stays clear), then
+            // the length: the same key on every target, since lookups and table use this one.
+            var words = SIMD2<UInt64>(0, 0)
+            withUnsafeMutableBytes(of: &words) { w in
+                if let from = name.baseAddress { w.baseAddress!.copyMemory(from: from, byteCount: name.count) }
+                w[15] = UInt8(name.count)
+            }
             return words
         }
 
@@ -254,6 +259,12 @@ public enum HTMLDocument {
         // buffer to grow, convert nothing and return.
         ctxt.pointee.input?.pointee.buf?.pointee.readcallback = nil
         var builder = SAXBuilder()
+        // Room for what a fragment of this size usually holds (its texts and kept attribute
+        // values are at most its bytes; ChatGPT's HTML has an element every few dozen bytes),
+        // so the arrays rarely grow during the parse.
+        builder.fragment.bytes.reserveCapacity(bytes.count)
+        builder.fragment.nodes.reserveCapacity(bytes.count / 32 + 8)
+        builder.fragment.attributes.reserveCapacity(bytes.count / 64 + 4)
         withUnsafeMutablePointer(to: &builder) { b in
             ctxt.pointee.userData = UnsafeMutableRawPointer(b)
             htmlParseDocument(ctxt)
