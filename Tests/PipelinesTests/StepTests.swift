@@ -7,6 +7,21 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
 }
 
 @Suite struct StepTests {
+    /// `sharegpt.truncate-empty` ends a conversation at a turn whose first character is a
+    /// control or format character, by the Unicode tables, for every ASCII character (answered
+    /// without the tables) and for thousands of others.
+    @Test func truncateEmptyFollowsTheUnicodeCategories() {
+        let scalars = (0..<0x3100).compactMap(Unicode.Scalar.init) + ["\u{FEFF}", "\u{E0001}", "\u{1F600}", "\u{4E2D}"]
+        for scalar in scalars {
+            var step = TruncateEmptyStep()
+            var c = conv(["q", "a", String(scalar) + "rest", "b"])
+            let category = scalar.properties.generalCategory
+            let ends = category == .control || category == .format
+            #expect(step.apply(&c) == (ends ? .modified : .unchanged), "U+\(String(scalar.value, radix: 16))")
+            #expect(c.turns.count == (ends ? 2 : 4))
+        }
+    }
+
     @Test func sessionRolesEndWithGPT() {
         #expect(conv(["a", "b"]).turns.map(\.role) == [.human, .gpt])
         #expect(conv(["a", "b", "c"]).turns.map(\.role) == [.gpt, .human, .gpt])

@@ -214,15 +214,19 @@ public struct TruncateEmptyStep: PipelineStep {
     public init() {}
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        guard
-            let cut = c.turns.firstIndex(where: { t in
-                guard let first = t.text.unicodeScalars.first else { return true }
-                return first.properties.generalCategory == .control || first.properties.generalCategory == .format
-            })
-        else { return .unchanged }
+        guard let cut = c.turns.firstIndex(where: { Self.endsConversation($0.text) }) else { return .unchanged }
         c.turns.removeSubrange(cut...)
         if c.turns.count % 2 == 1 { c.turns.removeLast() }
         return .modified
+    }
+
+    /// Whether a turn ends the conversation: it is empty, or its first character is a control
+    /// or format character. An ASCII first byte is answered without the Unicode tables.
+    static func endsConversation(_ text: String) -> Bool {
+        guard let byte = text.utf8.first else { return true }
+        if byte < 0x80 { return byte < 0x20 || byte == 0x7F }
+        let first = text.unicodeScalars.first!
+        return first.properties.generalCategory == .control || first.properties.generalCategory == .format
     }
 }
 
