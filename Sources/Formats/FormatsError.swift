@@ -11,6 +11,10 @@ public enum FormatsError: Error, Sendable, CustomStringConvertible, Equatable {
     case zstdTruncated(path: String, offset: UInt64)
     case zstdCompression(path: String, status: String)
     case digest(status: String)
+    /// A line (1-based `line`) with no line break within `limit` bytes.
+    case lineTooLong(path: String, line: Int, limit: Int)
+    /// A JSON array element, starting at byte `offset`, longer than `limit` bytes.
+    case elementTooLong(path: String, offset: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +36,12 @@ public enum FormatsError: Error, Sendable, CustomStringConvertible, Equatable {
             return "Compressing \(path) failed (\(status))."
         case .digest(let status):
             return "Computing a SHA-256 digest failed (\(status))."
+        case .lineTooLong(let path, let line, let limit):
+            return "Line \(line) of \(path) has no line break within \(limit) bytes: "
+                + "the file is not line-based text, or it is corrupt from there on."
+        case .elementTooLong(let path, let offset, let limit):
+            return "The JSON array element at byte \(offset) of \(path) does not end within \(limit) bytes: "
+                + "a quote or bracket is missing, or the file is corrupt from there on."
         }
     }
 }

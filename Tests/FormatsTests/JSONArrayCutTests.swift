@@ -118,6 +118,25 @@ import Testing
         #expect(kinds == ["malformed", "value", "value", "malformed", "malformed", "value", "value"])
     }
 
+    /// An element longer than the reader's limit (a lost quote makes the rest of a file one
+    /// string) stops the file with an error naming its offset; so does a JSON Lines line.
+    @Test func aRecordLongerThanTheLimitStopsTheFile() throws {
+        let dir = try TempDir()
+        let text = #"[{"a": 1}, {"b": "# + String(repeating: "y", count: 300) + "\"}]"
+        let path = dir.file("big.json", Array(text.utf8))
+        let reader = try JSONRecordReader(path: path, bufferBytes: 16, maxRecordBytes: 100)
+        #expect(try reader.next(parsing: false) != nil)
+        #expect(throws: FormatsError.elementTooLong(path: path, offset: 11, limit: 100)) { try reader.next(parsing: false) }
+        let whole = try JSONRecordReader(path: path, bufferBytes: 16, maxRecordBytes: 400)
+        var n = 0
+        while try whole.next(parsing: false) != nil { n += 1 }
+        #expect(n == 2)
+        let lines = dir.file("big.jsonl", Array((#"{"a": 1}"# + "\n" + #"{"b": ""# + String(repeating: "y", count: 300) + "\"}\n").utf8))
+        let jsonl = try JSONRecordReader(path: lines, maxRecordBytes: 100)
+        #expect(try jsonl.next(parsing: false) != nil)
+        #expect(throws: FormatsError.lineTooLong(path: lines, line: 2, limit: 100)) { try jsonl.next(parsing: false) }
+    }
+
     @Test func aTruncatedArrayEndsWithItsPartialElementOrSaysItIsNotClosed() throws {
         let dir = try TempDir()
         let whole = #"[{"a": "x\"]}"}, {"b": ["# + String(repeating: "y", count: 40)

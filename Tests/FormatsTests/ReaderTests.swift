@@ -171,6 +171,28 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         }
     }
 
+    /// A line longer than the reader's limit stops the file with an error naming the file and
+    /// the line, line by line and in chunks alike; the lines before it are read, and a line one
+    /// byte shorter than the limit is not an error.
+    @Test func aLineLongerThanTheLimitStopsTheFile() throws {
+        let dir = try TempDir()
+        let lines = ["short", String(repeating: "x", count: 63), "ok", String(repeating: "长", count: 30), "never"]
+        let path = dir.file("long.txt", Array(lines.joined(separator: "\n").utf8))
+        let direct = LineReader(source: try InputFile.open(path), bufferSize: 16, maxLineBytes: 64)
+        var seen: [String] = []
+        #expect(throws: FormatsError.lineTooLong(path: path, line: 4, limit: 64)) {
+            while try direct.nextRaw({ seen.append(String(decoding: $0.bytes, as: UTF8.self)) }) {}
+        }
+        #expect(seen == Array(lines.prefix(3)))
+        // In chunks the error comes as the long line is reached (the source then fails whole,
+        // so the lines of the unfinished chunk before it do not matter).
+        let chunked = LineReader(source: try InputFile.open(path), bufferSize: 16, maxLineBytes: 64)
+        #expect(throws: FormatsError.lineTooLong(path: path, line: 4, limit: 64)) {
+            while try chunked.nextChunk(minBytes: 1) != nil {}
+        }
+        #expect(FormatsError.lineTooLong(path: path, line: 4, limit: 64).description.contains("Line 4 of \(path)"))
+    }
+
     /// A chunk ends only before a line `cutBefore` accepts (once it holds `minBytes`), or at
     /// `maxLines` lines.
     @Test func chunksEndWhereAllowed() throws {

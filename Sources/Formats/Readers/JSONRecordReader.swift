@@ -39,10 +39,19 @@ public final class JSONRecordReader {
     /// The unit of positions: `.line` or `.byte`.
     public var unit: InputIssue.PositionUnit { layout == .lines ? .line : .byte }
 
+    /// The longest record read: a JSON Lines line, or an array element. A longer one stops the
+    /// file with ``FormatsError/lineTooLong(path:line:limit:)`` or
+    /// ``FormatsError/elementTooLong(path:offset:limit:)``, so that memory stays bounded
+    /// whatever the file holds (a lost quote can make the rest of a file one string).
+    public let maxRecordBytes: Int
+
     /// Opens `path` (plain or zstd) and detects its layout. `bufferBytes` is how much of the
     /// file is read at a time (small values are for tests of elements that span reads).
-    public init(path: String, bufferBytes: Int = 1 << 20) throws {
+    public init(
+        path: String, bufferBytes: Int = 1 << 20, maxRecordBytes: Int = LineReader.defaultMaxLineBytes
+    ) throws {
         self.path = path
+        self.maxRecordBytes = max(1, maxRecordBytes)
         buffer = [UInt8](repeating: 0, count: max(16, bufferBytes))
         let first = try InputFile.open(path)
         // Peek: read the first block to see the first significant byte, then hand the same
@@ -62,7 +71,7 @@ public final class JSONRecordReader {
         } else {
             layout = .lines
             source = PrefixedSource(prefix: Array(buffer[0..<n]), rest: first)
-            lines = LineReader(source: source)
+            lines = LineReader(source: source, maxLineBytes: self.maxRecordBytes)
         }
     }
 
@@ -137,7 +146,12 @@ public final class JSONRecordReader {
             }
             switch scanned {
             case .more(let from):
-                if cut.started { element.append(contentsOf: buffer[from..<end]) }
+                if cut.started {
+                    guard element.count + (end - from) <= maxRecordBytes else {
+                        throw FormatsError.elementTooLong(path: path, offset: cut.position, limit: maxRecordBytes)
+                    }
+                    element.append(contentsOf: buffer[from..<end])
+                }
                 consumed += UInt64(end - start)
                 start = end
             case .element(let from, let to, let next):

@@ -89,9 +89,17 @@ public struct LineChunk: Sendable {
 /// splitting on them would shift records (the original's `codecs` reader did). A final line
 /// without `\n` is returned too. Each line is validated as UTF-8 on its own, so one bad byte
 /// spoils one record, never its neighbours. Memory is one buffer, grown only for a line
-/// longer than it. A UTF-8 byte-order mark at the start of the stream is skipped.
+/// longer than it, up to ``maxLineBytes``: a longer line stops the file with
+/// ``FormatsError/lineTooLong(path:line:limit:)`` (a file with no line breaks is not what a
+/// line source reads, and buffering it whole would take any amount of memory). A UTF-8
+/// byte-order mark at the start of the stream is skipped.
 public final class LineReader {
+    /// The longest line read by default: 256 MiB.
+    public static let defaultMaxLineBytes = 256 << 20
+
     public let source: ByteSource
+    /// The longest line this reader buffers.
+    public let maxLineBytes: Int
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -99,9 +107,10 @@ public final class LineReader {
     private var lineNumber = 0
     private var consumed: UInt64 = 0
 
-    public init(source: ByteSource, bufferSize: Int = 1 << 20) {
+    public init(source: ByteSource, bufferSize: Int = 1 << 20, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.source = source
-        self.buffer = [UInt8](repeating: 0, count: bufferSize)
+        self.maxLineBytes = max(1, maxLineBytes)
+        self.buffer = [UInt8](repeating: 0, count: min(bufferSize, self.maxLineBytes))
     }
 
     /// Opens `path` (zstd or plain) and reads it line by line.
@@ -255,7 +264,11 @@ public final class LineReader {
             end = pending
         }
         if end == buffer.count {
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            // The buffer holds one unfinished line (a chunk's whole lines were copied out).
+            guard buffer.count < maxLineBytes else {
+                throw FormatsError.lineTooLong(path: source.path, line: lineNumber + 1, limit: maxLineBytes)
+            }
+            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, maxLineBytes - buffer.count)))
         }
         let n = try buffer.withUnsafeMutableBytes { raw in
             try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
