@@ -74,8 +74,9 @@ public struct RecordEncoder: Sendable {
 /// batches of records go through them on up to `workers` threads, each with its own copy of
 /// those steps. The stateful steps, the record counts and the delivery to the writer happen on
 /// the caller's thread, batch by batch in input order, so the output is the same, byte for byte,
-/// for any number of workers. At most `2 × workers` batches are in flight, so memory stays
-/// bounded. Only batches and step counts cross threads.
+/// for any number of workers. At most `4 × workers` batches are in flight (queued or running),
+/// so memory stays bounded, and at most `2 × workers` run at once, each on a copy of the steps.
+/// Only batches and step counts cross threads.
 ///
 /// When every stateful step is a ``KeyedStep``, no context splitter runs and an encoder is
 /// given, the workers also compute the stateful steps' keys and encode each kept conversation;
@@ -125,6 +126,8 @@ final class StagedProcessor: @unchecked Sendable {
     private let slotFreed = DispatchSemaphore(value: 0)
     /// Batch tasks running or queued on worker threads.
     private var inFlight = 0
+    /// The copies of the parallel steps not held by a running batch task.
+    private let copiesFree: DispatchSemaphore
     /// The most workers this source may use; `budget` may allow fewer at a given time.
     private let maxWorkers: Int
     private let budget: WorkerBudget?
@@ -147,8 +150,10 @@ final class StagedProcessor: @unchecked Sendable {
         let count = max(1, workers)
         maxWorkers = count
         self.budget = budget
-        // One copy of the parallel steps per batch in flight: at most 2 × workers.
+        // One copy of the parallel steps per batch running: at most 2 × workers (more batches
+        // may wait in the queue, see `flushBatch`).
         let copies = count == 1 ? 1 : 2 * count
+        copiesFree = DispatchSemaphore(value: copies)
         self.workers = (0..<copies).map { _ in Worker(Pipeline(steps: steps[..<split].map { $0.copyForWorker() })) }
         free = self.workers
         self.batchSize = batchSize
@@ -227,22 +232,25 @@ final class StagedProcessor: @unchecked Sendable {
             try deliverReady(deliver: deliver)
             return
         }
-        // Wait for a slot (at most 2 × allowed batches in flight), delivering finished batches
-        // meanwhile so the window moves on.
+        // Wait for a slot (at most 4 × allowed batches in flight). A slot frees when a batch
+        // task ends, so the next batch goes out at once, and finished batches are delivered
+        // after it: delivered first, they kept the workers waiting for work meanwhile. Batches
+        // queued beyond the ones running keep the workers busy while this thread delivers.
         while true {
             lock.lock()
-            let hasSlot = inFlight < 2 * allowed
+            let hasSlot = inFlight < 4 * allowed
             if hasSlot { inFlight += 1 }
             lock.unlock()
             if hasSlot { break }
             _ = slotFreed.wait(timeout: .now() + .milliseconds(20))
-            try deliverReady(deliver: deliver)
         }
         group.enter()
         queue.async { [self] in
+            copiesFree.wait()
             let worker = claim()
             let staged = stage(records, worker)
             release(worker)
+            copiesFree.signal()
             store(staged, at: index)
             lock.lock()
             inFlight -= 1
@@ -256,7 +264,7 @@ final class StagedProcessor: @unchecked Sendable {
     private func claim() -> Worker {
         lock.lock()
         defer { lock.unlock() }
-        return free.removeLast()  // a task holds a slot, and there is a worker per slot
+        return free.removeLast()  // `copiesFree` lets a task in only when a copy is free
     }
 
     private func release(_ worker: Worker) {
