@@ -39,6 +39,25 @@ import Testing
         #expect(escaped > 5_000)
     }
 
+    /// The quick check for bytes the rules may escape finds one at every offset, in texts
+    /// long enough for the sixteen-byte scan, and none in texts without them.
+    @Test func markupCheckFindsEveryEscapableByteAtEveryOffset() {
+        for length in 0..<70 {
+            let plain = (0..<length).map { UInt8(0x61 + $0 % 26) }
+            #expect(!MarkdownEscaper.hasMarkup(plain))
+            for at in 0..<length {
+                for b: UInt8 in [0x60, 0x2A, 0x5F, 0x5C, 0x3C] {
+                    var text = plain
+                    text[at] = b
+                    #expect(MarkdownEscaper.hasMarkup(text), "\(b) at \(at) of \(length)")
+                }
+                var other = plain
+                other[at] = 0x3E  // `>` alone is for line starts, not this check
+                #expect(!MarkdownEscaper.hasMarkup(other))
+            }
+        }
+    }
+
     @Test func simpleScalarsAreCharactersOfTheirOwn() {
         for scalar in Self.simple { #expect(MarkdownEscaper.isSimple(scalar)) }
         for scalar in Self.joining { #expect(!MarkdownEscaper.isSimple(scalar)) }

@@ -1,3 +1,5 @@
+import Formats
+
 /// Escapes Markdown characters in text only where they would change the rendering.
 ///
 /// Escaped: a backtick (it would open a code span); `*` and `_` where they could open emphasis
@@ -20,8 +22,7 @@ enum MarkdownEscaper {
             guard atLineStart, let b = text.first(where: { $0 != 0x20 }) else { return false }
             return b == 0x23 || b == 0x3E || b == 0x2D || b == 0x2B || (b >= 0x30 && b <= 0x39)
         }()
-        guard lineStartRisk || text.contains(where: { b in b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5C || b == 0x3C })
-        else {
+        guard lineStartRisk || hasMarkup(text) else {
             out.append(contentsOf: text)
             return
         }
@@ -31,6 +32,33 @@ enum MarkdownEscaper {
             return
         }
         escapeSimple(text, atLineStart: atLineStart, previous: prev, into: &out)
+    }
+
+    /// Whether `text` holds a byte the rules may escape (`` ` * _ \ < ``), sixteen bytes at a
+    /// time.
+    static func hasMarkup(_ text: [UInt8]) -> Bool {
+        text.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return false }
+            let n = b.count
+            var i = 0
+            let (tick, star, low, slash, angle) = (
+                SIMD16<UInt8>(repeating: 0x60), SIMD16<UInt8>(repeating: 0x2A), SIMD16<UInt8>(repeating: 0x5F),
+                SIMD16<UInt8>(repeating: 0x5C), SIMD16<UInt8>(repeating: 0x3C)
+            )
+            while i + 16 <= n {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                if ByteScan.anyLane((v .== tick) .| (v .== star) .| (v .== low) .| (v .== slash) .| (v .== angle)) {
+                    return true
+                }
+                i += 16
+            }
+            while i < n {
+                let x = b[i]
+                if x == 0x60 || x == 0x2A || x == 0x5F || x == 0x5C || x == 0x3C { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Whether the bytes from `start` are empty or end with a line feed (not a CR LF pair,
