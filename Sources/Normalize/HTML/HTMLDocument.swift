@@ -151,7 +151,18 @@ public struct HTMLFragment: Sendable {
     /// Whether element `node`'s `class` attribute has the word `word`.
     func hasClass(_ word: StaticString, _ node: Int32) -> Bool {
         guard let value = attribute(.class, of: node) else { return false }
-        return value.split(separator: 0x20).contains { w in w.withUnsafeBufferPointer { ByteScan.equal($0, word) } }
+        return value.withUnsafeBufferPointer { v in
+            // The words between spaces, in place.
+            var i = 0
+            while i < v.count {
+                while i < v.count, v[i] == 0x20 { i += 1 }
+                var j = i
+                while j < v.count, v[j] != 0x20 { j += 1 }
+                if j > i, ByteScan.equal(UnsafeBufferPointer(rebasing: v[i..<j]), word) { return true }
+                i = j
+            }
+            return false
+        }
     }
 
     // MARK: Building from libxml2

@@ -23,10 +23,14 @@ public struct MarkdownRenderer: Sendable {
 
     /// The Markdown for `fragment`.
     public func render(_ fragment: HTMLFragment) -> String {
-        let walker = Walker(f: fragment)
         // The top-level blocks are written joined, so their buffer is the Markdown.
         var blocks = Blocks(separator: Bytes.blankLine)
-        walker.blocks(from: fragment.first, into: &blocks)
+        fragment.nodes.withUnsafeBufferPointer { nodes in
+            fragment.bytes.withUnsafeBufferPointer { chars in
+                let walker = Walker(f: fragment, nodes: nodes, chars: chars)
+                walker.blocks(from: fragment.first, into: &blocks)
+            }
+        }
         let out = blocks.bytes
         return out.withUnsafeBufferPointer { UTF8Validation.string($0) } ?? String(decoding: out, as: UTF8.self)
     }
@@ -88,6 +92,10 @@ enum Bytes {
 
 private struct Walker {
     let f: HTMLFragment
+    /// The fragment's nodes and bytes, read through pointers while the walk lasts (a slice of
+    /// an array would count a reference to it for every text read).
+    let nodes: UnsafeBufferPointer<HTMLFragment.Node>
+    let chars: UnsafeBufferPointer<UInt8>
     /// The collapsed text of a text node on its way to the escaper, one buffer for the whole
     /// walk (a text is collapsed and escaped before the walk moves on).
     let scratch = Scratch()
@@ -97,7 +105,12 @@ private struct Walker {
     }
     typealias Tag = HTMLFragment.Tag
 
-    func node(_ i: Int32) -> HTMLFragment.Node { f.nodes[Int(i)] }
+    func node(_ i: Int32) -> HTMLFragment.Node { nodes[Int(i)] }
+
+    /// A text's bytes.
+    func slice(_ n: HTMLFragment.Node) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: chars[Int(n.start)..<Int(n.start + n.count)])
+    }
 
     // MARK: Blocks
 
@@ -317,7 +330,7 @@ private struct Walker {
             let n = node(i)
             if n.tag == .text {
                 scratch.bytes.removeAll(keepingCapacity: true)
-                Self.collapse(f.slice(n), into: &scratch.bytes)
+                Self.collapse(slice(n), into: &scratch.bytes)
                 MarkdownEscaper.escape(scratch.bytes, previousFrom: start, in: &out)
             } else {
                 inlineElement(i, inCell: inCell, into: &out)
@@ -421,7 +434,7 @@ private struct Walker {
         while i >= 0 {
             let n = node(i)
             if n.tag == .text {
-                out.append(contentsOf: f.slice(n))
+                out.append(contentsOf: slice(n))
             } else if n.tag == .br {
                 out.append(Bytes.lf)
             } else if !(skippingHeaders && isCodeHeader(i)) {
@@ -543,18 +556,16 @@ private struct Walker {
     /// HTML white space runs (space, TAB, CR, LF) as single spaces. Prose has a single space
     /// between words, which stays as it is: only the runs that change are looked for (with
     /// ``firstChangingBlank(_:from:)``), and the bytes between them are copied whole.
-    static func collapse(_ s: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        s.withUnsafeBufferPointer { b in
-            let n = b.count
-            var i = 0
-            while i < n {
-                let stop = firstChangingBlank(b, from: i)
-                if stop > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop])) }
-                guard stop < n else { return }
-                out.append(0x20)
-                i = stop + 1
-                while i < n, isBlank(b[i]) { i += 1 }
-            }
+    static func collapse(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let stop = firstChangingBlank(b, from: i)
+            if stop > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop])) }
+            guard stop < n else { return }
+            out.append(0x20)
+            i = stop + 1
+            while i < n, isBlank(b[i]) { i += 1 }
         }
     }
 
