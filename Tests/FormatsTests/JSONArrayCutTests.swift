@@ -19,7 +19,10 @@ import Testing
     /// A string literal whose contents are the JSON bytes that matter to the cutter: escaped
     /// quotes and backslashes, brackets, commas, and runs long enough for the 16-byte scan.
     static func string(_ r: inout Rand) -> String {
-        let pieces = [#"\""#, #"\\"#, "[", "]", "{", "}", ",", " ", "问题", #"\n"#, "<p class=\\\"x\\\">", "abcdefghijklmnopqrstuvwxyz", #"\u00e9"#]
+        let pieces = [
+            #"\""#, #"\\"#, "[", "]", "{", "}", ",", " ", "问题", #"\n"#, "<p class=\\\"x\\\">",
+            "abcdefghijklmnopqrstuvwxyz", #"\u00e9"#,
+        ]
         var s = "\""
         for _ in 0..<r.next(8) { s += pieces[r.next(pieces.count)] }
         return s + "\""
@@ -67,7 +70,9 @@ import Testing
                 if k > 0 {
                     let separator = [",", " ,\n", ",,"][r.next(3)]
                     // White space before the comma ends the scalar before it.
-                    if separator.hasPrefix(" "), !(expected[k - 1].raw.hasPrefix("{") || expected[k - 1].raw.hasPrefix("[")) {
+                    if separator.hasPrefix(" "),
+                        !(expected[k - 1].raw.hasPrefix("{") || expected[k - 1].raw.hasPrefix("["))
+                    {
                         expected[k - 1].raw += " "
                     }
                     text += separator + String(repeating: " ", count: r.next(3))
@@ -126,12 +131,15 @@ import Testing
         let path = dir.file("big.json", Array(text.utf8))
         let reader = try JSONRecordReader(path: path, bufferBytes: 16, maxRecordBytes: 100)
         #expect(try reader.next(parsing: false) != nil)
-        #expect(throws: FormatsError.elementTooLong(path: path, offset: 11, limit: 100)) { try reader.next(parsing: false) }
+        #expect(throws: FormatsError.elementTooLong(path: path, offset: 11, limit: 100)) {
+            try reader.next(parsing: false)
+        }
         let whole = try JSONRecordReader(path: path, bufferBytes: 16, maxRecordBytes: 400)
         var n = 0
         while try whole.next(parsing: false) != nil { n += 1 }
         #expect(n == 2)
-        let lines = dir.file("big.jsonl", Array((#"{"a": 1}"# + "\n" + #"{"b": ""# + String(repeating: "y", count: 300) + "\"}\n").utf8))
+        let lines = dir.file(
+            "big.jsonl", Array((#"{"a": 1}"# + "\n" + #"{"b": ""# + String(repeating: "y", count: 300) + "\"}\n").utf8))
         let jsonl = try JSONRecordReader(path: lines, maxRecordBytes: 100)
         #expect(try jsonl.next(parsing: false) != nil)
         #expect(throws: FormatsError.lineTooLong(path: lines, line: 2, limit: 100)) { try jsonl.next(parsing: false) }

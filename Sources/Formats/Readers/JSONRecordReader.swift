@@ -218,8 +218,9 @@ public final class JSONRecordReader {
                     cut.closesArray = true
                     return .element(from: from, to: i, next: i + 1)
                 }
-                // A bracket that closes what is not open ends the element there, malformed,
-                // so that the elements after it are still read.
+                // The bracket that closes the element's first one ends it; so does one that
+                // closes what is not open (the element is then malformed, and the elements
+                // after it are still read).
                 if cut.open.popLast() != bytes[i] || cut.open.isEmpty {
                     return .element(from: from, to: i + 1, next: i + 1)
                 }

@@ -21,8 +21,8 @@ public struct HTMLFragment: Sendable {
         case strong, b, em, i, del, s, strike, code, a, img, br, sup, sub, annotation
 
         /// Every known name (at most ten bytes) packed into two words, its bytes in order and
-        /// zero padded, with its length in the last byte, sorted: a name's tag is a binary search over
-        /// integers, with no string made or hashed per element.
+        /// zero padded, with its length in the last byte, sorted: a name's tag is a binary
+        /// search over integers, with no string made or hashed per element.
         private static let byKey: [(key: SIMD2<UInt64>, tag: Tag)] = (UInt8(2)...Tag.annotation.rawValue)
             .map { raw in
                 let tag = Tag(rawValue: raw)!
@@ -36,7 +36,7 @@ public struct HTMLFragment: Sendable {
             // the length: the same key on every target, since lookups and table use this one.
             var words = SIMD2<UInt64>(0, 0)
             withUnsafeMutableBytes(of: &words) { w in
-                if let from = name.baseAddress { w.baseAddress!.copyMemory(from: from, byteCount: name.count) }
+                UnsafeMutableRawBufferPointer(rebasing: w[0..<name.count]).copyMemory(from: UnsafeRawBufferPointer(name))
                 w[15] = UInt8(name.count)
             }
             return words

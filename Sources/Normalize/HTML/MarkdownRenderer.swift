@@ -60,7 +60,8 @@ struct Blocks {
     /// Adds `text` as ``Walker/trimLines(_:)`` gives it, unless that is empty.
     mutating func addTrimmedLines(_ text: [UInt8]) {
         let hasLF = text.withUnsafeBufferPointer { b in
-            b.count > 0 && memchr(b.baseAddress!, Int32(Bytes.lf), b.count) != nil
+            guard let base = b.baseAddress else { return false }
+            return memchr(base, Int32(Bytes.lf), b.count) != nil
         }
         guard hasLF else {
             // One line: ASCII spaces trimmed at both ends, with no copy made.

@@ -223,9 +223,8 @@ public struct TruncateEmptyStep: PipelineStep {
     /// Whether a turn ends the conversation: it is empty, or its first character is a control
     /// or format character. An ASCII first byte is answered without the Unicode tables.
     static func endsConversation(_ text: String) -> Bool {
-        guard let byte = text.utf8.first else { return true }
+        guard let byte = text.utf8.first, let first = text.unicodeScalars.first else { return true }
         if byte < 0x80 { return byte < 0x20 || byte == 0x7F }
-        let first = text.unicodeScalars.first!
         return first.properties.generalCategory == .control || first.properties.generalCategory == .format
     }
 }
