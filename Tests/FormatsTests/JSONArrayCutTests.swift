@@ -145,6 +145,37 @@ import Testing
         #expect(throws: FormatsError.lineTooLong(path: lines, line: 2, limit: 100)) { try jsonl.next(parsing: false) }
     }
 
+    /// On arbitrary bytes of JSON's punctuation the cutter ends, and every element it gives is
+    /// the file's bytes at its offset, the offsets rising, at every buffer size alike.
+    @Test func arbitraryPunctuationIsCutIntoBytesOfTheFile() throws {
+        let dir = try TempDir()
+        var r = Rand(state: 3)
+        let alphabet = Array(#"{}[]"\, a1"#.utf8)
+        for trial in 0..<300 {
+            let body = (0..<r.next(80)).map { _ in alphabet[r.next(alphabet.count)] }
+            let bytes = Array("[".utf8) + body + (r.next(2) == 0 ? Array("]".utf8) : [])
+            let path = dir.file("p\(trial).json", bytes)
+            var first: [(raw: String, position: Int)]?
+            for bufferBytes in [16, 23, 1 << 20] {
+                let got = try Self.read(path, bufferBytes: bufferBytes)
+                var last = -1
+                for item in got where !item.raw.hasPrefix("MALFORMED") {
+                    let raw = Array(item.raw.utf8)
+                    #expect(item.position > last && item.position + raw.count <= bytes.count, "trial \(trial)")
+                    if item.position + raw.count <= bytes.count {
+                        #expect(Array(bytes[item.position..<item.position + raw.count]) == raw, "trial \(trial)")
+                    }
+                    last = item.position
+                }
+                if let first {
+                    #expect(got.map(\.raw) == first.map(\.raw) && got.map(\.position) == first.map(\.position))
+                } else {
+                    first = got
+                }
+            }
+        }
+    }
+
     @Test func aTruncatedArrayEndsWithItsPartialElementOrSaysItIsNotClosed() throws {
         let dir = try TempDir()
         let whole = #"[{"a": "x\"]}"}, {"b": ["# + String(repeating: "y", count: 40)
