@@ -15,6 +15,12 @@ import Testing
         #expect(wide.perSource == 2)
     }
 
+    /// Sources start largest first, ties in the order given.
+    @Test func sourcesStartLargestFirst() {
+        #expect(BatchRunner.startOrder(bytes: [10, 3_000, 5, 3_000, 600]) == [1, 3, 4, 0, 2])
+        #expect(BatchRunner.startOrder(bytes: []) == [])
+    }
+
     /// What a processor delivers for `records`, as text, when its budget grows from one worker
     /// to three after `flipAfter` records (never, with `nil`).
     static func deliveries(_ records: [Conversation], flipAfter: Int?) throws -> [String] {

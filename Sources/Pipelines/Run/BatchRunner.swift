@@ -23,6 +23,11 @@ public struct BatchRunner {
     }
 
     /// Runs every `(source, files)` and returns the reports in the same order.
+    ///
+    /// The sources start largest first (by the bytes of their files): a large source started
+    /// last would run on alone at the end, and the largest deduplicating sources (BELLE,
+    /// Weibo) would hold their fullest tables at the same time. What each source writes does
+    /// not depend on the order.
     public func run(_ work: [(Source, [InputFileRef])]) throws -> [SourceReport] {
         try FileManager.default.createDirectory(atPath: outputRoot, withIntermediateDirectories: true)
         let slots = DispatchSemaphore(value: jobs)
@@ -36,7 +41,8 @@ public struct BatchRunner {
             o.workers = jobs
             return o
         }()
-        for (i, (source, files)) in work.enumerated() {
+        for i in Self.startOrder(bytes: work.map { $0.1.reduce(0) { $0 + $1.bytes } }) {
+            let (source, files) = work[i]
             slots.wait()
             group.enter()
             Thread.detachNewThread { [self] in
@@ -57,6 +63,12 @@ public struct BatchRunner {
         let done = reports.compactMap { $0 }
         try writeRunManifest(failures: done.filter(\.failed))
         return done
+    }
+
+    /// The order in which sources of these input sizes start: largest first, ties in the order
+    /// given.
+    static func startOrder(bytes: [UInt64]) -> [Int] {
+        bytes.indices.sorted { a, b in bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b }
     }
 
     /// Writes `<output>/manifest.json` from every source manifest in the output folder, with
