@@ -1,4 +1,5 @@
 import Formats
+import Foundation
 
 /// Escapes Markdown characters in text only where they would change the rendering.
 ///
@@ -34,30 +35,12 @@ enum MarkdownEscaper {
         escapeSimple(text, atLineStart: atLineStart, previous: prev, into: &out)
     }
 
-    /// Whether `text` holds a byte the rules may escape (`` ` * _ \ < ``), sixteen bytes at a
-    /// time.
+    /// Whether `text` holds a byte the rules may escape (`` ` * _ \ < ``): two vector scans.
     static func hasMarkup(_ text: [UInt8]) -> Bool {
         text.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return false }
-            let n = b.count
-            var i = 0
-            let (tick, star, low, slash, angle) = (
-                SIMD16<UInt8>(repeating: 0x60), SIMD16<UInt8>(repeating: 0x2A), SIMD16<UInt8>(repeating: 0x5F),
-                SIMD16<UInt8>(repeating: 0x5C), SIMD16<UInt8>(repeating: 0x3C)
-            )
-            while i + 16 <= n {
-                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                if ByteScan.anyLane((v .== tick) .| (v .== star) .| (v .== low) .| (v .== slash) .| (v .== angle)) {
-                    return true
-                }
-                i += 16
-            }
-            while i < n {
-                let x = b[i]
-                if x == 0x60 || x == 0x2A || x == 0x5F || x == 0x5C || x == 0x3C { return true }
-                i += 1
-            }
-            return false
+            return ByteScan.first(of: 0x60, 0x2A, 0x5F, 0x5C, in: b, from: 0) < b.count
+                || memchr(base, 0x3C, b.count) != nil
         }
     }
 

@@ -34,7 +34,7 @@ public struct BELLEExtractor: SourceExtractor {
     ) throws {
         let source = source
         try JSONRecords.forEach(
-            file, deferParsing: true, chunkBytes: chunkBytes, progress: progress, emit: emit,
+            file, chunkBytes: chunkBytes, progress: progress, emit: emit,
             bytes: { BELLERecord.byteConversation($0, source: source, origin: $1) }
         ) { value, origin in
             try BELLERecord.conversations(value, source: source, origin: origin).get()

@@ -11,20 +11,18 @@ enum JSONRecords {
         var description: String { "\(kind.rawValue): \(detail)" }
     }
 
-    /// Reads `file` and emits its records.
+    /// Reads `file` and emits its records, leaving parsing and `convert` to the parallel stage:
+    /// the reading thread only finds where values begin and end. JSON Lines go in chunks of
+    /// `chunkBytes` of lines, array elements one by one as deferred records. Parsing is the
+    /// heavy part for BELLE (about 1.5× with two workers); for ShareGPT the HTML is, but there
+    /// too a record's strings are then made and freed on the same worker thread (made on the
+    /// reading thread and freed on a worker, they had the threads wait on each other's malloc
+    /// arena locks, about 7% of the time).
     ///
-    /// - Parameter deferParsing: leave parsing and `convert` to the parallel stage, so that the
-    ///   reading thread only finds where values begin and end: JSON Lines go in chunks of
-    ///   `chunkBytes` of lines, array elements one by one as deferred records. Worth it when
-    ///   parsing is the heavy part (BELLE: about 1.5× with two workers), and for ShareGPT too,
-    ///   though its HTML rendering is the heavy part there: a record's strings are then made
-    ///   and freed on the same worker thread, where made on the reading thread and freed on a
-    ///   worker they had the threads wait on each other's malloc arena locks (about 7% of the
-    ///   time).
     /// - Parameter bytes: in those chunks, the record as a byte conversation whose texts are
     ///   borrowed from the parsed record (see ``ByteConversation``), or `nil` to `convert` it.
     static func forEach(
-        _ file: InputFileRef, deferParsing: Bool, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
+        _ file: InputFileRef, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void,
         bytes: (@Sendable (SimdJSON.TapeValue, RecordOrigin) -> ByteConversation?)? = nil,
         convert: @escaping @Sendable (JSONValue, RecordOrigin) throws -> [Conversation]
@@ -33,7 +31,7 @@ enum JSONRecords {
         let unit = reader.unit
         let name = file.name
         var ordinal = 0
-        if deferParsing, reader.layout == .lines {
+        if reader.layout == .lines {
             // Chunks of lines, parsed by the workers; here only blank lines are told apart, to
             // number the records.
             var before = 0
@@ -75,7 +73,7 @@ enum JSONRecords {
             }
             return
         }
-        while let item = try reader.next(parsing: !deferParsing) {
+        while let item = try reader.next(parsing: false) {
             ordinal += 1
             if ordinal & 0x3FF == 0 { progress(reader.bytesRead) }
             switch item {

@@ -23,7 +23,7 @@ public struct ShareGPTExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try JSONRecords.forEach(file, deferParsing: true, progress: progress, emit: emit) { value, origin in
+        try JSONRecords.forEach(file, progress: progress, emit: emit) { value, origin in
             [try conversation(value, origin: origin)]
         }
     }
