@@ -58,7 +58,7 @@ let package = Package(
             path: "Sources/corpus-clean"),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "CShims"], path: "Tests/FormatsTests"),
         .testTarget(
-            name: "NormalizeTests", dependencies: ["Normalize"], path: "Tests/NormalizeTests",
+            name: "NormalizeTests", dependencies: ["Normalize", "CLibXML2"], path: "Tests/NormalizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "TokenizeTests", dependencies: ["Tokenize", "Formats"], path: "Tests/TokenizeTests",

@@ -1,3 +1,4 @@
+import CLibXML2
 @testable import Normalize
 import Testing
 
@@ -81,5 +82,58 @@ import Testing
         for other in ["", "h7", "annotations", "blockquotes", "tablex", "\u{0}p", "p\u{0}"] {
             #expect(tag(other) == .other, "\(other.debugDescription)")
         }
+    }
+
+    /// Fragments of every kind the tests above use, and some that leave a parse in an odd
+    /// state (unclosed elements, an open comment or attribute, raw text, made-up tags).
+    private static let assorted: [String] = [
+        "<p>x &amp; <b>y</b> z</p>", "<p>a<!-- c -->b</p>", "<ul><li>a<li>b</ul>", "<p>a<p>b",
+        "<title>t</title>", "<title>t</title></html><p>b</p>", "<!-- c --><title>t</title></html><p>b</p>",
+        "<!DOCTYPE html><title>t</title></html><p>b</p>", "<div><table><tr><td>1<td>2</table>",
+        "<p>open <b>bold <i>both", "<p>a <!-- never closed", "<a href=\"x", "<script>if (a < b) {</script>",
+        "<pre><code>x\n\n  y</code></pre>", "<x-1>a</x-1><x-2 q=1>b</x-2>", "<p>段落 &amp; 粗</p>", "plain",
+        "<html><body><p>z</p></body></html>", "<meta charset=\"iso-8859-1\"><p>é</p>",
+    ]
+
+    /// One parser kept for many fragments gives each the tree a parser of its own gives,
+    /// whatever came before it, and also when its context is made afresh every few fragments
+    /// or once its dictionary of names fills.
+    @Test(arguments: [(10_000, 10_000), (3, 10_000), (10_000, 12), (1, 1)])
+    func aReusedParserGivesWhatFreshParsersGive(_ uses: Int, _ names: Int) throws {
+        let parser = HTMLParser(usesPerContext: uses, namesPerContext: names)
+        let expected = try Self.assorted.map { html -> String in
+            let f = try HTMLDocument.parse(html)
+            return shape(f, f.topLevel)
+        }
+        for order in [Array(Self.assorted.indices), Self.assorted.indices.reversed(), Self.assorted.indices.map { $0 * 7 % Self.assorted.count }] {
+            for i in order {
+                let f = try parser.parse(Self.assorted[i])
+                #expect(shape(f, f.topLevel) == expected[i], "\(Self.assorted[i].debugDescription)")
+            }
+        }
+    }
+
+    /// The input is read as UTF-8 whatever the fragment declares, as `htmlReadMemory` with
+    /// "UTF-8" reads it, also when a NUL in its first bytes looks like UTF-16 or UCS-4: the
+    /// fragment holds the texts of the tree libxml2 builds.
+    @Test(arguments: [
+        #"<meta charset="iso-8859-1"><p>é</p>"#, #"<meta charset="KOI8-R"><p>é 中</p>"#,
+        #"<meta http-equiv="Content-Type" content="text/html; charset=windows-1251"><p>é 中</p>"#,
+        "<\u{0}?\u{0}<p>é</p>", "\u{0}<\u{0}<p>é</p>", "\u{0}\u{0}\u{0}<p>é</p>", "<p>\u{0}é</p>",
+        "\u{FEFF}<p>é</p>", "<?xml version=\"1.0\"?><p>é</p>",
+    ])
+    func theInputIsReadAsUTF8(_ html: String) throws {
+        let f = try HTMLDocument.parse(html)
+        var ours: [UInt8] = []
+        for n in f.nodes where n.tag == .text { ours += f.slice(n) }
+        let theirs: String = html.withCString { c in
+            let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
+            guard let doc = htmlReadMemory(c, Int32(html.utf8.count), nil, "UTF-8", options) else { return "" }
+            defer { xmlFreeDoc(doc) }
+            guard let root = xmlDocGetRootElement(doc), let content = xmlNodeGetContent(root) else { return "" }
+            defer { xmlFree(content) }
+            return String(cString: content)
+        }
+        #expect(String(decoding: ours, as: UTF8.self) == theirs)
     }
 }

@@ -204,28 +204,126 @@ public struct HTMLFragment: Sendable {
 /// give a tree. Entities are decoded. The fragment's top-level nodes are those inside the
 /// `body` the parser adds (or inside `html` when there is no `body`).
 public enum HTMLDocument {
-    /// The parsed fragment `html`.
-    ///
-    /// libxml2's HTML parser reports what it reads (elements opened and closed, texts) to
-    /// callbacks that build the fragment directly: libxml2 builds no tree of its own. The
-    /// parser decides every implied and auto-closed element, as it does when it builds a tree;
-    /// the callbacks join adjacent texts and place elements as its tree builder would.
+    /// The parsed fragment `html`, with a parser of its own (``HTMLParser`` keeps one for many
+    /// fragments).
     ///
     /// - Throws: ``NormalizeError/html(reason:)`` when libxml2 cannot set up the parse.
     public static func parse(_ html: String) throws -> HTMLFragment {
+        try HTMLParser().parse(html)
+    }
+}
+
+/// A libxml2 HTML parser kept for many fragments, one after another: its parser context (with
+/// the dictionary of names and the stacks it grows) is made once and reset between fragments,
+/// as `htmlCtxtReadMemory` resets it, rather than made and freed for each one. Not for two
+/// threads at once: each worker's copy of a step has its own.
+///
+/// libxml2's HTML parser reports what it reads (elements opened and closed, texts) to callbacks
+/// that build the fragment directly: libxml2 builds no tree of its own. The parser decides
+/// every implied and auto-closed element, as it does when it builds a tree; the callbacks join
+/// adjacent texts and place elements as its tree builder would. What a fragment gives does not
+/// depend on the fragments parsed before it (the reset clears all parse state; tests compare
+/// a reused parser with fresh ones).
+public final class HTMLParser {
+    private var context: htmlParserCtxtPtr?
+    /// Fragments parsed with the current context.
+    private var uses = 0
+
+    /// A context is made afresh after `usesPerContext` fragments, or once its dictionary holds
+    /// `namesPerContext` names (element and attribute names: fragments full of made-up tags
+    /// would otherwise grow it without end).
+    let usesPerContext: Int
+    let namesPerContext: Int
+
+    public convenience init() { self.init(usesPerContext: 10_000, namesPerContext: 10_000) }
+
+    init(usesPerContext: Int, namesPerContext: Int) {
+        self.usesPerContext = max(1, usesPerContext)
+        self.namesPerContext = namesPerContext
+    }
+
+    deinit {
+        if let context { htmlFreeParserCtxt(context) }
+    }
+
+    /// The parsed fragment `html`.
+    ///
+    /// - Throws: ``NormalizeError/html(reason:)`` when libxml2 cannot set up the parse.
+    public func parse(_ html: String) throws -> HTMLFragment {
         var html = html
         guard !html.isEmpty else { return HTMLFragment() }
         return try html.withUTF8 { try parse(bytes: $0) }
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> HTMLFragment {
+    private func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> HTMLFragment {
+        let ctxt = try readyContext()
+        // The input holds a copy of the bytes: libxml2 2.9 cannot read a buffer in place (its
+        // look-back after a shrink goes wrong on one), and needs a NUL after them.
         let created = bytes.withMemoryRebound(to: CChar.self) {
-            htmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count))
+            xmlParserInputBufferCreateMem($0.baseAddress, Int32($0.count), XML_CHAR_ENCODING_NONE)
         }
-        guard let ctxt = created, let sax = ctxt.pointee.sax else {
+        guard let buffer = created else { throw NormalizeError.html(reason: "libxml2 could not parse the fragment") }
+        guard let stream = xmlNewIOInputStream(ctxt, buffer, XML_CHAR_ENCODING_NONE) else {
+            xmlFreeParserInputBuffer(buffer)
             throw NormalizeError.html(reason: "libxml2 could not parse the fragment")
         }
-        defer { xmlFreeParserCtxt(ctxt) }
+        inputPush(ctxt, stream)
+        // The options htmlReadMemory is given here: errors and warnings off, no network.
+        htmlCtxtUseOptions(
+            ctxt,
+            Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue))
+        ctxt.pointee.html = 1
+        // The bytes are UTF-8 (a Swift string's), and are read as they are. An encoding
+        // name on the input keeps a <meta charset> from switching the parse to another
+        // encoding, as htmlReadMemory's "UTF-8" does; the encoding switch htmlReadMemory
+        // makes as well would only copy the fragment into a second buffer. Only a
+        // fragment whose first four bytes hold a NUL takes that switch: libxml2 guesses
+        // UTF-16 or UCS-4 from such a start, and the converter in place keeps it from
+        // reading the bytes so.
+        if bytes.prefix(4).contains(0),
+            let handler = xmlFindCharEncodingHandler("UTF-8")
+        {
+            xmlSwitchToEncoding(ctxt, handler)
+        }
+        ctxt.pointee.charset = Int32(XML_CHAR_ENCODING_UTF8.rawValue)
+        if let old = stream.pointee.encoding { xmlFree(UnsafeMutableRawPointer(mutating: old)) }
+        stream.pointee.encoding = "UTF-8".withCString {
+            UnsafePointer(xmlStrdup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)))
+        }
+        // A memory input has nothing more to read. Left in place, a read callback makes
+        // every look-ahead within 250 bytes of the end (most of a short fragment) ask the
+        // input buffer to grow and come back with nothing.
+        stream.pointee.buf?.pointee.readcallback = nil
+        var builder = SAXBuilder()
+        // Room for what a fragment of this size usually holds (its texts and kept attribute
+        // values are at most its bytes; ChatGPT's HTML has an element every few dozen
+        // bytes), so the arrays rarely grow during the parse.
+        builder.fragment.bytes.reserveCapacity(bytes.count)
+        builder.fragment.nodes.reserveCapacity(bytes.count / 32 + 8)
+        builder.fragment.attributes.reserveCapacity(bytes.count / 64 + 4)
+        withUnsafeMutablePointer(to: &builder) { b in
+            ctxt.pointee.userData = UnsafeMutableRawPointer(b)
+            htmlParseDocument(ctxt)
+            ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+        }
+        // The input is freed now, not at the next reset.
+        htmlCtxtReset(ctxt)
+        return builder.finished()
+    }
+
+    /// The context for the next fragment: the current one, reset, or a new one.
+    private func readyContext() throws -> htmlParserCtxtPtr {
+        if let ctxt = context {
+            if uses < usesPerContext, xmlDictSize(ctxt.pointee.dict) < namesPerContext {
+                uses += 1
+                return ctxt
+            }
+            htmlFreeParserCtxt(ctxt)
+            context = nil
+        }
+        guard let ctxt = htmlNewParserCtxt(), let sax = ctxt.pointee.sax else {
+            throw NormalizeError.html(reason: "libxml2 could not parse the fragment")
+        }
         sax.pointee = htmlSAXHandler()
         sax.pointee.startElement = { context, name, attributes in
             guard let context, let name else { return }
@@ -251,37 +349,9 @@ public enum HTMLDocument {
         sax.pointee.internalSubset = { context, _, _, _ in
             context?.assumingMemoryBound(to: SAXBuilder.self).pointee.doctype()
         }
-        // What htmlReadMemory does with these options and "UTF-8" (errors and warnings off;
-        // the encoding fixed, so a <meta charset> cannot change it).
-        htmlCtxtUseOptions(
-            ctxt,
-            Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue))
-        ctxt.pointee.html = 1
-        if let handler = xmlFindCharEncodingHandler("UTF-8") {
-            xmlSwitchToEncoding(ctxt, handler)
-            if let input = ctxt.pointee.input {
-                if let old = input.pointee.encoding { xmlFree(UnsafeMutableRawPointer(mutating: old)) }
-                input.pointee.encoding = "UTF-8".withCString { UnsafePointer(xmlStrdup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))) }
-            }
-        }
-        // The switch converted the whole fragment (an HTML parse converts all it has), and a
-        // memory input has nothing more to read. Left in place, the read callback makes every
-        // look-ahead within 250 bytes of the end (most of a short fragment) ask the input
-        // buffer to grow, convert nothing and return.
-        ctxt.pointee.input?.pointee.buf?.pointee.readcallback = nil
-        var builder = SAXBuilder()
-        // Room for what a fragment of this size usually holds (its texts and kept attribute
-        // values are at most its bytes; ChatGPT's HTML has an element every few dozen bytes),
-        // so the arrays rarely grow during the parse.
-        builder.fragment.bytes.reserveCapacity(bytes.count)
-        builder.fragment.nodes.reserveCapacity(bytes.count / 32 + 8)
-        builder.fragment.attributes.reserveCapacity(bytes.count / 64 + 4)
-        withUnsafeMutablePointer(to: &builder) { b in
-            ctxt.pointee.userData = UnsafeMutableRawPointer(b)
-            htmlParseDocument(ctxt)
-            ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
-        }
-        return builder.finished()
+        context = ctxt
+        uses = 1
+        return ctxt
     }
 }
 
