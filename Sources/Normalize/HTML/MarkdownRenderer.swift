@@ -25,6 +25,8 @@ public struct MarkdownRenderer: Sendable {
     public func render(_ fragment: HTMLFragment) -> String {
         // The top-level blocks are written joined, so their buffer is the Markdown.
         var blocks = Blocks(separator: Bytes.blankLine)
+        // The Markdown is about as long as the fragment's texts.
+        blocks.bytes.reserveCapacity(fragment.bytes.count + 64)
         fragment.nodes.withUnsafeBufferPointer { nodes in
             fragment.bytes.withUnsafeBufferPointer { chars in
                 let walker = Walker(f: fragment, nodes: nodes, chars: chars)
@@ -97,12 +99,29 @@ private struct Walker {
     /// an array would count a reference to it for every text read).
     let nodes: UnsafeBufferPointer<HTMLFragment.Node>
     let chars: UnsafeBufferPointer<UInt8>
-    /// The collapsed text of a text node on its way to the escaper, one buffer for the whole
-    /// walk (a text is collapsed and escaped before the walk moves on).
+    /// Buffers that last the walk: the collapsed text of a text node on its way to the escaper
+    /// (a text is collapsed and escaped before the walk moves on), and the buffers of inline
+    /// runs, each taken for one run and given back when it is written.
     let scratch = Scratch()
 
     final class Scratch {
         var bytes: [UInt8] = []
+        var free: [[UInt8]] = []
+    }
+
+    /// An empty buffer for an inline run, from those given back when there is one.
+    func take() -> [UInt8] {
+        if let buffer = scratch.free.popLast() { return buffer }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(256)
+        return buffer
+    }
+
+    /// Gives `buffer` back for another run, emptied.
+    func give(_ buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        scratch.free.append(buffer)
+        buffer = []
     }
     typealias Tag = HTMLFragment.Tag
 
@@ -133,9 +152,10 @@ private struct Walker {
     }
 
     private func flush(_ first: Int32, until end: Int32, into out: inout Blocks) {
-        var text: [UInt8] = []
+        var text = take()
         inline(from: first, until: end, inCell: false, into: &text)
         out.addTrimmedLines(text)
+        give(&text)
     }
 
     /// Whether `i` renders as blocks of its own (an element ``block(_:into:)`` handles).
@@ -157,9 +177,10 @@ private struct Walker {
         let n = node(i)
         switch n.tag {
         case .p:
-            var text: [UInt8] = []
+            var text = take()
             inline(from: n.firstChild, until: -1, inCell: false, into: &text)
             out.addTrimmedLines(text)
+            give(&text)
         case .div, .section, .article, .main, .body, .html, .header, .footer, .figure:
             blocks(from: n.firstChild, into: &out)
         case .h1, .h2, .h3, .h4, .h5, .h6:
@@ -354,7 +375,8 @@ private struct Walker {
             text(from: n.firstChild, into: &code)
             Self.inlineCode(code, into: &out)
         case .a:
-            var inner: [UInt8] = []
+            var inner = take()
+            defer { give(&inner) }
             inline(from: n.firstChild, until: -1, inCell: inCell, into: &inner)
             let text = TrimSet.whitespaces.trim(inner[...])
             guard let href = f.attribute(.href, of: i), !href.isEmpty else {
@@ -409,7 +431,8 @@ private struct Walker {
 
     /// The children of `i` between `marker`s, the marker inside any spaces at their edges.
     private func wrap(_ i: Int32, _ marker: StaticString, inCell: Bool, into out: inout [UInt8]) {
-        var inner: [UInt8] = []
+        var inner = take()
+        defer { give(&inner) }
         inline(from: node(i).firstChild, until: -1, inCell: inCell, into: &inner)
         let trimmed = TrimSet.whitespaces.trim(inner[...])
         guard !trimmed.isEmpty else {
