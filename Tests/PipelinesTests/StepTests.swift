@@ -1,5 +1,5 @@
 import Formats
-import Pipelines
+@testable import Pipelines
 import Testing
 
 private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Conversation {
@@ -19,6 +19,77 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
             let ends = category == .control || category == .format
             #expect(step.apply(&c) == (ends ? .modified : .unchanged), "U+\(String(scalar.value, radix: 16))")
             #expect(c.turns.count == (ends ? 2 : 4))
+        }
+    }
+
+    private let origin = RecordOrigin(file: "f", line: 1, ordinal: 1)
+
+    /// A deterministic stream of pseudo-random numbers for the property tests below.
+    private struct Dice {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+    }
+
+    /// `filter.min-chars` counts characters (grapheme clusters) as `String` does, also where
+    /// it answers from ASCII bytes alone: CR LF, combining marks after ASCII letters, emoji
+    /// with modifiers, Chinese, at every length around the minimum.
+    @Test func minCharsCountsCharacters() {
+        let pieces = ["a", " ", "\r", "\n", "\r\n", "e\u{301}", "\u{301}", "中", "👍🏽", "1"]
+        var dice = Dice(state: 7)
+        for _ in 0..<4000 {
+            let turns = (0..<2).map { _ in (0..<dice.next(14)).map { _ in pieces[dice.next(pieces.count)] }.joined() }
+            var c = Conversation(source: "t", turns: [Turn(.human, turns[0]), Turn(.gpt, turns[1])], origin: origin)
+            let characters = turns.map(\.count).reduce(0, +)
+            var step = MinCharsFilter()
+            let verdict = step.apply(&c)
+            #expect((verdict == .unchanged) == (characters >= 16), "\(turns.map(\.debugDescription))")
+        }
+    }
+
+    /// `filter.blocked-word` finds a word in the visible text only (link targets left out),
+    /// also when the text is looked at first as a whole: words with and without `]`, in any
+    /// case, across link targets.
+    @Test func blockedWordsAreFoundInTheVisibleTextOnly() {
+        let pieces = ["open", "AI", "ai", "](", "http://openai.com", ")", "[", "]", "Chat", "GPT", " ", "x"]
+        var dice = Dice(state: 11)
+        for words in [["openai", "chatgpt"], ["a]b", "x](y"], ["]ai"]] {
+            for _ in 0..<3000 {
+                let text = (0..<dice.next(9)).map { _ in pieces[dice.next(pieces.count)] }.joined()
+                let visible = BlockedWordFilter.visibleText(text).lowercased()
+                let expected = words.first { visible.contains($0) }
+                var c = Conversation(source: "t", turns: [Turn(.human, "q"), Turn(.gpt, text)], origin: origin)
+                var step = BlockedWordFilter(words: words)
+                let verdict = step.apply(&c)
+                #expect(verdict == (expected.map { .rejected(.blockedWord, detail: $0) } ?? .unchanged), "\(text)")
+            }
+        }
+    }
+
+    /// `filter.blocked-response` rejects a gpt turn that starts with a blocked response (after
+    /// an optional `!`), by characters: a response in ASCII is matched by its bytes, another
+    /// also in a decomposed spelling.
+    @Test(arguments: [
+        ("Too many requests in 1 hour. Try again later.", true),
+        ("!Too many requests in 1 hour. Try again later. More", true),
+        ("!!Too many requests in 1 hour. Try again later.", false),
+        ("Too many requests in 1 hour.", false),
+        ("Too many requests in 1 hour. Try again later.\u{301}", false),
+        (" Too many requests in 1 hour. Try again later.", false),
+        ("Réponse bloquée", true),
+        ("Re\u{301}ponse bloquée ici", true),
+        ("!Re\u{301}ponse bloque\u{301}e", true),
+        ("Reponse bloquee", false),
+    ])
+    func blockedResponsesMatchByCharacters(_ answer: String, _ blocked: Bool) {
+        var step = BlockedResponseFilter(responses: ["Too many requests in 1 hour. Try again later.", "Réponse bloquée"])
+        var c = Conversation(source: "t", turns: [Turn(.human, "q"), Turn(.gpt, answer)], origin: origin)
+        if case .rejected(.blockedResponse, _) = step.apply(&c) {
+            #expect(blocked)
+        } else {
+            #expect(!blocked)
         }
     }
 

@@ -88,10 +88,12 @@ public struct UIArtifactStep: PipelineStep {
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         var changed = false
         for i in c.turns.indices where c.turns[i].role == .gpt {
-            var t = c.turns[i].text
+            let original = c.turns[i].text
+            var t = original
             if let rest = Self.withoutCounter(t) { t = rest }
-            t = Self.withoutCopyLabels(t)
-            if t != c.turns[i].text {
+            if let rest = Self.withoutCopyLabels(t) { t = rest }
+            // What is removed holds ASCII digits, so a changed text differs in its bytes.
+            if !t.hasSameBytes(as: original) {
                 c.turns[i].text = t
                 changed = true
             }
@@ -121,8 +123,11 @@ public struct UIArtifactStep: PipelineStep {
         return nil
     }
 
-    static func withoutCopyLabels(_ t: String) -> String {
-        guard UTF8Search.firstOffset(of: Array("Copy".utf8), in: t) != nil else { return t }
+    private static let copy = Array("Copy".utf8)
+
+    /// `t` without its `CopyN chars / M words` labels, or `nil` when it has none.
+    static func withoutCopyLabels(_ t: String) -> String? {
+        guard UTF8Search.firstOffset(of: copy, in: t) != nil else { return nil }
         var out = ""
         var rest = Substring(t)
         while let r = rest.range(of: "Copy") {
@@ -153,14 +158,33 @@ public struct BlockedResponseFilter: PipelineStep {
     public let responses: [String]
     public var parameters: [String: String] { ["responses": responses.joined(separator: "|")] }
 
+    /// The responses' bytes, for those all in ASCII: a text whose bytes do not start with one
+    /// does not start with it (an ASCII character is equivalent to itself alone).
+    private let asciiPrefixes: [[UInt8]?]
+
     public init(responses: [String] = ["Too many requests in 1 hour. Try again later."]) {
         self.responses = responses
+        asciiPrefixes = responses.map { r in r.utf8.allSatisfy { $0 < 0x80 } ? Array(r.utf8) : nil }
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for t in c.turns where t.role == .gpt {
-            let text = t.text.hasPrefix("!") ? String(t.text.dropFirst()) : t.text
-            if let r = responses.first(where: { text.hasPrefix($0) }) { return .rejected(.blockedResponse, detail: r) }
+            let bang = t.text.utf8.first == UInt8(ascii: "!")
+            for (k, r) in responses.enumerated() {
+                if let prefix = asciiPrefixes[k],
+                    !t.text.withUTF8Bytes({ bytes in
+                        let rest = UnsafeBufferPointer(rebasing: bytes[(bang ? 1 : 0)...])
+                        return rest.count >= prefix.count
+                            && prefix.withUnsafeBufferPointer {
+                                ByteScan.equal(UnsafeBufferPointer(rebasing: rest[..<(rest.startIndex + prefix.count)]), $0)
+                            }
+                    })
+                {
+                    continue
+                }
+                let text = bang ? String(t.text.dropFirst()) : t.text
+                if text.hasPrefix(r) { return .rejected(.blockedResponse, detail: r) }
+            }
         }
         return .unchanged
     }
@@ -175,13 +199,24 @@ public struct BlockedWordFilter: PipelineStep {
     private let needles: [[UInt8]]
     public var parameters: [String: String] { ["words": words.joined(separator: ","), "case-insensitive": "true"] }
 
+    /// Whether a word holds `]`, so that leaving out a link target can make a match.
+    private let bracketInWord: Bool
+
     public init(words: [String] = ["openai", "chatgpt"]) {
         self.words = words
         self.needles = words.map { Array($0.lowercased().utf8) }
+        bracketInWord = needles.contains { $0.contains(UInt8(ascii: "]")) }
     }
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for t in c.turns {
+            // The visible text is the text's own pieces between `]`s: a word without `]` found
+            // in it is found in the text, so a text without any is passed without making it.
+            if !bracketInWord,
+                !needles.contains(where: { UTF8Search.firstOffset(of: $0, in: t.text, asciiCaseInsensitive: true) != nil })
+            {
+                continue
+            }
             let visible = Self.visibleText(t.text)
             if let k = needles.firstIndex(where: {
                 UTF8Search.firstOffset(of: $0, in: visible, asciiCaseInsensitive: true) != nil
@@ -193,8 +228,10 @@ public struct BlockedWordFilter: PipelineStep {
     }
 
     /// `text` without the targets of Markdown links and images (`](…)`).
+    private static let linkTarget = Array("](".utf8)
+
     static func visibleText(_ text: String) -> String {
-        guard UTF8Search.firstOffset(of: Array("](".utf8), in: text) != nil else { return text }
+        guard UTF8Search.firstOffset(of: linkTarget, in: text) != nil else { return text }
         var out = ""
         var rest = Substring(text)
         while let r = rest.range(of: "](") {
@@ -227,9 +264,10 @@ public struct TruncateEmptyStep: PipelineStep {
     /// Whether a turn ends the conversation: it is empty, or its first character is a control
     /// or format character. An ASCII first byte is answered without the Unicode tables.
     static func endsConversation(_ text: String) -> Bool {
-        guard let byte = text.utf8.first, let first = text.unicodeScalars.first else { return true }
+        guard let byte = text.utf8.first else { return true }
         if byte < 0x80 { return byte < 0x20 || byte == 0x7F }
-        return first.properties.generalCategory == .control || first.properties.generalCategory == .format
+        let category = text.unicodeScalars.first!.properties.generalCategory
+        return category == .control || category == .format
     }
 }
 
@@ -246,6 +284,14 @@ public struct MinCharsFilter: PipelineStep {
         // Counting characters (grapheme clusters) is slow on long texts: stop at the minimum.
         var n = 0
         for turn in c.turns where n < minimum {
+            // A character starts at every ASCII byte that does not follow a CR: a text that
+            // starts with `minimum - n` ASCII bytes and no CR has the characters still wanted.
+            let wanted = minimum - n
+            if turn.text.withUTF8Bytes({ b in
+                b.count >= wanted && !b[..<wanted].contains { $0 >= 0x80 || $0 == 0x0D }
+            }) {
+                return .unchanged
+            }
             for _ in turn.text {
                 n += 1
                 if n >= minimum { break }
