@@ -191,7 +191,10 @@ private struct Walker {
             guard !heading.isEmpty else { return }
             out.add(Array(repeating: UInt8(ascii: "#"), count: level) + [Bytes.space] + heading)
         case .ul, .ol:
-            out.add(list(i))
+            var text = take()
+            list(i, into: &text)
+            out.add(text)
+            give(&text)
         case .pre:
             if let code = codeBlock(i) { out.add(code) }
         case .blockquote:
@@ -221,32 +224,50 @@ private struct Walker {
         }
     }
 
-    private func list(_ i: Int32) -> [UInt8] {
+    /// The list `i`, appended to `out`: each item's blocks under its marker, the lines after
+    /// the first indented to the marker's width.
+    private func list(_ i: Int32, into out: inout [UInt8]) {
         let ordered = node(i).tag == .ol
         var number = f.attribute(.start, of: i).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 1
-        var items: [Blocks] = []
+        // Every item's blocks in one buffer; `items[k]` is where item k's blocks end.
+        var all = Blocks()
+        var items: [Int] = []
         var c = node(i).firstChild
         while c >= 0 {
             if node(c).tag == .li {
-                var item = Blocks()
-                blocks(from: node(c).firstChild, into: &item)
-                items.append(item)
+                blocks(from: node(c).firstChild, into: &all)
+                items.append(all.count)
             }
             c = node(c).next
         }
         // Loose (blank lines between items) when an item holds more than text and sub-lists.
-        let loose = items.contains { item in (1..<max(item.count, 1)).contains { !Self.isList(item[$0]) } }
-        var out: [UInt8] = []
-        for (k, item) in items.enumerated() {
+        var loose = false
+        var first = 0
+        for end in items {
+            if end - first > 1, (first + 1..<end).contains(where: { !Self.isList(all[$0]) }) { loose = true }
+            first = end
+        }
+        var marker: [UInt8] = []
+        var joined = take()
+        first = 0
+        for (k, end) in items.enumerated() {
             if k > 0 { out.append(contentsOf: loose ? Bytes.blankLine : Bytes.newline) }
-            let marker = ordered ? Array("\(number). ".utf8) : Array("- ".utf8)
-            number &+= 1
-            var joined: [UInt8] = []
-            for b in 0..<item.count {
-                if b > 0 { joined.append(contentsOf: Self.isList(item[b]) && !loose ? Bytes.newline : Bytes.blankLine) }
-                joined.append(contentsOf: item[b])
+            marker.removeAll(keepingCapacity: true)
+            if ordered {
+                Self.appendDecimal(number, to: &marker)
+                marker.append(contentsOf: ". ".utf8)
+            } else {
+                marker.append(contentsOf: "- ".utf8)
             }
-            for (l, line) in Self.lines(joined[...]).enumerated() {
+            number &+= 1
+            joined.removeAll(keepingCapacity: true)
+            for b in first..<end {
+                if b > first { joined.append(contentsOf: Self.isList(all[b]) && !loose ? Bytes.newline : Bytes.blankLine) }
+                joined.append(contentsOf: all[b])
+            }
+            first = end
+            var l = 0
+            Self.forEachLine(joined[...]) { line in
                 if l == 0 {
                     out.append(contentsOf: marker)
                 } else {
@@ -254,9 +275,25 @@ private struct Walker {
                     if !line.isEmpty { out.append(contentsOf: repeatElement(Bytes.space, count: marker.count)) }
                 }
                 out.append(contentsOf: line)
+                l += 1
             }
         }
-        return out
+        give(&joined)
+    }
+
+    /// `n` in decimal, as `"\(n)"` writes it.
+    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 {
+            out.append(contentsOf: String(n).utf8)
+            return
+        }
+        var digits: [UInt8] = []
+        var v = n
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        out.append(contentsOf: digits.reversed())
     }
 
     /// A fenced code block; `nil` for an empty one (the UI's bare "Copy code" boxes).
@@ -624,17 +661,22 @@ private struct Walker {
     /// The lines of `s`: split at each LF that is not the end of a CR LF pair.
     static func lines(_ s: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
+        forEachLine(s) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each of ``lines(_:)``, in order.
+    static func forEachLine(_ s: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
         var from = s.startIndex
         var i = s.startIndex
         while i < s.endIndex {
             if s[i] == Bytes.lf && (i == s.startIndex || s[i - 1] != Bytes.cr) {
-                out.append(s[from..<i])
+                body(s[from..<i])
                 from = i + 1
             }
             i += 1
         }
-        out.append(s[from..<s.endIndex])
-        return out
+        body(s[from..<s.endIndex])
     }
 
     /// Each line trimmed of white space and joined with `separator` (headings, table cells).
