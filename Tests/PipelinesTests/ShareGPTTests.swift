@@ -1,6 +1,6 @@
 import Formats
 import Foundation
-import Pipelines
+@testable import Pipelines
 import Testing
 
 /// Each FastChat defect, on the ShareGPT fixture: the expected Markdown and rejections.
@@ -154,5 +154,30 @@ import Testing
         #expect(output.contains(#"{"from":"gpt","value":"Yes, I am familiar with the SAS programming language."#))
         #expect(!output.contains("Can you write a SAS proc"))
         #expect(!output.contains("<div"))
+    }
+
+    /// A record read straight from simdjson's tape is the conversation the parsed value gives,
+    /// and a record the value path refuses (with its reason) is not taken from the tape: ids,
+    /// roles and fields of every wrong type, repeated keys, `plugins` null or not, `model` of
+    /// another type.
+    @Test(arguments: [
+        #"{"id":"a","conversations":[{"from":"human","value":"q"},{"from":"gpt","value":"<p>a</p>"}]}"#,
+        #"{"id":"a","conversations":[],"model":"m","plugins":null}"#,
+        #"{"id":"a","conversations":[{"from":"gpt","value":"x"}],"plugins":{"p":1},"model":5}"#,
+        #"{"id":"a","id":"b","conversations":[{"from":"human","from":"gpt","value":"1","value":"2"}]}"#,
+        #"{"id":7,"conversations":[]}"#, #"{"conversations":[]}"#, #"{"id":"a"}"#, #"{"id":"a","conversations":{}}"#,
+        #"{"id":"a","conversations":[{"from":"system","value":"x"}]}"#,
+        #"{"id":"a","conversations":[{"from":"human"}]}"#, #"{"id":"a","conversations":[{"from":"human","value":null}]}"#,
+        #"{"id":"a","conversations":["x"]}"#, #"[1]"#, #""s""#, #"{"id":"é\u00e9","conversations":[{"from":"human","value":"中\n"}]}"#,
+    ])
+    func tapeRecordsAreWhatTheParsedValueGives(_ json: String) throws {
+        let origin = RecordOrigin(file: "f.json", line: 1, ordinal: 1)
+        let bytes = Array(json.utf8)
+        let value = try bytes.withUnsafeBufferPointer { try JSONRecordReader.parseRecord($0).get() }
+        let expected = try? ShareGPTExtractor().conversation(value, origin: origin)
+        let fromTape: Conversation?? = bytes.withUnsafeBufferPointer { b in
+            SimdJSON.withRecord(b) { ShareGPTExtractor.conversation(tape: $0, source: "sharegpt", origin: origin) }
+        }
+        #expect(fromTape == .some(expected))
     }
 }

@@ -71,6 +71,8 @@ public enum SimdJSON {
 
         public var isObject: Bool { tag == UInt8(ascii: "o") }
 
+        public var isNull: Bool { tag == UInt8(ascii: "n") }
+
         /// The member named `key` of an object (the last one, when a key repeats, as
         /// ``JSONValue``'s subscript); `nil` for a missing key or a value that is not an object.
         public subscript(key: StaticString) -> TapeValue? {

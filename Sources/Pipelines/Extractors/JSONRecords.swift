@@ -19,12 +19,17 @@ enum JSONRecords {
     /// reading thread and freed on a worker, they had the threads wait on each other's malloc
     /// arena locks, about 7% of the time).
     ///
-    /// - Parameter bytes: in those chunks, the record as a byte conversation whose texts are
-    ///   borrowed from the parsed record (see ``ByteConversation``), or `nil` to `convert` it.
+    /// - Parameters:
+    ///   - bytes: in those chunks, the record as a byte conversation whose texts are borrowed
+    ///     from the parsed record (see ``ByteConversation``), or `nil` to `convert` it.
+    ///   - tape: the record's conversation read straight from simdjson's tape, without a
+    ///     ``JSONValue``, or `nil` to `convert` it (a record it does not take as it is: for the
+    ///     malformed ones, `convert` gives the reason).
     static func forEach(
         _ file: InputFileRef, chunkBytes: Int = LineFile.chunkBytes, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void,
         bytes: (@Sendable (SimdJSON.TapeValue, RecordOrigin) -> ByteConversation?)? = nil,
+        tape: (@Sendable (SimdJSON.TapeValue, RecordOrigin) -> Conversation?)? = nil,
         convert: @escaping @Sendable (JSONValue, RecordOrigin) throws -> [Conversation]
     ) throws {
         let reader = try JSONRecordReader(path: file.path)
@@ -51,6 +56,8 @@ enum JSONRecords {
                                 let origin = RecordOrigin(file: name, line: line.number, ordinal: n)
                                 if let c = bytes?(value, origin) {
                                     out(.bytes(c))
+                                } else if let c = tape?(value, origin) {
+                                    out(.conversation(c))
                                 } else {
                                     out(record(value.value(), { Array(line.bytes) }, line.number, n, name, unit, convert))
                                 }
@@ -88,6 +95,13 @@ enum JSONRecords {
                 let n = ordinal
                 try emit(
                     .deferred {
+                        if let tape {
+                            let origin = RecordOrigin(file: name, line: position, ordinal: n)
+                            let read: Conversation?? = raw.withUnsafeBufferPointer { b in
+                                SimdJSON.withRecord(b) { tape($0, origin) }
+                            }
+                            if case .some(.some(let c)) = read { return .conversation(c) }
+                        }
                         switch JSONRecordReader.parse(raw, position: position) {
                         case .value(let value, _, _):
                             return record(value, { raw }, position, n, name, unit, convert)

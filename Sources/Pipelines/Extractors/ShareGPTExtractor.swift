@@ -23,9 +23,39 @@ public struct ShareGPTExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try JSONRecords.forEach(file, progress: progress, emit: emit) { value, origin in
+        let source = source
+        try JSONRecords.forEach(
+            file, progress: progress, emit: emit, tape: { Self.conversation(tape: $0, source: source, origin: $1) }
+        ) { value, origin in
             [try conversation(value, origin: origin)]
         }
+    }
+
+    /// What ``conversation(_:origin:)`` makes of a record, read from simdjson's tape; `nil` for
+    /// a record it would refuse (then it gives the reason).
+    static func conversation(tape record: SimdJSON.TapeValue, source: String, origin: RecordOrigin) -> Conversation? {
+        guard record.isObject, let id = record["id"]?.text, let list = record["conversations"] else { return nil }
+        var turns: [Turn] = []
+        var refused = false
+        let isList = list.forEachItem { turn in
+            guard !refused, turn.isObject, let from = turn["from"]?.text, let value = turn["value"]?.text else {
+                refused = true
+                return
+            }
+            if ByteScan.equal(from, "human") {
+                turns.append(Turn(.human, String(knownValidUTF8: value)))
+            } else if ByteScan.equal(from, "gpt") {
+                turns.append(Turn(.gpt, String(knownValidUTF8: value)))
+            } else {
+                refused = true
+            }
+        }
+        guard isList, !refused else { return nil }
+        var metadata: [String: String] = [:]
+        if let model = record["model"]?.text { metadata["model"] = String(knownValidUTF8: model) }
+        if let plugins = record["plugins"], !plugins.isNull { metadata[ShareGPTSteps.pluginsKey] = "present" }
+        return Conversation(
+            id: "sharegpt:" + String(knownValidUTF8: id), source: source, turns: turns, metadata: metadata, origin: origin)
     }
 
     func conversation(_ record: JSONValue, origin: RecordOrigin) throws -> Conversation {
