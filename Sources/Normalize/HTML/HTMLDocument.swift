@@ -21,29 +21,37 @@ public struct HTMLFragment: Sendable {
         case strong, b, em, i, del, s, strike, code, a, img, br, sup, sub, annotation
 
         /// Every known name (at most ten bytes) packed into two words, its bytes in order and
-        /// zero padded, with its length in the last byte, sorted: a name's tag is a binary
-        /// search over integers, with no string made or hashed per element.
-        private static let byKey: [(key: SIMD2<UInt64>, tag: Tag)] = (UInt8(2)...Tag.annotation.rawValue)
-            .map { raw in
+        /// zero padded, with its length in the last byte, in an open-addressed table of 256
+        /// slots: a name's tag is a hash of its first word and a comparison or two, with no
+        /// string made or hashed per element. An empty slot has the key (0, 0), which no name
+        /// has (its length byte is at least 1).
+        private static let slots: [(key0: UInt64, key1: UInt64, tag: Tag)] = {
+            var table = [(key0: UInt64, key1: UInt64, tag: Tag)](repeating: (0, 0, .other), count: 256)
+            for raw in UInt8(2)...Tag.annotation.rawValue {
                 let tag = Tag(rawValue: raw)!
                 let name = Array("\(tag)".utf8)
-                return (name.withUnsafeBufferPointer { key($0) }, tag)
+                let (k0, k1) = name.withUnsafeBufferPointer { key($0) }
+                var i = slot(k0)
+                while table[i].key1 != 0 { i = (i + 1) & 255 }
+                table[i] = (k0, k1, tag)
             }
-            .sorted { less($0.key, $1.key) }
+            return table
+        }()
 
-        private static func key(_ name: UnsafeBufferPointer<UInt8>) -> SIMD2<UInt64> {
-            // The name's bytes copied in (at most ten, so the length byte stays clear), then
-            // the length: the same key on every target, since lookups and table use this one.
-            var words = SIMD2<UInt64>(0, 0)
+        @inline(__always) private static func slot(_ key0: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key0 &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        }
+
+        /// The two words of a name of one to ten bytes: its bytes copied in (so the length
+        /// byte stays clear), then the length in the last byte; the same on every target, since
+        /// lookups and table use this one.
+        @inline(__always) private static func key(_ name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            var words: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &words) { w in
-                UnsafeMutableRawBufferPointer(rebasing: w[0..<name.count]).copyMemory(from: UnsafeRawBufferPointer(name))
+                w.baseAddress!.copyMemory(from: name.baseAddress!, byteCount: name.count)
                 w[15] = UInt8(name.count)
             }
             return words
-        }
-
-        private static func less(_ a: SIMD2<UInt64>, _ b: SIMD2<UInt64>) -> Bool {
-            a[0] != b[0] ? a[0] < b[0] : a[1] < b[1]
         }
 
         /// The tag of a lower-case element name (libxml2's HTML parser lower-cases them).
@@ -53,14 +61,16 @@ public struct HTMLFragment: Sendable {
                 self = .other
                 return
             }
-            let key = Self.key(name)
-            let table = Self.byKey
-            var (low, high) = (0, table.count)
-            while low < high {
-                let mid = (low + high) / 2
-                if Self.less(table[mid].key, key) { low = mid + 1 } else { high = mid }
+            let (k0, k1) = Self.key(name)
+            self = Self.slots.withUnsafeBufferPointer { table in
+                var i = Self.slot(k0)
+                while true {
+                    let entry = table[i]
+                    if entry.key0 == k0 && entry.key1 == k1 { return entry.tag }
+                    if entry.key1 == 0 { return .other }
+                    i = (i + 1) & 255
+                }
             }
-            self = low < table.count && table[low].key == key ? table[low].tag : .other
         }
     }
 
@@ -228,6 +238,8 @@ public final class HTMLParser {
     private var context: htmlParserCtxtPtr?
     /// Fragments parsed with the current context.
     private var uses = 0
+    /// The stack of open elements, kept empty between fragments for its room.
+    private var openElements: [SAXBuilder.Open] = []
 
     /// A context is made afresh after `usesPerContext` fragments, or once its dictionary holds
     /// `namesPerContext` names (element and attribute names: fragments full of made-up tags
@@ -295,6 +307,11 @@ public final class HTMLParser {
         // input buffer to grow and come back with nothing.
         stream.pointee.buf?.pointee.readcallback = nil
         var builder = SAXBuilder()
+        swap(&builder.open, &openElements)
+        defer {
+            swap(&builder.open, &openElements)
+            openElements.removeAll(keepingCapacity: true)
+        }
         // Room for what a fragment of this size usually holds (its texts and kept attribute
         // values are at most its bytes; ChatGPT's HTML has an element every few dozen
         // bytes), so the arrays rarely grow during the parse.
@@ -361,7 +378,8 @@ private struct SAXBuilder {
     var fragment = HTMLFragment()
     /// The open elements, innermost last, with the last child of each and whether more text
     /// joins that child (it is a text, and nothing libxml2 keeps came after it).
-    var open: [(element: Int32, last: Int32, joinsText: Bool)] = []
+    typealias Open = (element: Int32, last: Int32, joinsText: Bool)
+    var open: [Open] = []
     /// The document's root element (the first one opened), and whether another node (a
     /// DOCTYPE, or a comment before the root) comes before it among the document's children.
     var root: Int32 = -1
