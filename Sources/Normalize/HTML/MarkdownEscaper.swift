@@ -18,6 +18,11 @@ enum MarkdownEscaper {
     /// Appends `text` (collapsed white space, UTF-8), escaped, to `out`, whose bytes from
     /// `start` are the text rendered before it in the same inline run.
     static func escape(_ text: [UInt8], previousFrom start: Int, in out: inout [UInt8]) {
+        text.withUnsafeBufferPointer { escape($0, previousFrom: start, in: &out) }
+    }
+
+    /// ``escape(_:previousFrom:in:)`` for bytes in place.
+    static func escape(_ text: UnsafeBufferPointer<UInt8>, previousFrom start: Int, in out: inout [UInt8]) {
         let atLineStart = lineStart(after: out, from: start)
         let lineStartRisk: Bool = {
             guard atLineStart, let b = text.first(where: { $0 != 0x20 }) else { return false }
@@ -37,11 +42,13 @@ enum MarkdownEscaper {
 
     /// Whether `text` holds a byte the rules may escape (`` ` * _ \ < ``): two vector scans.
     static func hasMarkup(_ text: [UInt8]) -> Bool {
-        text.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return false }
-            return ByteScan.first(of: 0x60, 0x2A, 0x5F, 0x5C, in: b, from: 0) < b.count
-                || memchr(base, 0x3C, b.count) != nil
-        }
+        text.withUnsafeBufferPointer { hasMarkup($0) }
+    }
+
+    static func hasMarkup(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        return ByteScan.first(of: 0x60, 0x2A, 0x5F, 0x5C, in: b, from: 0) < b.count
+            || memchr(base, 0x3C, b.count) != nil
     }
 
     /// Whether the bytes from `start` are empty or end with a line feed (not a CR LF pair,
@@ -64,17 +71,16 @@ enum MarkdownEscaper {
         return .some(last)
     }
 
-    private static func allSimple(_ text: [UInt8]) -> Bool {
+    private static func allSimple(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
-        let s = text[...]
         while i < text.count {
             if text[i] < 0x80 {
                 guard text[i] >= 0x20 && text[i] < 0x7F else { return false }
                 i += 1
                 continue
             }
-            let (scalar, length) = UTF8Scalar.scalar(s, at: i)
-            guard isSimple(scalar) else { return false }
+            let (value, length) = UTF8Scalar.decode(text, at: i)
+            guard isSimple(Unicode.Scalar(value) ?? "\u{FFFD}") else { return false }
             i += length
         }
         return true
@@ -95,9 +101,14 @@ enum MarkdownEscaper {
 
     /// The rules of ``escape(_:after:)`` on bytes, for a text whose characters, and the one
     /// before it, are single scalars.
-    static func escapeSimple(_ text: [UInt8], atLineStart: Bool, previous: Unicode.Scalar?, into out: inout [UInt8]) {
-        let s = text[...]
+    static func escapeSimple(
+        _ text: UnsafeBufferPointer<UInt8>, atLineStart: Bool, previous: Unicode.Scalar?, into out: inout [UInt8]
+    ) {
         let n = text.count
+        func scalar(at i: Int) -> (Unicode.Scalar, Int) {
+            let (value, width) = UTF8Scalar.decode(text, at: i)
+            return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
+        }
         // At a line start, `1. ` or `1) ` would start an ordered list: escape its dot.
         var listDot = -1
         if atLineStart {
@@ -112,13 +123,13 @@ enum MarkdownEscaper {
         var prev = previous
         var i = 0
         while i < n {
-            let (c, length) = UTF8Scalar.scalar(s, at: i)
-            let next: Unicode.Scalar? = i + length < n ? UTF8Scalar.scalar(s, at: i + length).0 : nil
+            let (c, length) = scalar(at: i)
+            let next: Unicode.Scalar? = i + length < n ? scalar(at: i + length).0 : nil
             if i == listDot { out.append(0x5C) }
             if lineStart && c != " " {
                 if c == "#" || c == ">" || ((c == "-" || c == "+" || c == "*") && (next == " " || next == nil)) {
                     out.append(0x5C)
-                    out.append(contentsOf: s[i..<i + length])
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<i + length]))
                     lineStart = false
                     prev = c
                     i += length
@@ -139,7 +150,7 @@ enum MarkdownEscaper {
             default:
                 break
             }
-            out.append(contentsOf: s[i..<i + length])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<i + length]))
             if c != " " { lineStart = false }
             prev = c
             i += length

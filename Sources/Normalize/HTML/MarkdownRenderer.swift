@@ -388,9 +388,16 @@ private struct Walker {
         while i >= 0 && i != end {
             let n = node(i)
             if n.tag == .text {
-                scratch.bytes.removeAll(keepingCapacity: true)
-                Self.collapse(slice(n), into: &scratch.bytes)
-                MarkdownEscaper.escape(scratch.bytes, previousFrom: start, in: &out)
+                let text = slice(n)
+                let first = Self.firstChangingBlank(text, from: 0)
+                if first == text.count {
+                    // Nothing to collapse: escaped from the fragment's bytes.
+                    MarkdownEscaper.escape(text, previousFrom: start, in: &out)
+                } else {
+                    scratch.bytes.removeAll(keepingCapacity: true)
+                    Self.collapse(text, from: first, into: &scratch.bytes)
+                    scratch.bytes.withUnsafeBufferPointer { MarkdownEscaper.escape($0, previousFrom: start, in: &out) }
+                }
             } else {
                 inlineElement(i, inCell: inCell, into: &out)
             }
@@ -618,10 +625,17 @@ private struct Walker {
     /// between words, which stays as it is: only the runs that change are looked for (with
     /// ``firstChangingBlank(_:from:)``), and the bytes between them are copied whole.
     static func collapse(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        collapse(b, from: firstChangingBlank(b, from: 0), into: &out)
+    }
+
+    /// ``collapse(_:into:)`` given `first`, the first white space it changes (or `b.count`).
+    static func collapse(_ b: UnsafeBufferPointer<UInt8>, from first: Int, into out: inout [UInt8]) {
         let n = b.count
         var i = 0
+        var next = first
         while i < n {
-            let stop = firstChangingBlank(b, from: i)
+            let stop = next >= i ? next : firstChangingBlank(b, from: i)
+            next = -1
             if stop > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop])) }
             guard stop < n else { return }
             out.append(0x20)
