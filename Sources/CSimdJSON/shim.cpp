@@ -101,13 +101,23 @@ extern "C" int ccs_utf8_valid(const uint8_t *bytes, size_t count) {
     return simdjson::validate_utf8(reinterpret_cast<const char *>(bytes), count) ? 1 : 0;
 }
 
-extern "C" int ccs_json_parse(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count) {
+static int parseInto(const uint8_t *bytes, size_t count, bool copy, const uint8_t **tape, size_t *tape_count) {
     ThreadParser &p = threadParser();
     simdjson::dom::element root;
-    if (p.parser.parse(bytes, count, true).get(root) != simdjson::SUCCESS) return 0;
+    if (p.parser.parse(bytes, count, copy).get(root) != simdjson::SUCCESS) return 0;
     p.tape.clear();
     emit(p.tape, root);
     *tape = p.tape.data();
     *tape_count = p.tape.size();
     return 1;
 }
+
+extern "C" int ccs_json_parse(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count) {
+    return parseInto(bytes, count, true, tape, tape_count);
+}
+
+extern "C" int ccs_json_parse_padded(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count) {
+    return parseInto(bytes, count, false, tape, tape_count);
+}
+
+extern "C" size_t ccs_json_padding(void) { return simdjson::SIMDJSON_PADDING; }

@@ -52,6 +52,41 @@ import Testing
         #"[99999999999999999999]"#, #"[-9223372036854775809]"#, #"[1e400]"#,
     ]
 
+    /// Read in place (with padding bytes of any value after it), a record parses as it does
+    /// copied: every valid record, and every refused one is refused, whatever follows it.
+    @Test(arguments: valid + refused)
+    func parsesInPlaceAsCopied(_ text: String) {
+        let copied = Array(text.utf8).withUnsafeBufferPointer { b in SimdJSON.withRecord(b) { spelled($0.value()) } }
+        for filler: UInt8 in [0, 0x22, 0x5D, 0x7D, 0x5C, 0xFF] {
+            var bytes = Array(text.utf8)
+            let count = bytes.count
+            bytes += Array(repeating: filler, count: SimdJSON.padding)
+            let inPlace = bytes.withUnsafeBufferPointer { b in
+                SimdJSON.withRecord(UnsafeBufferPointer(rebasing: b[..<count]), padded: true) { spelled($0.value()) }
+            }
+            #expect(inPlace == copied, "\(text) then \(filler)")
+        }
+    }
+
+    /// The readers leave room for the padding after what they hand out: an array element's
+    /// bytes, and a chunk of JSON lines.
+    @Test func readersLeaveRoomForThePadding() throws {
+        let dir = try TempDir()
+        let array = dir.file("a.json", Array(#"[{"a": 1}, {"b": [2, 3]}, "s"]"#.utf8))
+        let reader = try JSONRecordReader(path: array)
+        var elements = 0
+        while let item = try reader.next(parsing: false) {
+            guard case .unparsed(let raw, _) = item else { Issue.record("\(item)"); continue }
+            SimdJSON.withBytes(of: raw) { _, padded in #expect(padded) }
+            elements += 1
+        }
+        #expect(elements == 3)
+        let lines = dir.file("l.jsonl", Array("{\"a\": 1}\n{\"b\": 2}".utf8))
+        let lineReader = try JSONRecordReader(path: lines)
+        let chunk = try #require(try lineReader.nextLineChunk(minBytes: 1 << 20, scan: { _ in }))
+        #expect(chunk.isPadded)
+    }
+
     @Test(arguments: refused)
     func leavesWhatItRefusesToTheSwiftParser(_ text: String) {
         let (simd, _) = both(text)

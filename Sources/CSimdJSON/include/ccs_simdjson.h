@@ -25,6 +25,13 @@ int ccs_utf8_valid(const uint8_t *bytes, size_t count);
  *  returns 1; returns 0 when simdjson rejects the bytes (any reason: the caller explains it). */
 int ccs_json_parse(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count);
 
+/// ccs_json_parse for bytes followed by at least ccs_json_padding() readable bytes (of any
+/// value): simdjson reads them in place, with no padded copy.
+int ccs_json_parse_padded(const uint8_t *bytes, size_t count, const uint8_t **tape, size_t *tape_count);
+
+/// The readable bytes ccs_json_parse_padded needs after its input.
+size_t ccs_json_padding(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -155,6 +155,8 @@ public final class JSONRecordReader {
                 consumed += UInt64(end - start)
                 start = end
             case .element(let from, let to, let next):
+                // Room for simdjson's padding after the element, so it parses it in place.
+                element.reserveCapacity(element.count + (to - from) + SimdJSON.padding)
                 element.append(contentsOf: buffer[from..<to])
                 consumed += UInt64(next - start)
                 start = next

@@ -53,6 +53,10 @@ public struct LineChunk: Sendable {
     public let offset: UInt64
     public let lineCount: Int
 
+    /// Whether ``SimdJSON/padding`` readable bytes follow the last line in memory, and so every
+    /// line (the lines after it are read past too): simdjson may then parse a line in place.
+    public var isPadded: Bool { bytes.capacity - bytes.count >= SimdJSON.padding }
+
     /// Calls `body` with each line, as ``LineReader/nextRaw(_:)`` gave it: the same number,
     /// offset and bytes. The bytes are valid only during the call.
     public func forEachLine(_ body: (RawLine) throws -> Void) rethrows {
@@ -244,6 +248,8 @@ public final class LineReader {
             start = next
         }
         guard lines > 0 else { return nil }
+        // Room after the lines for simdjson's padding (see ``LineChunk/isPadded``).
+        chunk.reserveCapacity(chunk.count + (start - copied) + SimdJSON.padding)
         chunk.append(contentsOf: buffer[copied..<start])
         return LineChunk(bytes: chunk, firstLine: firstLine, offset: firstOffset, lineCount: lines)
     }

@@ -22,17 +22,35 @@ public enum SimdJSON {
         withRecord(bytes) { $0.value() }
     }
 
+    /// The readable bytes simdjson needs after its input to read it in place (see
+    /// ``withRecord(_:padded:_:)``).
+    public static let padding = Int(ccs_json_padding())
+
     /// Parses `bytes` and calls `body` with the value, which (and every text it holds) is valid
     /// only during the call; `nil` when simdjson rejects the bytes. Not reentrant: `body` must
     /// not parse JSON on the same thread.
-    public static func withRecord<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (TapeValue) throws -> R) rethrows
-        -> R?
-    {
+    ///
+    /// - Parameter padded: at least ``padding`` bytes after `bytes` are readable memory (of any
+    ///   value), so simdjson reads `bytes` where they are instead of copying them first.
+    public static func withRecord<R>(
+        _ bytes: UnsafeBufferPointer<UInt8>, padded: Bool = false, _ body: (TapeValue) throws -> R
+    ) rethrows -> R? {
         guard let base = bytes.baseAddress else { return nil }
         var start: UnsafePointer<UInt8>?
         var count = 0
-        guard ccs_json_parse(base, bytes.count, &start, &count) != 0, let start else { return nil }
+        let parsed =
+            padded
+            ? ccs_json_parse_padded(base, bytes.count, &start, &count) : ccs_json_parse(base, bytes.count, &start, &count)
+        guard parsed != 0, let start else { return nil }
         return try body(TapeValue(at: start))
+    }
+
+    /// Calls `body` with the bytes of `array`, and whether ``padding`` bytes of its storage
+    /// follow them (then ``withRecord(_:padded:_:)`` can read them in place).
+    public static func withBytes<R>(of array: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Bool) throws -> R) rethrows
+        -> R
+    {
+        try array.withUnsafeBufferPointer { try body($0, array.capacity - array.count >= padding) }
     }
 
     /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without

@@ -48,11 +48,12 @@ enum JSONRecords {
                 try emit(
                     .chunk { out in
                         var n = first
+                        let padded = chunk.isPadded
                         chunk.forEachLine { line in
                             guard !JSONRecordReader.isBlank(line.bytes) else { return }
                             n += 1
                             // Handed on inside the call: a byte conversation borrows from the parse.
-                            let parsed: Void? = SimdJSON.withRecord(line.bytes) { value in
+                            let parsed: Void? = SimdJSON.withRecord(line.bytes, padded: padded) { value in
                                 let origin = RecordOrigin(file: name, line: line.number, ordinal: n)
                                 if let c = bytes?(value, origin) {
                                     out(.bytes(c))
@@ -97,8 +98,8 @@ enum JSONRecords {
                     .deferred {
                         if let tape {
                             let origin = RecordOrigin(file: name, line: position, ordinal: n)
-                            let read: Conversation?? = raw.withUnsafeBufferPointer { b in
-                                SimdJSON.withRecord(b) { tape($0, origin) }
+                            let read: Conversation?? = SimdJSON.withBytes(of: raw) { b, padded in
+                                SimdJSON.withRecord(b, padded: padded) { tape($0, origin) }
                             }
                             if case .some(.some(let c)) = read { return .conversation(c) }
                         }
