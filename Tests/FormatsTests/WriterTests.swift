@@ -167,6 +167,33 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(FileManager.default.fileExists(atPath: "\(dir.path)/src-00000.jsonl"))
     }
 
+    /// A file several times longer than the stretch after which its bytes are sent on to
+    /// the disk is written whole, in order, with its digest: the disk hint changes nothing.
+    @Test func aLongFileIsWrittenWholeAcrossWritebacks() throws {
+        let dir = try TempDir()
+        let path = "\(dir.path)/long.bin"
+        let out = try FileOutput(path: path)
+        var x: UInt32 = 1
+        let source = (0..<(6 << 20)).map { _ -> UInt8 in
+            x = x &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: x >> 24)
+        }
+        var expected: [UInt8] = []
+        // Pieces of uneven sizes and offsets, some larger than the writer's buffer.
+        var at = 0
+        for size in [1, 999_999, 1 << 20, 3 << 20, 12_345, 5 << 20] + Array(repeating: 777_777, count: 20) {
+            at = (at + 4_099) % (1 << 20)
+            let piece = source[at..<(at + size)]
+            expected += piece
+            try out.write(Array(piece))
+        }
+        #expect(expected.count > 3 * FileOutput.writebackBytes)
+        let sha = try out.close()
+        let written = Array(try #require(FileManager.default.contents(atPath: path)))
+        #expect(written == expected)
+        #expect(sha == (try SHA256Digest.hex(of: expected)))
+    }
+
     @Test func sha256KnownVector() throws {
         #expect(
             try SHA256Digest.hex(of: Array("abc".utf8))

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -16,6 +18,11 @@ public final class FileOutput {
     private var digest = SHA256Digest()
     /// Bytes written so far.
     public private(set) var byteCount: UInt64 = 0
+    /// Bytes written since the disk was last asked to take them.
+    private var sinceWriteback = 0
+    /// How many bytes are written between requests to start writing them to disk, so that the
+    /// `fsync` that ends the file (on the critical path at the end of a run) finds little left.
+    static let writebackBytes = 8 << 20
 
     /// Creates (or truncates) `path`.
     public init(path: String) throws {
@@ -74,6 +81,13 @@ public final class FileOutput {
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
+        defer {
+            sinceWriteback += bytes.count
+            if sinceWriteback >= Self.writebackBytes {
+                ccs_start_writeback(fd)
+                sinceWriteback = 0
+            }
+        }
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, base + done, bytes.count - done)
