@@ -30,6 +30,23 @@ import Testing
 
     /// Inside a paragraph, every run of HTML white space becomes one space, on texts long
     /// enough for the 16-byte scan and with runs at every offset.
+    /// Buffers kept from render to render give each fragment the Markdown fresh buffers give,
+    /// whatever was rendered before it, also after a fragment large enough to be let go.
+    @Test func keptBuffersRenderAsFreshOnes() throws {
+        let big = "<p>" + String(repeating: "word  with\n spaces ", count: 80_000) + "</p>"
+        let fragments = [
+            "<p>a <b>b</b>  c</p><ul><li>x<li><p>y</p><p>z</p></ul>", big, "<p>one\n\ntwo</p>",
+            "<ol start=\"9\"><li><a href=\"u v\"> link </a></ol><pre><code>k\n\n`x`</code></pre>",
+            "<table><tr><td>a|b<br>c</td></tr></table><blockquote><p># h</p></blockquote>", big, "plain  text",
+        ]
+        let buffers = MarkdownBuffers()
+        let renderer = MarkdownRenderer()
+        for html in fragments + fragments.reversed() {
+            let fragment = try HTMLDocument.parse(html)
+            #expect(renderer.render(fragment, buffers: buffers) == renderer.render(fragment), "\(html.prefix(60))")
+        }
+    }
+
     @Test func whiteSpaceRunsCollapseToOneSpace() throws {
         var state: UInt64 = 11
         func next(_ n: Int) -> Int {

@@ -23,18 +23,43 @@ public struct MarkdownRenderer: Sendable {
 
     /// The Markdown for `fragment`.
     public func render(_ fragment: HTMLFragment) -> String {
+        render(fragment, buffers: MarkdownBuffers())
+    }
+
+    /// The Markdown for `fragment`, with working buffers kept from earlier renders (one
+    /// caller at a time: each worker keeps its own).
+    public func render(_ fragment: HTMLFragment, buffers: MarkdownBuffers) -> String {
+        defer { buffers.trim() }
         // The top-level blocks are written joined, so their buffer is the Markdown.
         var blocks = Blocks(separator: Bytes.blankLine)
         // The Markdown is about as long as the fragment's texts.
         blocks.bytes.reserveCapacity(fragment.bytes.count + 64)
         fragment.nodes.withUnsafeBufferPointer { nodes in
             fragment.bytes.withUnsafeBufferPointer { chars in
-                let walker = Walker(f: fragment, nodes: nodes, chars: chars)
+                let walker = Walker(f: fragment, nodes: nodes, chars: chars, scratch: buffers)
                 walker.blocks(from: fragment.first, into: &blocks)
             }
         }
         let out = blocks.bytes
         return out.withUnsafeBufferPointer { UTF8Validation.string($0) } ?? String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The working buffers of a Markdown render, kept between renders so that a worker rendering
+/// fragment after fragment does not allocate them again for each: the collapsed text of a text
+/// node on its way to the escaper, and the buffers of inline runs. Not for two renders at once.
+public final class MarkdownBuffers {
+    var bytes: [UInt8] = []
+    var free: [[UInt8]] = []
+
+    public init() {}
+
+    /// What a render of a very large fragment grew is let go, so the buffers kept stay small.
+    func trim() {
+        let limit = 1 << 20
+        if bytes.capacity > limit { bytes = [] }
+        free.removeAll { $0.capacity > limit }
+        if free.count > 64 { free.removeLast(free.count - 64) }
     }
 }
 
@@ -99,15 +124,10 @@ private struct Walker {
     /// an array would count a reference to it for every text read).
     let nodes: UnsafeBufferPointer<HTMLFragment.Node>
     let chars: UnsafeBufferPointer<UInt8>
-    /// Buffers that last the walk: the collapsed text of a text node on its way to the escaper
-    /// (a text is collapsed and escaped before the walk moves on), and the buffers of inline
-    /// runs, each taken for one run and given back when it is written.
-    let scratch = Scratch()
-
-    final class Scratch {
-        var bytes: [UInt8] = []
-        var free: [[UInt8]] = []
-    }
+    /// Buffers that outlast the walk: the collapsed text of a text node on its way to the
+    /// escaper (a text is collapsed and escaped before the walk moves on), and the buffers of
+    /// inline runs, each taken for one run and given back when it is written.
+    let scratch: MarkdownBuffers
 
     /// An empty buffer for an inline run, from those given back when there is one.
     func take() -> [UInt8] {

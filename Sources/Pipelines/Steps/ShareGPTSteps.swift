@@ -45,13 +45,14 @@ public struct ShareGPTFormatStep: PipelineStep {
 
 /// `html.markdown`: gpt turns from ChatGPT's rendered HTML to Markdown (libxml2's parser and
 /// ``MarkdownRenderer``). Human turns are plain text in the dumps and are left exactly as written
-/// (`#include <stdio.h>`, `a<b and b>c`, `**kwargs`). Each worker's copy keeps a parser of its
-/// own for all the fragments it parses.
+/// (`#include <stdio.h>`, `a<b and b>c`, `**kwargs`). Each worker's copy keeps a parser and
+/// render buffers of its own for all the fragments it converts.
 public struct HTMLMarkdownStep: PipelineStep {
     public let id = "html.markdown"
     public var parameters: [String: String] { ["parser": "libxml2", "turns": "gpt"] }
     private let renderer = MarkdownRenderer()
     private let parser = HTMLParser()
+    private let buffers = MarkdownBuffers()
     public init() {}
 
     public func copyForWorker() -> any PipelineStep { HTMLMarkdownStep() }
@@ -62,7 +63,7 @@ public struct HTMLMarkdownStep: PipelineStep {
             let html = c.turns[i].text
             guard html.utf8.contains(UInt8(ascii: "<")) || html.utf8.contains(UInt8(ascii: "&")) else { continue }
             do {
-                let md = renderer.render(try parser.parse(html))
+                let md = renderer.render(try parser.parse(html), buffers: buffers)
                 if md != html {
                     c.turns[i].text = md
                     changed = true
