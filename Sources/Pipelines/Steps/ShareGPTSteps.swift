@@ -91,10 +91,17 @@ public struct UIArtifactStep: PipelineStep {
         for i in c.turns.indices where c.turns[i].role == .gpt {
             let original = c.turns[i].text
             var t = original
-            if let rest = Self.withoutCounter(t) { t = rest }
-            if let rest = Self.withoutCopyLabels(t) { t = rest }
+            var edited = false
+            if let rest = Self.withoutCounter(t) {
+                t = rest
+                edited = true
+            }
+            if let rest = Self.withoutCopyLabels(t) {
+                t = rest
+                edited = true
+            }
             // What is removed holds ASCII digits, so a changed text differs in its bytes.
-            if !t.hasSameBytes(as: original) {
+            if edited, !t.hasSameBytes(as: original) {
                 c.turns[i].text = t
                 changed = true
             }
