@@ -68,19 +68,30 @@ import Testing
         }
     }
 
-    /// The readers leave room for the padding after what they hand out: an array element's
-    /// bytes, and a chunk of JSON lines.
-    @Test func readersLeaveRoomForThePadding() throws {
+    /// The readers hand out records that simdjson can parse in place: an array's elements
+    /// (slices of the blocks read, kept after the reader has moved on, elements that span
+    /// blocks included) parse in place as copies of them do, and a chunk of JSON lines leaves
+    /// the room after its last line.
+    @Test(arguments: [16, 37, 4096])
+    func readersHandOutRecordsToParseInPlace(_ bufferBytes: Int) throws {
         let dir = try TempDir()
-        let array = dir.file("a.json", Array(#"[{"a": 1}, {"b": [2, 3]}, "s"]"#.utf8))
-        let reader = try JSONRecordReader(path: array)
-        var elements = 0
+        let elements = (0..<200).map { i in #"{"id": "\#(i)", "t": ["\#(String(repeating: "字", count: i % 23))", \#(i)]}"# }
+        let array = dir.file("a.json", Array(("[" + elements.joined(separator: ", ") + "]").utf8))
+        let reader = try JSONRecordReader(path: array, bufferBytes: bufferBytes)
+        var raws: [ArraySlice<UInt8>] = []
         while let item = try reader.next(parsing: false) {
-            guard case .unparsed(let raw, _) = item else { Issue.record("\(item)"); continue }
-            SimdJSON.withBytes(of: raw) { _, padded in #expect(padded) }
-            elements += 1
+            guard case .unparsed(let raw, _) = item else {
+                Issue.record("\(item)")
+                continue
+            }
+            raws.append(raw)
         }
-        #expect(elements == 3)
+        #expect(raws.map { String(decoding: $0, as: UTF8.self) } == elements)
+        for raw in raws {
+            let inPlace = raw.withUnsafeBufferPointer { b in SimdJSON.withRecord(b, padded: true) { spelled($0.value()) } }
+            let copied = Array(raw).withUnsafeBufferPointer { b in SimdJSON.withRecord(b) { spelled($0.value()) } }
+            #expect(inPlace != nil && inPlace == copied)
+        }
         let lines = dir.file("l.jsonl", Array("{\"a\": 1}\n{\"b\": 2}".utf8))
         let lineReader = try JSONRecordReader(path: lines)
         let chunk = try #require(try lineReader.nextLineChunk(minBytes: 1 << 20, scan: { _ in }))

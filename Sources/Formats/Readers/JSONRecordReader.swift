@@ -8,7 +8,10 @@ public enum JSONItem {
     case malformed(String, raw: [UInt8], position: Int)
     /// A value's bytes, not parsed yet (``JSONRecordReader/next(parsing:)`` with `false`):
     /// ``JSONRecordReader/parse(_:position:)`` turns it into one of the others, on any thread.
-    case unparsed(raw: [UInt8], position: Int)
+    /// An array element's bytes are a slice of the block of the file read with it, shared with
+    /// the elements beside it rather than copied out; every such slice is followed in memory by
+    /// ``SimdJSON/padding`` readable bytes, so simdjson can parse it in place.
+    case unparsed(raw: ArraySlice<UInt8>, position: Int)
 }
 
 /// Reads JSON values one at a time from JSON Lines or from a top-level JSON array.
@@ -28,7 +31,11 @@ public final class JSONRecordReader {
     public private(set) var layout: Layout = .lines
     private let source: ByteSource
     private var lines: LineReader?
+    /// The block of the file being cut, bytes `start..<end`. A new block is read into a new
+    /// buffer (with room for simdjson's padding after it): the elements handed out are slices
+    /// of the old one, which lives as long as they do.
     private var buffer: [UInt8]
+    private let bufferBytes: Int
     private var start = 0
     private var end = 0
     private var eof = false
@@ -52,7 +59,9 @@ public final class JSONRecordReader {
     ) throws {
         self.path = path
         self.maxRecordBytes = max(1, maxRecordBytes)
-        buffer = [UInt8](repeating: 0, count: max(16, bufferBytes))
+        self.bufferBytes = max(16, bufferBytes)
+        buffer = [UInt8](repeating: 0, count: self.bufferBytes)
+        buffer.reserveCapacity(self.bufferBytes + SimdJSON.padding)
         let first = try InputFile.open(path)
         // Peek: read the first block to see the first significant byte, then hand the same
         // bytes to whichever reader fits.
@@ -92,15 +101,17 @@ public final class JSONRecordReader {
 
     private var parsing = true
 
-    private func finish(_ raw: [UInt8], _ position: Int) -> JSONItem {
-        parsing ? Self.parse(raw, position: position) : .unparsed(raw: raw, position: position)
+    /// The item for `raw`, which ``SimdJSON/padding`` readable bytes follow in memory.
+    private func finish(_ raw: ArraySlice<UInt8>, _ position: Int) -> JSONItem {
+        parsing ? Self.parse(Array(raw), position: position) : .unparsed(raw: raw, position: position)
     }
 
     private func nextLine(_ reader: LineReader) throws -> JSONItem? {
         while let line = try reader.next() {
-            let raw = line.bytes
+            var raw = line.bytes
             if raw.withUnsafeBufferPointer(Self.isBlank) { continue }
-            return finish(raw, line.number)
+            raw.reserveCapacity(raw.count + SimdJSON.padding)
+            return finish(raw[...], line.number)
         }
         return nil
     }
@@ -155,13 +166,16 @@ public final class JSONRecordReader {
                 consumed += UInt64(end - start)
                 start = end
             case .element(let from, let to, let next):
-                // Room for simdjson's padding after the element, so it parses it in place.
-                element.reserveCapacity(element.count + (to - from) + SimdJSON.padding)
-                element.append(contentsOf: buffer[from..<to])
                 consumed += UInt64(next - start)
                 start = next
                 if cut.closesArray { arrayClosed = true }
-                return finish(element, cut.position)
+                // An element within this block is a slice of it (the block's padding, or the
+                // bytes after the element, follow it); one that began in an earlier block is
+                // copied together, with room for the padding.
+                if element.isEmpty { return finish(buffer[from..<to], cut.position) }
+                element.reserveCapacity(element.count + (to - from) + SimdJSON.padding)
+                element.append(contentsOf: buffer[from..<to])
+                return finish(element[...], cut.position)
             case .closed(let at):
                 consumed += UInt64(at + 1 - start)
                 start = at + 1
@@ -237,7 +251,13 @@ public final class JSONRecordReader {
 
     private func refill() throws {
         start = 0
-        end = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+        // A new buffer: the old one may hold elements still being parsed.
+        let size = bufferBytes
+        let source = source
+        buffer = try [UInt8](unsafeUninitializedCapacity: size + SimdJSON.padding) { b, count in
+            count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(b)[0..<size]))
+        }
+        end = buffer.count
         if end == 0 { eof = true }
     }
 

@@ -45,13 +45,6 @@ public enum SimdJSON {
         return try body(TapeValue(at: start))
     }
 
-    /// Calls `body` with the bytes of `array`, and whether ``padding`` bytes of its storage
-    /// follow them (then ``withRecord(_:padded:_:)`` can read them in place).
-    public static func withBytes<R>(of array: [UInt8], _ body: (UnsafeBufferPointer<UInt8>, Bool) throws -> R) rethrows
-        -> R
-    {
-        try array.withUnsafeBufferPointer { try body($0, array.capacity - array.count >= padding) }
-    }
 
     /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without
     /// building strings, arrays or a ``JSONValue``. The tape is simdjson's output, so it is

@@ -96,26 +96,25 @@ enum JSONRecords {
                 let n = ordinal
                 try emit(
                     .deferred {
-                        if let tape {
-                            let origin = RecordOrigin(file: name, line: position, ordinal: n)
-                            let read: Conversation?? = SimdJSON.withBytes(of: raw) { b, padded in
-                                SimdJSON.withRecord(b, padded: padded) { tape($0, origin) }
+                        // simdjson parses the element where it lies (the reader leaves the
+                        // padding after it); what it refuses goes to FastJSONParser for the
+                        // reason, as JSONRecordReader.parse does.
+                        let origin = RecordOrigin(file: name, line: position, ordinal: n)
+                        let parsed: ExtractedRecord?? = raw.withUnsafeBufferPointer { b in
+                            SimdJSON.withRecord(b, padded: true) { value in
+                                if let c = tape?(value, origin) { return .conversation(c) }
+                                return record(value.value(), { Array(raw) }, position, n, name, unit, convert)
                             }
-                            if case .some(.some(let c)) = read { return .conversation(c) }
                         }
-                        switch JSONRecordReader.parse(raw, position: position) {
-                        case .value(let value, _, _):
-                            return record(value, { raw }, position, n, name, unit, convert)
-                        case .malformed(let detail, _, _):
+                        if case .some(.some(let r)) = parsed { return r }
+                        switch raw.withUnsafeBufferPointer(JSONRecordReader.parseRefused) {
+                        case .success(let value):
+                            return record(value, { Array(raw) }, position, n, name, unit, convert)
+                        case .failure(let problem):
                             return .malformed(
                                 InputIssue(
-                                    kind: .invalidJSON, file: name, line: position, detail: detail, raw: raw, unit: unit
-                                ))
-                        case .unparsed:
-                            return .malformed(
-                                InputIssue(
-                                    kind: .invalidJSON, file: name, line: position, detail: "not parsed", raw: raw,
-                                    unit: unit))
+                                    kind: .invalidJSON, file: name, line: position, detail: problem.reason,
+                                    raw: Array(raw), unit: unit))
                         }
                     })
             }
