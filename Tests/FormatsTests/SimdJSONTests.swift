@@ -75,7 +75,9 @@ import Testing
     @Test(arguments: [16, 37, 4096])
     func readersHandOutRecordsToParseInPlace(_ bufferBytes: Int) throws {
         let dir = try TempDir()
-        let elements = (0..<200).map { i in #"{"id": "\#(i)", "t": ["\#(String(repeating: "字", count: i % 23))", \#(i)]}"# }
+        let elements = (0..<200).map { i in
+            #"{"id": "\#(i)", "t": ["\#(String(repeating: "字", count: i % 23))", \#(i)]}"#
+        }
         let array = dir.file("a.json", Array(("[" + elements.joined(separator: ", ") + "]").utf8))
         let reader = try JSONRecordReader(path: array, bufferBytes: bufferBytes)
         var raws: [ArraySlice<UInt8>] = []
@@ -88,7 +90,9 @@ import Testing
         }
         #expect(raws.map { String(decoding: $0, as: UTF8.self) } == elements)
         for raw in raws {
-            let inPlace = raw.withUnsafeBufferPointer { b in SimdJSON.withRecord(b, padded: true) { spelled($0.value()) } }
+            let inPlace = raw.withUnsafeBufferPointer { b in
+                SimdJSON.withRecord(b, padded: true) { spelled($0.value()) }
+            }
             let copied = Array(raw).withUnsafeBufferPointer { b in SimdJSON.withRecord(b) { spelled($0.value()) } }
             #expect(inPlace != nil && inPlace == copied)
         }

@@ -1,6 +1,7 @@
 import CLibXML2
-@testable import Normalize
 import Testing
+
+@testable import Normalize
 
 /// The fragment built from libxml2's parse events has the shape of the tree libxml2 itself
 /// builds (each expectation below is what `htmlReadMemory`'s tree holds for the input).
@@ -105,7 +106,10 @@ import Testing
             let f = try HTMLDocument.parse(html)
             return shape(f, f.topLevel)
         }
-        for order in [Array(Self.assorted.indices), Self.assorted.indices.reversed(), Self.assorted.indices.map { $0 * 7 % Self.assorted.count }] {
+        for order in [
+            Array(Self.assorted.indices), Self.assorted.indices.reversed(),
+            Self.assorted.indices.map { $0 * 7 % Self.assorted.count },
+        ] {
             for i in order {
                 let f = try parser.parse(Self.assorted[i])
                 #expect(shape(f, f.topLevel) == expected[i], "\(Self.assorted[i].debugDescription)")

@@ -1,7 +1,8 @@
 import Formats
 import Foundation
-@testable import Pipelines
 import Testing
+
+@testable import Pipelines
 
 /// Each FastChat defect, on the ShareGPT fixture: the expected Markdown and rejections.
 @Suite struct ShareGPTTests {
@@ -167,8 +168,10 @@ import Testing
         #"{"id":"a","id":"b","conversations":[{"from":"human","from":"gpt","value":"1","value":"2"}]}"#,
         #"{"id":7,"conversations":[]}"#, #"{"conversations":[]}"#, #"{"id":"a"}"#, #"{"id":"a","conversations":{}}"#,
         #"{"id":"a","conversations":[{"from":"system","value":"x"}]}"#,
-        #"{"id":"a","conversations":[{"from":"human"}]}"#, #"{"id":"a","conversations":[{"from":"human","value":null}]}"#,
-        #"{"id":"a","conversations":["x"]}"#, #"[1]"#, #""s""#, #"{"id":"é\u00e9","conversations":[{"from":"human","value":"中\n"}]}"#,
+        #"{"id":"a","conversations":[{"from":"human"}]}"#,
+        #"{"id":"a","conversations":[{"from":"human","value":null}]}"#,
+        #"{"id":"a","conversations":["x"]}"#, #"[1]"#, #""s""#,
+        #"{"id":"é\u00e9","conversations":[{"from":"human","value":"中\n"}]}"#,
     ])
     func tapeRecordsAreWhatTheParsedValueGives(_ json: String) throws {
         let origin = RecordOrigin(file: "f.json", line: 1, ordinal: 1)

@@ -1,6 +1,7 @@
 import Formats
-@testable import Pipelines
 import Testing
+
+@testable import Pipelines
 
 private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Conversation {
     .session(source: "t", origin: RecordOrigin(file: file, line: ordinal, ordinal: ordinal), utterances: texts)
@@ -84,7 +85,9 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         ("Reponse bloquee", false),
     ])
     func blockedResponsesMatchByCharacters(_ answer: String, _ blocked: Bool) {
-        var step = BlockedResponseFilter(responses: ["Too many requests in 1 hour. Try again later.", "Réponse bloquée"])
+        var step = BlockedResponseFilter(responses: [
+            "Too many requests in 1 hour. Try again later.", "Réponse bloquée",
+        ])
         var c = Conversation(source: "t", turns: [Turn(.human, "q"), Turn(.gpt, answer)], origin: origin)
         if case .rejected(.blockedResponse, _) = step.apply(&c) {
             #expect(blocked)

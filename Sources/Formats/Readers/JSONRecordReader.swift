@@ -255,7 +255,8 @@ public final class JSONRecordReader {
         let size = bufferBytes
         let source = source
         buffer = try [UInt8](unsafeUninitializedCapacity: size + SimdJSON.padding) { b, count in
-            count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(b)[0..<size]))
+            count = try source.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(b)[0..<size]))
         }
         end = buffer.count
         if end == 0 { eof = true }

@@ -40,11 +40,11 @@ public enum SimdJSON {
         var count = 0
         let parsed =
             padded
-            ? ccs_json_parse_padded(base, bytes.count, &start, &count) : ccs_json_parse(base, bytes.count, &start, &count)
+            ? ccs_json_parse_padded(base, bytes.count, &start, &count)
+            : ccs_json_parse(base, bytes.count, &start, &count)
         guard parsed != 0, let start else { return nil }
         return try body(TapeValue(at: start))
     }
-
 
     /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without
     /// building strings, arrays or a ``JSONValue``. The tape is simdjson's output, so it is
@@ -71,7 +71,8 @@ public enum SimdJSON {
         /// The UTF-8 bytes of a key or string whose length field is at `p`.
         private static func text(at p: UnsafePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
             let n = Int(UnsafeRawPointer(p).loadUnaligned(as: UInt32.self))
-            return UnsafeBufferPointer(start: UnsafeRawPointer(p + 4).loadUnaligned(as: UnsafePointer<UInt8>.self), count: n)
+            return UnsafeBufferPointer(
+                start: UnsafeRawPointer(p + 4).loadUnaligned(as: UnsafePointer<UInt8>.self), count: n)
         }
 
         /// The text, when the value is a string.

@@ -178,7 +178,9 @@ public struct HTMLFragment: Sendable {
     // MARK: Building from libxml2
 
     /// Appends an element with its kept attributes (libxml2's name/value pairs), unlinked.
-    mutating func startElement(_ rawName: UnsafePointer<xmlChar>, _ pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) -> Int32 {
+    mutating func startElement(
+        _ rawName: UnsafePointer<xmlChar>, _ pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) -> Int32 {
         let index = Int32(nodes.count)
         let name = Self.buffer(rawName)
         let start = Int32(bytes.count)
@@ -190,7 +192,9 @@ public struct HTMLFragment: Sendable {
         while let attributeName = pairs[k] {
             defer { k += 2 }
             let key = Self.buffer(attributeName)
-            guard let kept = Self.keptNames.first(where: { k in k.1.withUnsafeBufferPointer { ByteScan.equal($0, key) } })?.0
+            guard
+                let kept = Self.keptNames.first(where: { k in k.1.withUnsafeBufferPointer { ByteScan.equal($0, key) } }
+                )?.0
             else { continue }
             let valueStart = Int32(bytes.count)
             // A value-less attribute reads as empty.

@@ -282,7 +282,9 @@ private struct Walker {
             number &+= 1
             joined.removeAll(keepingCapacity: true)
             for b in first..<end {
-                if b > first { joined.append(contentsOf: Self.isList(all[b]) && !loose ? Bytes.newline : Bytes.blankLine) }
+                if b > first {
+                    joined.append(contentsOf: Self.isList(all[b]) && !loose ? Bytes.newline : Bytes.blankLine)
+                }
                 joined.append(contentsOf: all[b])
             }
             first = end
@@ -567,7 +569,6 @@ private struct Walker {
         text(from: node(find(node(i).firstChild) ?? i).firstChild, into: &source)
         return Array(TrimSet.whitespacesAndNewlines.trim(source[...]))
     }
-
 
     /// The first element tagged `tag` below and after `first`, depth first.
     private func first(_ tag: Tag, from first: Int32) -> Int32? {

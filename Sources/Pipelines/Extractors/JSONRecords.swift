@@ -60,7 +60,9 @@ enum JSONRecords {
                                 } else if let c = tape?(value, origin) {
                                     out(.conversation(c))
                                 } else {
-                                    out(record(value.value(), { Array(line.bytes) }, line.number, n, name, unit, convert))
+                                    out(
+                                        record(
+                                            value.value(), { Array(line.bytes) }, line.number, n, name, unit, convert))
                                 }
                             }
                             if parsed != nil { return }

@@ -55,7 +55,8 @@ public struct ShareGPTExtractor: SourceExtractor {
         if let model = record["model"]?.text { metadata["model"] = String(knownValidUTF8: model) }
         if let plugins = record["plugins"], !plugins.isNull { metadata[ShareGPTSteps.pluginsKey] = "present" }
         return Conversation(
-            id: "sharegpt:" + String(knownValidUTF8: id), source: source, turns: turns, metadata: metadata, origin: origin)
+            id: "sharegpt:" + String(knownValidUTF8: id), source: source, turns: turns, metadata: metadata,
+            origin: origin)
     }
 
     func conversation(_ record: JSONValue, origin: RecordOrigin) throws -> Conversation {

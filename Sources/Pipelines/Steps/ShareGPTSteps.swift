@@ -184,7 +184,8 @@ public struct BlockedResponseFilter: PipelineStep {
                         let rest = UnsafeBufferPointer(rebasing: bytes[(bang ? 1 : 0)...])
                         return rest.count >= prefix.count
                             && prefix.withUnsafeBufferPointer {
-                                ByteScan.equal(UnsafeBufferPointer(rebasing: rest[..<(rest.startIndex + prefix.count)]), $0)
+                                ByteScan.equal(
+                                    UnsafeBufferPointer(rebasing: rest[..<(rest.startIndex + prefix.count)]), $0)
                             }
                     })
                 {
@@ -221,7 +222,9 @@ public struct BlockedWordFilter: PipelineStep {
             // The visible text is the text's own pieces between `]`s: a word without `]` found
             // in it is found in the text, so a text without any is passed without making it.
             if !bracketInWord,
-                !needles.contains(where: { UTF8Search.firstOffset(of: $0, in: t.text, asciiCaseInsensitive: true) != nil })
+                !needles.contains(where: {
+                    UTF8Search.firstOffset(of: $0, in: t.text, asciiCaseInsensitive: true) != nil
+                })
             {
                 continue
             }
@@ -274,7 +277,8 @@ public struct TruncateEmptyStep: PipelineStep {
     static func endsConversation(_ text: String) -> Bool {
         guard let byte = text.utf8.first else { return true }
         if byte < 0x80 { return byte < 0x20 || byte == 0x7F }
-        let category = text.unicodeScalars.first!.properties.generalCategory
+        guard let first = text.unicodeScalars.first else { return true }
+        let category = first.properties.generalCategory
         return category == .control || category == .format
     }
 }
