@@ -140,4 +140,23 @@ import Testing
         }
         #expect(String(decoding: ours, as: UTF8.self) == theirs)
     }
+
+    /// A fragment nested deeper than ``HTMLParser/maxDepth`` is refused with the reason (the
+    /// walker would overflow a worker's stack on tens of thousands of levels); one at the limit
+    /// is parsed and rendered, the deepest recursion per level (emphasis in emphasis) included.
+    @Test func nestingIsBoundedWithAReason() throws {
+        // The parser adds `html` and `body`: two levels above the fragment's own.
+        let limit = HTMLParser.maxDepth - 2
+        let atLimit = try HTMLDocument.parse(String(repeating: "<b>", count: limit) + "x")
+        let marks = String(repeating: "**", count: limit)
+        #expect(MarkdownRenderer().render(atLimit) == marks + "x" + marks)
+        for html in [String(repeating: "<b>", count: limit + 1) + "x", String(repeating: "<div>", count: 50_000)] {
+            #expect(throws: NormalizeError.self) { try HTMLDocument.parse(html) }
+            do {
+                _ = try HTMLDocument.parse(html)
+            } catch {
+                #expect("\(error)".contains("nested"), "\(error)")
+            }
+        }
+    }
 }

@@ -183,4 +183,30 @@ import Testing
         }
         #expect(fromTape == .some(expected))
     }
+
+    /// An answer nested tens of thousands of elements deep (which would overflow a worker's
+    /// stack in the Markdown walker) is rejected as `html-error` with the reason, and the
+    /// records around it are written: the run goes on.
+    @Test func aTooDeeplyNestedAnswerIsRejectedAndTheRunGoesOn() throws {
+        let input = try TempDir()
+        let human = #"{"from": "human", "value": "a question long enough to keep"}"#
+        func record(_ id: String, _ html: String) -> String {
+            #"{"id": "\#(id)", "conversations": [\#(human), {"from": "gpt", "value": "\#(html)"}]}"#
+        }
+        let json = "[" + [
+            record("before", "<p>an answer</p>"), record("deep", String(repeating: "<b>", count: 50_000) + "x"),
+            record("after", "<p>another answer</p>"),
+        ].joined(separator: ",") + "]"
+        let path = input.path + "/sg.json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = try TempDir()
+        var runner = SourceRunner(
+            source: .sharegpt, files: try InputResolver.files(for: .sharegpt, at: path), outputRoot: out.path,
+            options: .goldenDefaults)
+        runner.log = { _ in }
+        let report = runner.run()
+        #expect(!report.failed)
+        #expect(report.manifest.counts.kept == 2)
+        #expect(report.manifest.counts.rejected == ["html-error": 1])
+    }
 }

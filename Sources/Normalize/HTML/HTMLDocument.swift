@@ -245,6 +245,12 @@ public final class HTMLParser {
     /// The stack of open elements, kept empty between fragments for its room.
     private var openElements: [SAXBuilder.Open] = []
 
+    /// The deepest nesting of elements a fragment may have: the Markdown walker recurses once
+    /// per level, on a worker thread's stack, and a fragment nested tens of thousands deep (no
+    /// real answer comes near: ChatGPT's run a dozen or two) would overflow it and end the
+    /// whole run. A deeper one is refused with ``NormalizeError/html(reason:)``.
+    public static let maxDepth = 1_000
+
     /// A context is made afresh after `usesPerContext` fragments, or once its dictionary holds
     /// `namesPerContext` names (element and attribute names: fragments full of made-up tags
     /// would otherwise grow it without end).
@@ -329,6 +335,10 @@ public final class HTMLParser {
         }
         // The input is freed now, not at the next reset.
         htmlCtxtReset(ctxt)
+        guard builder.depth <= Self.maxDepth else {
+            throw NormalizeError.html(
+                reason: "elements are nested \(builder.depth) deep, more than the \(Self.maxDepth) rendered")
+        }
         return builder.finished()
     }
 
@@ -388,6 +398,8 @@ private struct SAXBuilder {
     /// DOCTYPE, or a comment before the root) comes before it among the document's children.
     var root: Int32 = -1
     var rootNotFirst = false
+    /// The deepest nesting of elements seen.
+    var depth = 0
 
     mutating func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         let index = fragment.startElement(name, attributes)
@@ -408,6 +420,7 @@ private struct SAXBuilder {
         }
         // (Otherwise libxml2 makes it a sibling of that first node: outside the fragment.)
         open.append((index, -1, false))
+        depth = max(depth, open.count)
     }
 
     mutating func end() {
