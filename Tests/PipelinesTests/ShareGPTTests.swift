@@ -193,10 +193,12 @@ import Testing
         func record(_ id: String, _ html: String) -> String {
             #"{"id": "\#(id)", "conversations": [\#(human), {"from": "gpt", "value": "\#(html)"}]}"#
         }
-        let json = "[" + [
-            record("before", "<p>an answer</p>"), record("deep", String(repeating: "<b>", count: 50_000) + "x"),
-            record("after", "<p>another answer</p>"),
-        ].joined(separator: ",") + "]"
+        let json =
+            "["
+            + [
+                record("before", "<p>an answer</p>"), record("deep", String(repeating: "<b>", count: 50_000) + "x"),
+                record("after", "<p>another answer</p>"),
+            ].joined(separator: ",") + "]"
         let path = input.path + "/sg.json"
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         let out = try TempDir()

@@ -48,7 +48,8 @@ public struct HTMLFragment: Sendable {
         @inline(__always) private static func key(_ name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
             var words: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &words) { w in
-                w.baseAddress!.copyMemory(from: name.baseAddress!, byteCount: name.count)
+                UnsafeMutableRawBufferPointer(rebasing: w[0..<name.count]).copyMemory(
+                    from: UnsafeRawBufferPointer(name))
                 w[15] = UInt8(name.count)
             }
             return words
