@@ -139,16 +139,22 @@ import Testing
             r.manifest.malformedSamples.contains { $0.contains("sg_html.json:byte ") && $0.contains("invalid-json") })
     }
 
+    /// The sharegpt source run over `input` with the golden options; the output folder lasts as
+    /// long as the value returned with the report.
+    private func run(_ input: String) throws -> (report: SourceReport, out: TempDir) {
+        let out = try TempDir()
+        var runner = SourceRunner(
+            source: .sharegpt, files: try InputResolver.files(for: .sharegpt, at: input), outputRoot: out.path,
+            options: .goldenDefaults)
+        runner.log = { _ in }
+        return (runner.run(), out)
+    }
+
     @Test func realSample() throws {
         let sample = Golden.fixtures.appendingPathComponent("../../../../shared/sources/samples/sharegpt").standardized
             .path
         guard FileManager.default.fileExists(atPath: sample) else { return }  // ../shared absent
-        let out = try TempDir()
-        var runner = SourceRunner(
-            source: .sharegpt, files: try InputResolver.files(for: .sharegpt, at: sample), outputRoot: out.path,
-            options: .goldenDefaults)
-        runner.log = { _ in }
-        let report = runner.run()
+        let (report, out) = try run(sample)
         #expect(report.manifest.counts.kept == 1)
         let output = Golden.read("\(out.path)/sharegpt/sharegpt-00000.jsonl")
         // The trailing human turn is trimmed; the HTML answer becomes plain Markdown.
@@ -201,12 +207,7 @@ import Testing
             ].joined(separator: ",") + "]"
         let path = input.path + "/sg.json"
         try json.write(toFile: path, atomically: true, encoding: .utf8)
-        let out = try TempDir()
-        var runner = SourceRunner(
-            source: .sharegpt, files: try InputResolver.files(for: .sharegpt, at: path), outputRoot: out.path,
-            options: .goldenDefaults)
-        runner.log = { _ in }
-        let report = runner.run()
+        let (report, _) = try run(path)
         #expect(!report.failed)
         #expect(report.manifest.counts.kept == 2)
         #expect(report.manifest.counts.rejected == ["html-error": 1])
