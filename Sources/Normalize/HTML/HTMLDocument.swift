@@ -246,10 +246,12 @@ public final class HTMLParser {
     /// The stack of open elements, kept empty between fragments for its room.
     private var openElements: [SAXBuilder.Open] = []
 
-    /// The deepest nesting of elements a fragment may have: the Markdown walker recurses once
-    /// per level, on a worker thread's stack, and a fragment nested tens of thousands deep (no
-    /// real answer comes near: ChatGPT's run a dozen or two) would overflow it and end the
-    /// whole run. A deeper one is refused with ``NormalizeError/html(reason:)``.
+    /// The deepest nesting of elements a fragment may have.
+    ///
+    /// The Markdown walker recurses once per level, on a worker thread's stack, and a fragment
+    /// nested tens of thousands deep (no real answer comes near: ChatGPT's run a dozen or two)
+    /// would overflow it and end the whole run. A deeper one is refused with
+    /// ``NormalizeError/html(reason:)``.
     public static let maxDepth = 1_000
 
     /// A context is made afresh after `usesPerContext` fragments, or once its dictionary holds
