@@ -203,4 +203,32 @@ import Testing
         #expect(report.manifest.counts.rejectedTotal == 0)
         #expect(report.manifest.counts.outputLines == pairs)
     }
+
+    /// A conversation that is a "billion laughs" of nested YAML aliases (nine levels of nine) is
+    /// one malformed record whose raw bytes are its lines of the file (written out, it would be
+    /// 43 million scalars), and the file's other conversations are read as usual.
+    @Test func chatterbotAliasBombIsOneMalformedRecord() throws {
+        let dir = try TempDir()
+        var lines = [
+            "categories:", "- x", "a0: &a0 [" + Array(repeating: #""lol""#, count: 9).joined(separator: ",") + "]",
+        ]
+        for i in 1...8 {
+            lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]")
+        }
+        lines += ["conversations:", "- - *a8", "  - ok", "- - 你好", "  - 你好呀"]
+        let path = dir.path + "/laughs.yml"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var o = RunOptions.goldenDefaults
+        o.keepRejects = true
+        let out = try TempDir()
+        var runner = SourceRunner(
+            source: .chatterbot, files: [InputFileRef(path: path, name: "chinese/laughs.yml", bytes: 1)],
+            outputRoot: out.path, options: o)
+        runner.log = { _ in }
+        let report = runner.run()
+        #expect(report.manifest.counts.malformed == ["wrong-type": 1])
+        #expect(report.manifest.counts.kept == 1)
+        let rejects = Golden.read("\(out.path)/chatterbot/rejects-00000.jsonl")
+        #expect(rejects.contains(#""raw":"- - *a8\n  - ok\n""#), "\(rejects)")
+    }
 }

@@ -84,7 +84,10 @@ public struct ChatterbotExtractor: SourceExtractor {
                         InputIssue(
                             kind: .wrongType, file: file.name, line: line,
                             detail: "conversation \(i + 1) is not a list of strings",
-                            raw: Array(((try? Yams.serialize(node: node, allowUnicode: true)) ?? "").utf8))))
+                            raw: Self.raw(
+                                node, text: text,
+                                until: i + 1 < conversations.count
+                                    ? conversations[i + 1].mark?.line : nil))))
                 continue
             }
             let origin = RecordOrigin(file: file.name, line: line, ordinal: i + 1)
@@ -94,6 +97,34 @@ public struct ChatterbotExtractor: SourceExtractor {
                         source: source, origin: origin, utterances: items.compactMap(\.scalar?.string),
                         metadata: metadata)))
         }
+    }
+
+    /// The most YAML nodes a malformed conversation may hold for its `raw` to be the node
+    /// written out as YAML.
+    static let maxRawNodes = 10_000
+
+    /// What a malformed conversation's `raw` holds: the node written out as YAML, or, for a node
+    /// of more than ``maxRawNodes`` nodes once its aliases are expanded (a file of nested
+    /// aliases can make one of billions: written out, it would take any amount of time and
+    /// memory), the file's lines from the node's first line up to `next`, the line of the
+    /// conversation after it (or the end of the file).
+    static func raw(_ node: Node, text: String, until next: Int?) -> [UInt8] {
+        var pending = [node]
+        var count = 0
+        while let n = pending.popLast(), count <= maxRawNodes {
+            count += 1
+            if let items = n.sequence { pending += items }
+            if let pairs = n.mapping { for (k, v) in pairs { pending += [k, v] } }
+        }
+        if count <= maxRawNodes { return Array(((try? Yams.serialize(node: node, allowUnicode: true)) ?? "").utf8) }
+        let first = node.mark?.line ?? 1
+        var out: [UInt8] = []
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where k + 1 >= first && next.map({ k + 1 < $0 }) ?? true {
+            out += line.utf8
+            out.append(0x0A)
+        }
+        return out
     }
 
     private func firstBadLine(_ bytes: [UInt8]) -> Int {
