@@ -15,6 +15,9 @@ public enum FormatsError: Error, Sendable, CustomStringConvertible, Equatable {
     case lineTooLong(path: String, line: Int, limit: Int)
     /// A JSON array element, starting at byte `offset`, longer than `limit` bytes.
     case elementTooLong(path: String, offset: Int, limit: Int)
+    /// A record of several lines (a `.conv` session) that starts at or after line `line` and
+    /// does not end within `limit` bytes.
+    case recordTooLong(path: String, line: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -39,6 +42,10 @@ public enum FormatsError: Error, Sendable, CustomStringConvertible, Equatable {
         case .lineTooLong(let path, let line, let limit):
             return "Line \(line) of \(path) has no line break within \(limit) bytes: "
                 + "the file is not line-based text, or it is corrupt from there on."
+        case .recordTooLong(let path, let line, let limit):
+            return "The record starting at or after line \(line) of \(path) does not end within \(limit) bytes "
+                + "(a session with no `E` line after it): the file is not in the expected layout, "
+                + "or it is corrupt from there on."
         case .elementTooLong(let path, let offset, let limit):
             return "The JSON array element at byte \(offset) of \(path) does not end within \(limit) bytes: "
                 + "a quote or bracket is missing, or the file is corrupt from there on."

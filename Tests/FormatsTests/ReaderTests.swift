@@ -193,6 +193,38 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         #expect(FormatsError.lineTooLong(path: path, line: 4, limit: 64).description.contains("Line 4 of \(path)"))
     }
 
+    /// A chunk that finds no place to end within the limit (a `.conv` session with no `E` line
+    /// after it) stops the file with an error naming the line its chunk starts at, rather than
+    /// growing with the file; sessions up to the limit, and one long line after a short start,
+    /// are read as usual.
+    @Test func aChunkWithNoPlaceToEndStopsTheFile() throws {
+        let dir = try TempDir()
+        let isE: (RawLine) -> Bool = { $0.bytes.first == UInt8(ascii: "E") }
+        // Sessions of 20 bytes, then one that never ends.
+        let text = "E\nM aaaa\nM bbbb\nE\nM cc\n" + String(repeating: "M dddd\n", count: 40)
+        let path = dir.file("s.conv", Array(text.utf8))
+        let reader = LineReader(source: try InputFile.open(path), bufferSize: 16, maxLineBytes: 64)
+        var firstLines: [Int] = []
+        #expect(throws: FormatsError.recordTooLong(path: path, line: 4, limit: 64)) {
+            while let chunk = try reader.nextChunk(minBytes: 8, cutBefore: isE) { firstLines.append(chunk.firstLine) }
+        }
+        #expect(firstLines == [1])
+        // Within the limit, the same layout is read whole.
+        let short = dir.file("t.conv", Array(("E\nM aaaa\nE\n" + String(repeating: "M d\n", count: 10)).utf8))
+        let ok = LineReader(source: try InputFile.open(short), bufferSize: 16, maxLineBytes: 64)
+        var lines = 0
+        while let chunk = try ok.nextChunk(minBytes: 8, cutBefore: isE) { lines += chunk.lineCount }
+        #expect(lines == 13)
+        // A line nearly as long as the limit after a few short ones is no error.
+        let long = dir.file("u.txt", Array(("a\nb\n" + String(repeating: "x", count: 60) + "\n").utf8))
+        let fine = LineReader(source: try InputFile.open(long), bufferSize: 16, maxLineBytes: 64)
+        lines = 0
+        while let chunk = try fine.nextChunk(minBytes: 8, cutBefore: isE) { lines += chunk.lineCount }
+        #expect(lines == 3)
+        #expect(
+            FormatsError.recordTooLong(path: path, line: 4, limit: 64).description.contains("line 4 of \(path)"))
+    }
+
     /// A chunk ends only before a line `cutBefore` accepts (once it holds `minBytes`), or at
     /// `maxLines` lines.
     @Test func chunksEndWhereAllowed() throws {

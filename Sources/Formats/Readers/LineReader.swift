@@ -212,7 +212,9 @@ public final class LineReader {
     /// such as a record ordinal). The line given to `cutBefore` and `scan` is valid only during
     /// the call; `cutBefore` may see a line twice.
     ///
-    /// - Throws: ``FormatsError`` when reading fails.
+    /// - Throws: ``FormatsError`` when reading fails, and
+    ///   ``FormatsError/recordTooLong(path:line:limit:)`` when, past `minBytes`, no line that
+    ///   `cutBefore` accepts comes within ``maxLineBytes``.
     public func nextChunk(
         minBytes: Int, maxLines: Int = .max, cutBefore: (RawLine) -> Bool = { _ in true },
         scan: (RawLine) -> Void = { _ in }
@@ -244,8 +246,15 @@ public final class LineReader {
             lineNumber += 1
             lines += 1
             consumed += UInt64(next - start)
+            // Past `minBytes` each line taken was a cut refused: a chunk that grows so past the
+            // longest record found no place to end (a `.conv` session with no `E` line after
+            // it), and is refused rather than held whole, however long it runs.
+            let refusedCut = size >= minBytes
             size += next - start
             start = next
+            if refusedCut, size > maxLineBytes {
+                throw FormatsError.recordTooLong(path: source.path, line: firstLine, limit: maxLineBytes)
+            }
         }
         guard lines > 0 else { return nil }
         // Room after the lines for simdjson's padding (see ``LineChunk/isPadded``).
