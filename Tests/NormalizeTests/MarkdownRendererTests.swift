@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    /// A ragged table whose padding would outgrow its content (a header of 3,000 cells over
+    /// 1,000 rows of one) keeps its header and delimiter at full width and writes the other
+    /// rows with their own cells, which GFM renders the same; a small ragged table is padded.
+    @Test func aRaggedTableIsPaddedOnlyWhileThatStaysSmall() throws {
+        let wide = 3_000
+        let html =
+            "<table><tr>" + String(repeating: "<td>h</td>", count: wide) + "</tr>"
+            + String(repeating: "<tr><td>y</td></tr>", count: 1_000) + "</table>"
+        let markdown = try md(html)
+        let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 1_002)
+        #expect(lines[0] == "| " + Array(repeating: "h", count: wide).joined(separator: " | ") + " |")
+        #expect(lines[1] == "|" + String(repeating: " --- |", count: wide))
+        #expect(lines[2...].allSatisfy { $0 == "| y |" })
+        #expect(
+            try md("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>")
+                == "| a | b |\n| --- | --- |\n| c |  |")
+    }
+
     @Test func whiteSpaceRunsCollapseToOneSpace() throws {
         var state: UInt64 = 11
         func next(_ n: Int) -> Int {

@@ -366,25 +366,35 @@ private struct Walker {
         }
         collect(node(t).firstChild)
         guard let width = rows.map(\.count).max(), width > 0 else { return [] }
+        // Every row is written with the widest row's number of cells, so that no cell falls
+        // outside the header's columns. When that padding would come to more than
+        // `maxPaddedCells` (a row of 20,000 cells above 5,000 rows of one: hundreds of megabytes
+        // from a few hundred kilobytes of HTML), the rows after the header keep their own
+        // cells: GFM gives a row shorter than the header empty cells, so it renders the same.
+        let cells = rows.count.multipliedReportingOverflow(by: width)
+        let padAll = !cells.overflow && cells.partialValue <= Self.maxPaddedCells
         var out: [UInt8] = []
-        func line(_ row: [[UInt8]]) {
+        func line(_ row: [[UInt8]], cells: Int) {
             out.append(contentsOf: "| ".utf8)
-            for k in 0..<width {
+            for k in 0..<cells {
                 if k > 0 { out.append(contentsOf: " | ".utf8) }
                 if k < row.count { out.append(contentsOf: row[k]) }
             }
             out.append(contentsOf: " |".utf8)
         }
-        line(rows[0])
+        line(rows[0], cells: width)
         out.append(Bytes.lf)
         out.append(UInt8(ascii: "|"))
         for _ in 0..<width { out.append(contentsOf: " --- |".utf8) }
         for row in rows.dropFirst() {
             out.append(Bytes.lf)
-            line(row)
+            line(row, cells: padAll ? width : max(row.count, 1))
         }
         return out
     }
+
+    /// The most cells a table is padded to (rows times the widest row's cells).
+    static let maxPaddedCells = 100_000
 
     private func cellText(_ cell: Int32) -> [UInt8] {
         var text: [UInt8] = []
