@@ -150,7 +150,10 @@ import Testing
         let atLimit = try HTMLDocument.parse(String(repeating: "<b>", count: limit) + "x")
         let marks = String(repeating: "**", count: limit)
         #expect(MarkdownRenderer().render(atLimit) == marks + "x" + marks)
-        for html in [String(repeating: "<b>", count: limit + 1) + "x", String(repeating: "<div>", count: 50_000)] {
+        for html in [
+            String(repeating: "<b>", count: limit + 1) + "x", String(repeating: "<div>", count: 50_000),
+            String(repeating: "<ul><li>", count: 400) + "<p>" + String(repeating: "x<br>", count: 1_000) + "</p>",
+        ] {
             #expect(throws: NormalizeError.self) { try HTMLDocument.parse(html) }
             do {
                 _ = try HTMLDocument.parse(html)

@@ -246,13 +246,15 @@ public final class HTMLParser {
     /// The stack of open elements, kept empty between fragments for its room.
     private var openElements: [SAXBuilder.Open] = []
 
-    /// The deepest nesting of elements a fragment may have.
+    /// The deepest nesting of elements a fragment may have (the `html` and `body` the parser
+    /// adds count as two).
     ///
-    /// The Markdown walker recurses once per level, on a worker thread's stack, and a fragment
-    /// nested tens of thousands deep (no real answer comes near: ChatGPT's run a dozen or two)
-    /// would overflow it and end the whole run. A deeper one is refused with
+    /// ChatGPT's answers nest a dozen or two deep. The Markdown walker recurses once per level,
+    /// on a worker thread's stack (tens of thousands of levels overflowed it and ended the whole
+    /// run), and a list or quote copies what it holds once per level (250 KB of lines 400 lists
+    /// deep took 30 s and 8 GB). A deeper fragment is refused with
     /// ``NormalizeError/html(reason:)``.
-    public static let maxDepth = 1_000
+    public static let maxDepth = 64
 
     /// A context is made afresh after `usesPerContext` fragments, or once its dictionary holds
     /// `namesPerContext` names (element and attribute names: fragments full of made-up tags
