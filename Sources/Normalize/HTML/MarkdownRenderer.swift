@@ -652,14 +652,10 @@ private struct Walker {
         return haystack.withUnsafeBufferPointer { UTF8Search.firstOffset(of: needle, in: $0) != nil }
     }
 
-    /// HTML white space runs (space, TAB, CR, LF) as single spaces. Prose has a single space
-    /// between words, which stays as it is: only the runs that change are looked for (with
-    /// ``firstChangingBlank(_:from:)``), and the bytes between them are copied whole.
-    static func collapse(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        collapse(b, from: firstChangingBlank(b, from: 0), into: &out)
-    }
-
-    /// ``collapse(_:into:)`` given `first`, the first white space it changes (or `b.count`).
+    /// HTML white space runs (space, TAB, CR, LF) as single spaces, given `first`, the first
+    /// white space that changes (``firstChangingBlank(_:from:)`` from 0, or `b.count`). Prose has
+    /// a single space between words, which stays as it is: only the runs that change are looked
+    /// for, and the bytes between them are copied whole.
     static func collapse(_ b: UnsafeBufferPointer<UInt8>, from first: Int, into out: inout [UInt8]) {
         let n = b.count
         var i = 0

@@ -177,7 +177,7 @@ public struct BlockedResponseFilter: PipelineStep {
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for t in c.turns where t.role == .gpt {
-            let bang = t.text.utf8.first == UInt8(ascii: "!")
+            let bang = t.text.hasPrefix("!")
             for (k, r) in responses.enumerated() {
                 if let prefix = asciiPrefixes[k],
                     !t.text.withUTF8Bytes({ bytes in
