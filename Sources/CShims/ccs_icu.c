@@ -1,9 +1,80 @@
 #include "ccs_icu.h"
+#include <string.h>
 #include <unicode/utrans.h>
 #include <unicode/utypes.h>
+#include <unicode/udata.h>
+#include <unicode/ures.h>
 #include <unicode/uset.h>
 
-ccs_transform *ccs_transform_open(const char *transform_id, int32_t *status) {
+/* Whether `c` may appear in a plain transform id (no filter, no compound, no options). */
+static int plain_id_char(UChar c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '/';
+}
+
+/* Opens `transform_id` from ICU's index of rule-based transforms (RuleBasedTransliteratorIDs
+ * in the translit data's root), as ICU's registry would: an `alias` entry leads to another id,
+ * a `file` or `internal` entry holds the rules and their direction, which are compiled here.
+ * Opening by id builds the whole registry first (every id in the index, case-folded), which
+ * costs three times as much as compiling the rules. NULL when the id is not such an entry, or
+ * an alias is more than a plain id. */
+static UTransliterator *open_from_index(const char *transform_id) {
+    UErrorCode err = U_ZERO_ERROR;
+    UResourceBundle *root = ures_openDirect(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "translit", "root", &err);
+    UResourceBundle *ids = ures_getByKey(root, "RuleBasedTransliteratorIDs", NULL, &err);
+    UResourceBundle *entry = NULL, *item = NULL;
+    UTransliterator *t = NULL;
+    char key[128];
+    size_t length = strlen(transform_id);
+    if (length >= sizeof key) length = 0;
+    memcpy(key, transform_id, length);
+    key[length] = '\0';
+    for (int hop = 0; hop < 8 && length > 0 && U_SUCCESS(err); hop++) {
+        entry = ures_getByKey(ids, key, entry, &err);
+        if (U_FAILURE(err) || ures_getSize(entry) != 1) break;
+        item = ures_getByIndex(entry, 0, item, &err);
+        if (U_FAILURE(err)) break;
+        const char *kind = ures_getKey(item);
+        if (kind != NULL && strcmp(kind, "alias") == 0) {
+            int32_t n = 0;
+            const UChar *target = ures_getString(item, &n, &err);
+            if (U_FAILURE(err) || n <= 0 || n >= (int32_t)sizeof key) break;
+            int plain = 1;
+            for (int32_t i = 0; i < n; i++) {
+                if (!plain_id_char(target[i])) plain = 0;
+                key[i] = (char)target[i];
+            }
+            if (!plain) break;
+            key[n] = '\0';
+            continue;
+        }
+        if (kind != NULL && (strcmp(kind, "file") == 0 || strcmp(kind, "internal") == 0)) {
+            int32_t n = 0, d = 0;
+            const UChar *rules = ures_getStringByKey(item, "resource", &n, &err);
+            const UChar *direction = ures_getStringByKey(item, "direction", &d, &err);
+            if (U_FAILURE(err) || d < 1) break;
+            UChar id[128];
+            int32_t k = 0;
+            for (; key[k] != '\0'; k++) id[k] = (UChar)(unsigned char)key[k];
+            UParseError parse;
+            t = utrans_openU(id, k, direction[0] == 'F' ? UTRANS_FORWARD : UTRANS_REVERSE, rules, n, &parse,
+                             &err);
+            if (U_FAILURE(err)) t = NULL;
+        }
+        break;
+    }
+    ures_close(item);
+    ures_close(entry);
+    ures_close(ids);
+    ures_close(root);
+    return t;
+}
+
+ccs_transform *ccs_transform_open_indexed(const char *transform_id) {
+    return (ccs_transform *)open_from_index(transform_id);
+}
+
+ccs_transform *ccs_transform_open_registered(const char *transform_id, int32_t *status) {
     UErrorCode err = U_ZERO_ERROR;
     UChar id[128];
     int32_t n = 0;

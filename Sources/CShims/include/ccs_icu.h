@@ -11,9 +11,16 @@ extern "C" {
 /** An opened ICU transliterator (a UTransliterator behind an opaque pointer). */
 typedef struct ccs_transform ccs_transform;
 
-/** Opens the ICU transform `transform_id` (e.g. "Traditional-Simplified").
+/** Opens the ICU transform `transform_id` (e.g. "Traditional-Simplified") when it is a
+ *  rule-based transform of ICU's transliteration index (RuleBasedTransliteratorIDs, aliases
+ *  followed): its rules there are compiled, without building ICU's registry of every transform,
+ *  which opening by id does first. Gives what ccs_transform_open_registered gives for the id.
+ *  Returns NULL when the id is no such entry, or ICU fails. */
+ccs_transform *ccs_transform_open_indexed(const char *transform_id);
+
+/** Opens the ICU transform `transform_id` by id, through ICU's registry (utrans_openU).
  *  Returns NULL and sets *status to the ICU error code on failure. */
-ccs_transform *ccs_transform_open(const char *transform_id, int32_t *status);
+ccs_transform *ccs_transform_open_registered(const char *transform_id, int32_t *status);
 
 /** Transforms `text` (UTF-16, `length` units) in place inside a buffer of `capacity` units.
  *  Returns the new length, or -1 with *status set when the buffer is too small or ICU fails. */
