@@ -209,8 +209,22 @@ final class StagedProcessor: @unchecked Sendable {
     }
 
     /// Processes what is left and delivers everything, in order.
+    ///
+    /// Each batch is delivered as soon as it and the ones before it are done, while the last
+    /// ones still run: the writer then compresses the output of the first while the workers
+    /// finish the others, instead of all of it after the last batch.
     func finish(deliver: (ProcessedRecord) throws -> Void) throws {
         try flushBatch(deliver: deliver)
+        while true {
+            lock.lock()
+            let running = inFlight
+            lock.unlock()
+            // A task stores its batch before it leaves `inFlight`: with none left, this
+            // delivers the rest.
+            try deliverReady(deliver: deliver)
+            if running == 0 { break }
+            _ = slotFreed.wait(timeout: .now() + .milliseconds(20))
+        }
         group.wait()
         try deliverReady(deliver: deliver)
     }
