@@ -2,7 +2,7 @@ import Normalize
 import Testing
 
 @Suite struct MarkdownRendererTests {
-    private func md(_ html: String) throws -> String { MarkdownRenderer().render(try HTMLDocument.parse(html)) }
+    private func md(_ html: String) throws -> String { try MarkdownRenderer().render(try HTMLDocument.parse(html)) }
 
     @Test(arguments: [
         ("<p>a &amp; b &lt; c</p>", "a & b < c"),
@@ -43,8 +43,39 @@ import Testing
         let renderer = MarkdownRenderer()
         for html in fragments + fragments.reversed() {
             let fragment = try HTMLDocument.parse(html)
-            #expect(renderer.render(fragment, buffers: buffers) == renderer.render(fragment), "\(html.prefix(60))")
+            #expect(try renderer.render(fragment, buffers: buffers) == renderer.render(fragment), "\(html.prefix(60))")
         }
+    }
+
+    /// Lists and quotes lay out again what they hold, once per level: the bytes they do so are
+    /// counted, and a fragment that would pass the limit is refused with the reason, while
+    /// one within it renders as without a limit. The buffers serve the next render as before.
+    @Test func nestedLayoutIsBoundedWithAReason() throws {
+        let lines = String(repeating: "<p>a line of the innermost item</p>", count: 200)
+        let renderer = MarkdownRenderer()
+        for (open, close) in [("<ul><li>x", "</li></ul>"), ("<blockquote>", "</blockquote>"), ("<ol><li><p>x</p>", "</li></ol>")] {
+            let fragment = try HTMLDocument.parse(
+                String(repeating: open, count: 10) + lines + String(repeating: close, count: 10))
+            let full = try renderer.render(fragment)
+            // Each of the ten levels lays out at least the innermost text again.
+            let innermost = 200 * "a line of the innermost item".utf8.count
+            #expect(full.utf8.count > innermost)
+            let buffers = MarkdownBuffers()
+            #expect(try renderer.render(fragment, buffers: buffers, relayoutLimit: 10 * full.utf8.count + 10_000) == full)
+            #expect {
+                _ = try renderer.render(fragment, buffers: buffers, relayoutLimit: 5 * innermost)
+            } throws: { error in
+                guard case NormalizeError.html(let reason) = error else { return false }
+                return reason.contains("lay out") && reason.contains("nesting")
+            }
+            #expect(try renderer.render(fragment, buffers: buffers) == full)
+        }
+        // 2 MB of lines in 60 nested quotes pass the default limit (their Markdown alone would be
+        // 8 MB: each line carries 60 `> `), and are refused.
+        let deep = try HTMLDocument.parse(
+            String(repeating: "<blockquote>", count: 60)
+                + String(repeating: "<p>a line of the innermost quote, forty bytes</p>", count: 50_000))
+        #expect(throws: NormalizeError.self) { try renderer.render(deep) }
     }
 
     /// A ragged table whose padding would outgrow its content (a header of 3,000 cells over

@@ -199,17 +199,21 @@ import Testing
         func record(_ id: String, _ html: String) -> String {
             #"{"id": "\#(id)", "conversations": [\#(human), {"from": "gpt", "value": "\#(html)"}]}"#
         }
+        // Also one within the depth limit whose quotes would lay out 3 MB of lines 60 times.
+        let quoted =
+            String(repeating: "<blockquote>", count: 60)
+            + String(repeating: "<p>a line of the innermost quote, some words</p>", count: 60_000)
         let json =
             "["
             + [
                 record("before", "<p>an answer</p>"), record("deep", String(repeating: "<b>", count: 50_000) + "x"),
-                record("after", "<p>another answer</p>"),
+                record("quoted", quoted), record("after", "<p>another answer</p>"),
             ].joined(separator: ",") + "]"
         let path = input.path + "/sg.json"
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         let (report, _) = try run(path)
         #expect(!report.failed)
         #expect(report.manifest.counts.kept == 2)
-        #expect(report.manifest.counts.rejected == ["html-error": 1])
+        #expect(report.manifest.counts.rejected == ["html-error": 2])
     }
 }

@@ -18,18 +18,38 @@ import Foundation
 /// The walk writes UTF-8 bytes: the fragment's texts are copied, never turned into `String`s,
 /// and the one `String` is the finished Markdown. Lines split at LF only where a `String` would
 /// (a CR LF pair is one character there, and stays inside its line).
+///
+/// A list or quote lays out again what it holds (a marker or `> ` before each line), so text
+/// nested `d` deep is copied `d` times. Those copies are counted, and a fragment whose count
+/// passes ``relayoutLimit`` is refused: 5 MB of lines in 60 nested quotes would take seconds
+/// and hundreds of megabytes (and 256 MiB, the most a record may hold, tens of gigabytes).
+/// ChatGPT's answers lay out a few hundred kilobytes at most.
 public struct MarkdownRenderer: Sendable {
+    /// The most bytes that lists and quotes may lay out again for one fragment (64 MiB).
+    public static let relayoutLimit = 64 << 20
+
     public init() {}
 
     /// The Markdown for `fragment`.
-    public func render(_ fragment: HTMLFragment) -> String {
-        render(fragment, buffers: MarkdownBuffers())
+    ///
+    /// - Throws: ``NormalizeError/html(reason:)`` when its lists and quotes would lay out more
+    ///   than ``relayoutLimit`` bytes.
+    public func render(_ fragment: HTMLFragment) throws -> String {
+        try render(fragment, buffers: MarkdownBuffers())
     }
 
     /// The Markdown for `fragment`, with working buffers kept from earlier renders (one
     /// caller at a time: each worker keeps its own).
-    public func render(_ fragment: HTMLFragment, buffers: MarkdownBuffers) -> String {
+    ///
+    /// - Throws: ``NormalizeError/html(reason:)`` as ``render(_:)``.
+    public func render(_ fragment: HTMLFragment, buffers: MarkdownBuffers) throws -> String {
+        try render(fragment, buffers: buffers, relayoutLimit: Self.relayoutLimit)
+    }
+
+    /// ``render(_:buffers:)`` with another limit (tests).
+    public func render(_ fragment: HTMLFragment, buffers: MarkdownBuffers, relayoutLimit: Int) throws -> String {
         defer { buffers.trim() }
+        buffers.relayoutLeft = relayoutLimit
         // The top-level blocks are written joined, so their buffer is the Markdown.
         var blocks = Blocks(separator: Bytes.blankLine)
         // The Markdown is about as long as the fragment's texts.
@@ -39,6 +59,10 @@ public struct MarkdownRenderer: Sendable {
                 let walker = Walker(f: fragment, nodes: nodes, chars: chars, scratch: buffers)
                 walker.blocks(from: fragment.first, into: &blocks)
             }
+        }
+        guard buffers.relayoutLeft >= 0 else {
+            throw NormalizeError.html(
+                reason: "its lists and quotes would lay out more than \(relayoutLimit >> 20) MiB again (nesting)")
         }
         let out = blocks.bytes
         return out.withUnsafeBufferPointer { UTF8Validation.string($0) } ?? String(decoding: out, as: UTF8.self)
@@ -51,6 +75,9 @@ public struct MarkdownRenderer: Sendable {
 public final class MarkdownBuffers {
     var bytes: [UInt8] = []
     var free: [[UInt8]] = []
+    /// What lists and quotes may still lay out in this render; below zero, the walk stops
+    /// laying them out and the render is refused.
+    var relayoutLeft = 0
 
     public init() {}
 
@@ -218,11 +245,13 @@ private struct Walker {
         case .pre:
             if let code = codeBlock(i) { out.add(code) }
         case .blockquote:
+            guard scratch.relayoutLeft >= 0 else { return }
             var inner = Blocks()
             blocks(from: n.firstChild, into: &inner)
             var joined: [UInt8] = []
             inner.join(separator: Bytes.blankLine, into: &joined)
-            guard !joined.isEmpty else { return }
+            scratch.relayoutLeft -= joined.count
+            guard !joined.isEmpty, scratch.relayoutLeft >= 0 else { return }
             var quoted: [UInt8] = []
             for (k, line) in Self.lines(joined[...]).enumerated() {
                 if k > 0 { quoted.append(Bytes.lf) }
@@ -247,6 +276,7 @@ private struct Walker {
     /// The list `i`, appended to `out`: each item's blocks under its marker, the lines after
     /// the first indented to the marker's width.
     private func list(_ i: Int32, into out: inout [UInt8]) {
+        guard scratch.relayoutLeft >= 0 else { return }
         let ordered = node(i).tag == .ol
         var number = f.attribute(.start, of: i).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 1
         // Every item's blocks in one buffer; `items[k]` is where item k's blocks end.
@@ -288,6 +318,8 @@ private struct Walker {
                 joined.append(contentsOf: all[b])
             }
             first = end
+            scratch.relayoutLeft -= joined.count
+            guard scratch.relayoutLeft >= 0 else { break }
             var l = 0
             Self.forEachLine(joined[...]) { line in
                 if l == 0 {

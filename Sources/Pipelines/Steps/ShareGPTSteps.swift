@@ -63,7 +63,7 @@ public struct HTMLMarkdownStep: PipelineStep {
             let html = c.turns[i].text
             guard html.utf8.contains(UInt8(ascii: "<")) || html.utf8.contains(UInt8(ascii: "&")) else { continue }
             do {
-                let md = renderer.render(try parser.parse(html), buffers: buffers)
+                let md = try renderer.render(try parser.parse(html), buffers: buffers)
                 if md != html {
                     c.turns[i].text = md
                     changed = true
