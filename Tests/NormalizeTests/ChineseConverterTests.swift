@@ -82,6 +82,24 @@ enum Converters {
         #expect(conv.convert("乾隆在台北車站") == "干隆在台北站")
     }
 
+    /// A converter compiled on a thread of its own (``PendingConverter``) converts as one built
+    /// at once, for every profile and quote style, once it is ready.
+    @Test func pendingConverterConvertsAsTheConverter() throws {
+        for profile in ConversionProfile.allCases {
+            for quotes in QuoteStyle.allCases {
+                let pending = try PendingConverter(profile: profile, quotes: quotes)
+                let now = try ChineseConverter(profile: profile, quotes: quotes)
+                let later = try pending.converter()
+                #expect(pending.isReady)
+                #expect(later.characterCount == now.characterCount && later.phraseCount == now.phraseCount)
+                for c in ConversionCase.all {
+                    #expect(later.convert(c.input) == now.convert(c.input), "\(profile) \(quotes) \(c.input)")
+                }
+                #expect(later.convert("他說：「好」") == now.convert("他說：「好」"))
+            }
+        }
+    }
+
     @Test func malformedDictionaryLineNamesFileAndLine() throws {
         let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -90,6 +108,10 @@ enum Converters {
         try "好\t好\n沒有值的一行\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: NormalizeError.dictionary(path: path, line: 2, reason: "expected key<TAB>value")) {
             _ = try ChineseConverter(dictionaries: [path])
+        }
+        // A pending converter reads its dictionaries before it starts: the error comes at once.
+        #expect(throws: NormalizeError.dictionary(path: path, line: 2, reason: "expected key<TAB>value")) {
+            _ = try PendingConverter(dictionaries: [path])
         }
     }
 

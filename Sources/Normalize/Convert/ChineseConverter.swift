@@ -63,31 +63,19 @@ public struct ChineseConverter: Sendable {
     /// - Throws: ``NormalizeError`` for a missing ICU transform, a missing resource, or a bad
     ///   dictionary line (with its file and line).
     public init(profile: ConversionProfile = .t2s, quotes: QuoteStyle = .keep, dictionaries: [String] = []) throws {
-        self.profile = profile
-        self.quotes = quotes
-        self.dictionaries = dictionaries
-        var table = try Self.baseTable()
-        var trie = PhraseTrie()
-        for path in dictionaries {
-            for e in try PhraseDictionary.loadOpenCC(path: path) { trie.insert(e.key, e.value, replace: false) }
+        self.init(layers: try Layers(profile: profile, quotes: quotes, dictionaries: dictionaries), base: try Self.baseTable())
+    }
+
+    /// The converter of `layers` over the ICU table `base`.
+    init(layers: Layers, base: CharacterTable) {
+        profile = layers.profile
+        quotes = layers.quotes
+        dictionaries = layers.dictionaries
+        var table = base
+        for (cp, value) in layers.characters {
+            if let value { table.set(cp, value) } else { table.clear(cp) }
         }
-        let builtin = try Self.builtinSections()
-        // Single characters go into the table, lowest priority first so higher ones overwrite;
-        // longer keys into the trie, highest priority first so the first one stays.
-        for section in profile.sections.reversed() {
-            for e in builtin[section, default: []] where e.key.unicodeScalars.count == 1 {
-                guard let cp = e.key.unicodeScalars.first?.value else { continue }
-                if e.value == e.key { table.clear(cp) } else { table.set(cp, e.value) }
-            }
-        }
-        for section in profile.sections {
-            for e in builtin[section, default: []] where e.key.unicodeScalars.count > 1 {
-                trie.insert(e.key, e.value, replace: false)
-            }
-        }
-        if quotes == .mainland {
-            for (cp, s) in Self.cornerBrackets { table.set(cp, s) }
-        }
+        let trie = layers.phrases
         var candidates = [UInt64](repeating: 0, count: 0x10000 / 64)
         for cp in UInt32(0)..<0x10000 where table.lookup(cp) != nil || trie.startsPhrase(cp) {
             candidates[Int(cp >> 6)] |= 1 << UInt64(cp & 63)
@@ -95,6 +83,47 @@ public struct ChineseConverter: Sendable {
         tables = Tables(table: table, phrases: trie, candidates: candidates)
         self.phraseCount = trie.count
         self.characterCount = table.count
+    }
+
+    /// What a converter puts over the ICU table: its phrases, and its characters' overrides.
+    /// Reading them checks the dictionaries, so their errors come before any ICU work.
+    struct Layers: Sendable {
+        let profile: ConversionProfile
+        let quotes: QuoteStyle
+        let dictionaries: [String]
+        let phrases: PhraseTrie
+        /// Single characters set (or cleared: `nil`) over the ICU table, in order.
+        let characters: [(UInt32, String?)]
+
+        init(profile: ConversionProfile, quotes: QuoteStyle, dictionaries: [String]) throws {
+            self.profile = profile
+            self.quotes = quotes
+            self.dictionaries = dictionaries
+            var trie = PhraseTrie()
+            for path in dictionaries {
+                for e in try PhraseDictionary.loadOpenCC(path: path) { trie.insert(e.key, e.value, replace: false) }
+            }
+            let builtin = try ChineseConverter.builtinSections()
+            // Single characters go into the table, lowest priority first so higher ones
+            // overwrite; longer keys into the trie, highest priority first so the first stays.
+            var characters: [(UInt32, String?)] = []
+            for section in profile.sections.reversed() {
+                for e in builtin[section, default: []] where e.key.unicodeScalars.count == 1 {
+                    guard let cp = e.key.unicodeScalars.first?.value else { continue }
+                    characters.append((cp, e.value == e.key ? nil : e.value))
+                }
+            }
+            for section in profile.sections {
+                for e in builtin[section, default: []] where e.key.unicodeScalars.count > 1 {
+                    trie.insert(e.key, e.value, replace: false)
+                }
+            }
+            if quotes == .mainland {
+                for (cp, s) in ChineseConverter.cornerBrackets { characters.append((cp, s)) }
+            }
+            phrases = trie
+            self.characters = characters
+        }
     }
 
     /// The converted text; `text` itself when nothing changes.
@@ -216,6 +245,60 @@ public struct ChineseConverter: Sendable {
             let text = String(data: data, encoding: .utf8)
         else { throw NormalizeError.resourceMissing(name: "t2s-phrases.txt") }
         return try PhraseDictionary.parseSections(text, path: "t2s-phrases.txt")
+    }
+}
+
+/// A ``ChineseConverter`` whose ICU table is compiled on a thread of its own, so that a run
+/// can start on its records meanwhile: the phrase layers are read (and any error in them
+/// thrown) when it is made, and ``converter()`` waits for the rest.
+public final class PendingConverter: @unchecked Sendable {
+    public let profile: ConversionProfile
+    public let quotes: QuoteStyle
+    public let dictionaries: [String]
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result: Result<ChineseConverter, any Error>?
+
+    /// Reads the phrase layers, and starts compiling the ICU table (or takes it, when
+    /// another converter compiled it already).
+    ///
+    /// - Throws: ``NormalizeError`` for a missing resource or a bad dictionary line.
+    public init(profile: ConversionProfile = .t2s, quotes: QuoteStyle = .keep, dictionaries: [String] = []) throws {
+        self.profile = profile
+        self.quotes = quotes
+        self.dictionaries = dictionaries
+        let layers = try ChineseConverter.Layers(profile: profile, quotes: quotes, dictionaries: dictionaries)
+        let thread = Thread { [self] in
+            let built = Result { ChineseConverter(layers: layers, base: try ChineseConverter.baseTable()) }
+            lock.lock()
+            result = built
+            lock.unlock()
+            done.signal()
+        }
+        thread.name = "corpus-clean.t2s-table"
+        thread.start()
+    }
+
+    /// Whether ``converter()`` would answer without waiting.
+    public var isReady: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return result != nil
+    }
+
+    /// The converter, once its table is compiled.
+    ///
+    /// - Throws: ``NormalizeError/icuTransform(id:status:)`` when ICU failed.
+    public func converter() throws -> ChineseConverter {
+        lock.lock()
+        if result == nil {
+            lock.unlock()
+            done.wait()
+            done.signal()  // for the next caller
+            lock.lock()
+        }
+        defer { lock.unlock() }
+        return try result!.get()
     }
 }
 

@@ -76,6 +76,25 @@ public struct Pipeline {
         runSteps(&conversation)
     }
 
+    /// The index of the first step that is not ready yet (see ``PipelineStep/isReady``), or
+    /// `nil` when every step is.
+    public var firstUnreadyStep: Int? {
+        plain.firstIndex { !$0.isReady }
+    }
+
+    /// Runs the steps in `range` on `conversation`, in place, counting only the steps, as
+    /// ``apply(_:)`` does for all of them: running the steps in consecutive ranges counts and
+    /// gives what ``apply(_:)`` does. Only for a pipeline that is not keyed (the part a run's
+    /// workers hold never is: keyed steps are stateful).
+    public mutating func apply(_ conversation: inout Conversation, steps range: Range<Int>) -> Rejection? {
+        precondition(keyed.isEmpty, "a keyed pipeline runs whole")
+        for i in range {
+            stats.steps[i].input += 1
+            if let rejection = count(plain[i].apply(&conversation), at: i) { return rejection }
+        }
+        return nil
+    }
+
     /// Runs every step on the byte lane (see ``PipelineStep/applyBytes(_:)``), counting
     /// nothing: the steps each step modified (bit `i` for step `i`), or `nil` when the record
     /// takes the general path (then `conversation` may be half processed: start again from the

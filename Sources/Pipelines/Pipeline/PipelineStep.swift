@@ -27,6 +27,13 @@ public protocol PipelineStep {
     /// A step that answers `.general` may have changed `conversation`: the caller starts the
     /// general path from the record as the extractor gave it.
     mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict
+    /// Whether the step can run now without waiting: a step whose tables are still being built
+    /// on another thread (`convert.t2s`) is not, and the steps before it may go ahead on the
+    /// records meanwhile. A step that is not ready waits in ``apply(_:)`` until it is.
+    var isReady: Bool { get }
+    /// Waits until the step is ready; throws what kept it from being so (then its ``apply(_:)``
+    /// changed nothing, and the run must fail rather than write what it gave).
+    func awaitReady() throws
 }
 
 /// What a step did on the byte lane (see ``PipelineStep/applyBytes(_:)``).
@@ -42,6 +49,8 @@ extension PipelineStep {
     public var isStateful: Bool { false }
     public func copyForWorker() -> any PipelineStep { self }
     public mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict { .general }
+    public var isReady: Bool { true }
+    public func awaitReady() throws {}
 }
 
 /// Who a record is, without its turns: what a ``KeyedStep`` needs besides the key.

@@ -93,9 +93,10 @@ public enum Recipe {
 
     private static func converter(for source: Source, options: RecipeOptions) throws -> [any PipelineStep] {
         guard options.t2s else { return [] }
-        let converter = try ChineseConverter(
+        // The ICU table is compiled on a thread of its own while the run starts on its records.
+        let converter = try PendingConverter(
             profile: conversionProfile(for: source), quotes: options.quotes, dictionaries: options.dictionaries)
-        return [ScriptConvertStep(converter: converter)]
+        return [ScriptConvertStep(pending: converter)]
     }
 
     static func standard(

@@ -109,8 +109,13 @@ final class StagedProcessor: @unchecked Sendable {
     private var sequential: Pipeline
     /// Cuts kept conversations to a context length, last, on this thread.
     private var splitter: ContextSplitter?
-    private let stepDescription: [StepDescription]
+    /// Every step, as given (the manifest describes them when the run ends).
+    private let steps: [any PipelineStep]
     private let stepIDs: [String]
+    /// The parallel steps not ready when the run started (see ``PipelineStep/isReady``): each
+    /// is waited for, and must not have failed, before the first batch is delivered.
+    private let gates: [any PipelineStep]
+    private var gatesPassed = false
     private let workers: [Worker]
     private var free: [Worker]
     private let batchSize: Int
@@ -141,7 +146,8 @@ final class StagedProcessor: @unchecked Sendable {
         let all = Pipeline(steps: steps)
         let split = all.firstStatefulStep
         self.splitter = splitter
-        stepDescription = all.description + (splitter.map { [$0.description] } ?? [])
+        self.steps = steps
+        gates = steps[..<split].filter { !$0.isReady }
         stepIDs = steps.map(\.id)
         sequential = Pipeline(steps: Array(steps[split...]))
         let prepares = splitter == nil && (split == steps.count || sequential.isKeyed)
@@ -160,7 +166,9 @@ final class StagedProcessor: @unchecked Sendable {
     }
 
     /// The pipeline as the manifest describes it.
-    var description: [StepDescription] { stepDescription }
+    var description: [StepDescription] {
+        Pipeline(steps: steps).description + (splitter.map { [$0.description] } ?? [])
+    }
 
     /// All counts so far: the parallel steps' (summed over workers) and the sequential ones.
     var stats: PipelineStats {
@@ -295,6 +303,7 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// Runs the parallel steps on a batch (on a worker thread: reads only constants of `self`).
     private func stage(_ records: [ExtractedRecord], _ worker: Worker) -> StagedBatch {
+        if let waiting = worker.pipeline.firstUnreadyStep { return stage(records, worker, aheadOf: waiting) }
         var batch = StagedBatch()
         batch.items.reserveCapacity(records.count)
         for record in records { stage(record, worker, into: &batch) }
@@ -337,16 +346,7 @@ final class StagedProcessor: @unchecked Sendable {
             stage(.conversation(record.conversation()), worker, into: &batch)
         case .conversation(var c):
             let why = worker.pipeline.apply(&c)
-            guard why == nil, let encoder else {
-                batch.items.append(.one(c, why))
-                return
-            }
-            for type in keyTypes { batch.keys.append(type.key(for: c)) }
-            let lines = encoder.encode(c, &batch.bytes)
-            batch.items.append(
-                .prepared(
-                    RecordIdentity(c), end: batch.bytes.count, lines: lines,
-                    tokens: c.turnTokens?.reduce(0, +), conversation: encoder.keepsConversations ? c : nil))
+            finish(c, why, into: &batch)
         case .conversations(let group):
             batch.items.append(
                 .conversations(
@@ -358,6 +358,87 @@ final class StagedProcessor: @unchecked Sendable {
         }
     }
 
+    /// Adds a conversation that went through the parallel steps to `batch`: encoded, with its
+    /// keys, when kept and the workers encode.
+    private func finish(_ c: Conversation, _ why: Rejection?, into batch: inout StagedBatch) {
+        guard why == nil, let encoder else {
+            batch.items.append(.one(c, why))
+            return
+        }
+        for type in keyTypes { batch.keys.append(type.key(for: c)) }
+        let lines = encoder.encode(c, &batch.bytes)
+        batch.items.append(
+            .prepared(
+                RecordIdentity(c), end: batch.bytes.count, lines: lines,
+                tokens: c.turnTokens?.reduce(0, +), conversation: encoder.keepsConversations ? c : nil))
+    }
+
+    /// ``stage(_:_:)`` while step `k` is not ready (its tables are still being built): every
+    /// record of the batch goes through the steps before it first, then, in order, through the
+    /// rest (step `k` waits there until it is ready). Each record meets the same steps in the
+    /// same order as in ``stage(_:_:)``, and the parallel steps never depend on other records,
+    /// so the batch is the same; only records on the byte lane take the general path instead,
+    /// which gives the same bytes.
+    private func stage(_ records: [ExtractedRecord], _ worker: Worker, aheadOf k: Int) -> StagedBatch {
+        enum Held {
+            case staged(Staged)
+            case one(Conversation)
+            case group([(Conversation, Rejection?)])
+        }
+        var held: [Held] = []
+        held.reserveCapacity(records.count)
+        func hold(_ record: ExtractedRecord) {
+            switch record {
+            case .deferred(let make):
+                hold(make())
+            case .chunk(let records):
+                records { hold($0) }
+            case .malformed(let issue):
+                held.append(.staged(.malformed(issue)))
+            case .bytes(let record):
+                // Its bytes live only during this call.
+                hold(.conversation(record.conversation()))
+            case .conversation(var c):
+                if let why = worker.pipeline.apply(&c, steps: 0..<k) {
+                    held.append(.staged(.one(c, why)))
+                } else {
+                    held.append(.one(c))
+                }
+            case .conversations(let group):
+                held.append(
+                    .group(
+                        group.map { c in
+                            var c = c
+                            let why = worker.pipeline.apply(&c, steps: 0..<k)
+                            return (c, why)
+                        }))
+            }
+        }
+        for record in records { hold(record) }
+        let end = worker.pipeline.steps.count
+        var batch = StagedBatch()
+        batch.items.reserveCapacity(held.count)
+        for item in held {
+            switch item {
+            case .staged(let staged):
+                batch.items.append(staged)
+            case .one(var c):
+                let why = worker.pipeline.apply(&c, steps: k..<end)
+                finish(c, why, into: &batch)
+            case .group(let group):
+                batch.items.append(
+                    .conversations(
+                        group.map { c, why in
+                            guard why == nil else { return (c, why) }
+                            var c = c
+                            let rest = worker.pipeline.apply(&c, steps: k..<end)
+                            return (c, rest)
+                        }))
+            }
+        }
+        return batch
+    }
+
     /// Runs the sequential steps on the finished batches that come next, and delivers them.
     private func deliverReady(deliver: (ProcessedRecord) throws -> Void) throws {
         while true {
@@ -365,6 +446,12 @@ final class StagedProcessor: @unchecked Sendable {
             let next = finished.removeValue(forKey: delivered)
             lock.unlock()
             guard let batch = next else { return }
+            if !gatesPassed {
+                // A step that could not get ready (ICU failed) changed nothing: the run fails
+                // here, before anything is written.
+                for gate in gates { try gate.awaitReady() }
+                gatesPassed = true
+            }
             delivered += 1
             try batch.bytes.withUnsafeBufferPointer { bytes in
                 var start = 0  // where the next prepared record's bytes begin

@@ -7,28 +7,56 @@ import Normalize
 /// Runs in every source's pipeline unless `--no-t2s`; simplified text passes through unchanged.
 /// PTT uses the `tw2s` profile, the others `t2s`. The manifest records the profile, the quote
 /// style, extra dictionaries and the table sizes.
+///
+/// Made from a ``PendingConverter``, the step is not ready (``isReady``) until the ICU table is
+/// compiled: the run's workers take records through the steps before it meanwhile.
 public struct ScriptConvertStep: PipelineStep {
     public let id = "convert.t2s"
-    public let converter: ChineseConverter
+    private var converter: ChineseConverter?
+    private let pending: PendingConverter?
 
     public init(converter: ChineseConverter) {
         self.converter = converter
+        pending = nil
+    }
+
+    public init(pending: PendingConverter) {
+        converter = nil
+        self.pending = pending
     }
 
     public var parameters: [String: String] {
-        [
-            "profile": converter.profile.rawValue, "quotes": converter.quotes.rawValue,
-            "dictionaries": converter.dictionaries.joined(separator: ","),
-            "characters": String(converter.characterCount), "phrases": String(converter.phraseCount),
+        guard let c = converter ?? (try? pending?.converter()) else {
+            return ["profile": pending?.profile.rawValue ?? "", "engine": "icu:Traditional-Simplified (not compiled)"]
+        }
+        return [
+            "profile": c.profile.rawValue, "quotes": c.quotes.rawValue,
+            "dictionaries": c.dictionaries.joined(separator: ","),
+            "characters": String(c.characterCount), "phrases": String(c.phraseCount),
             "engine": "icu:Traditional-Simplified table + phrases",
         ]
     }
 
+    public var isReady: Bool { converter != nil || pending?.isReady != false }
+
+    public func awaitReady() throws {
+        if converter == nil { _ = try pending?.converter() }
+    }
+
+    /// The converter, waited for the first time; `nil` when ICU failed (the run then fails
+    /// before it writes anything: see ``PipelineStep/awaitReady()``).
+    private mutating func resolved() -> ChineseConverter? {
+        if converter == nil { converter = try? pending?.converter() }
+        return converter
+    }
+
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
-        c.mapTexts { converter.convertedIfChanged($0) }
+        guard let converter = resolved() else { return .unchanged }
+        return c.mapTexts { converter.convertedIfChanged($0) }
     }
 
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
-        c.mapTexts { converter.converted(bytes: $0) }
+        guard let converter = resolved() else { return .unchanged }
+        return c.mapTexts { converter.converted(bytes: $0) }
     }
 }
