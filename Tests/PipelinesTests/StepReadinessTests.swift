@@ -102,24 +102,9 @@ struct TestFailure: Error, Equatable {}
             TextNormalizeStep(), CountingStep(counter: counter), GatedStep(gate: gate), EmptyTurnFilter(),
             ExactDeduplicator(),
         ]
-        let encoder = JSONLEncoder()
-        let processor = StagedProcessor(
-            steps: steps, workers: 3, batchSize: 16,
-            encoder: RecordEncoder(keepsConversations: false) { c, out in
-                encoder.encode(c, into: &out)
-                return 1
-            })
+        let processor = ProcessorProbe.processor(steps, workers: 3, batchSize: 16)
         var out: [String] = []
-        func deliver(_ r: ProcessedRecord) {
-            switch r {
-            case .encoded(let bytes, _, _): out.append(String(decoding: bytes, as: UTF8.self))
-            case .dropped(let why): out.append("dropped \(why.reason.rawValue)")
-            case .one(let c, let why): out.append("\(c.id) \(why?.reason.rawValue ?? "kept")")
-            case .conversations(let group):
-                out.append(group.map { "\($0.0.turns.map(\.text)) \($0.1?.reason.rawValue ?? "kept")" }.joined())
-            case .malformed(let issue): out.append("malformed \(issue.line)")
-            }
-        }
+        func deliver(_ r: ProcessedRecord) { out.append(ProcessorProbe.text(r)) }
         Thread.detachNewThread { open(gate, counter) }
         for record in records { try processor.submit(record, deliver: deliver) }
         try processor.finish(deliver: deliver)

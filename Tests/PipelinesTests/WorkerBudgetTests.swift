@@ -26,23 +26,9 @@ import Testing
     static func deliveries(_ records: [Conversation], flipAfter: Int?) throws -> [String] {
         let budget = WorkerBudget(jobs: 3, sources: 2)
         let steps: [any PipelineStep] = [TextNormalizeStep(), EmptyTurnFilter(), ExactDeduplicator()]
-        let encoder = JSONLEncoder()
-        let processor = StagedProcessor(
-            steps: steps, workers: 3, batchSize: 2,
-            encoder: RecordEncoder(keepsConversations: false) { c, out in
-                encoder.encode(c, into: &out)
-                return 1
-            }, budget: budget)
+        let processor = ProcessorProbe.processor(steps, workers: 3, batchSize: 2, budget: budget)
         var out: [String] = []
-        func deliver(_ r: ProcessedRecord) {
-            switch r {
-            case .encoded(let bytes, _, _): out.append(String(decoding: bytes, as: UTF8.self))
-            case .dropped(let why): out.append("dropped \(why.reason.rawValue)")
-            case .one(let c, let why): out.append("\(c.id) \(why?.reason.rawValue ?? "kept")")
-            case .conversations(let group): out.append("\(group.count) conversations")
-            case .malformed(let issue): out.append("malformed \(issue.line)")
-            }
-        }
+        func deliver(_ r: ProcessedRecord) { out.append(ProcessorProbe.text(r)) }
         for (i, c) in records.enumerated() {
             if i == flipAfter { budget.sourceFinished() }
             try processor.submit(.conversation(c), deliver: deliver)
