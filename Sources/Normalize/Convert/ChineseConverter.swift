@@ -39,7 +39,7 @@ public enum QuoteStyle: String, Sendable, CaseIterable, Codable {
 /// position the longest phrase wins; a key found in several layers takes the value of the
 /// earliest. Text with nothing to convert comes back as it is, without copying.
 ///
-/// Built once per process (about a fifth of a second, most of it ICU); immutable after, so one
+/// Built once per process (about 10 ms, a third of it ICU); immutable after, so one
 /// converter can serve every pipeline.
 public struct ChineseConverter: Sendable {
     public let profile: ConversionProfile
