@@ -53,7 +53,9 @@ import Testing
     @Test func nestedLayoutIsBoundedWithAReason() throws {
         let lines = String(repeating: "<p>a line of the innermost item</p>", count: 200)
         let renderer = MarkdownRenderer()
-        for (open, close) in [("<ul><li>x", "</li></ul>"), ("<blockquote>", "</blockquote>"), ("<ol><li><p>x</p>", "</li></ol>")] {
+        for (open, close) in [
+            ("<ul><li>x", "</li></ul>"), ("<blockquote>", "</blockquote>"), ("<ol><li><p>x</p>", "</li></ol>"),
+        ] {
             let fragment = try HTMLDocument.parse(
                 String(repeating: open, count: 10) + lines + String(repeating: close, count: 10))
             let full = try renderer.render(fragment)
@@ -61,7 +63,8 @@ import Testing
             let innermost = 200 * "a line of the innermost item".utf8.count
             #expect(full.utf8.count > innermost)
             let buffers = MarkdownBuffers()
-            #expect(try renderer.render(fragment, buffers: buffers, relayoutLimit: 10 * full.utf8.count + 10_000) == full)
+            #expect(
+                try renderer.render(fragment, buffers: buffers, relayoutLimit: 10 * full.utf8.count + 10_000) == full)
             #expect {
                 _ = try renderer.render(fragment, buffers: buffers, relayoutLimit: 5 * innermost)
             } throws: { error in

@@ -87,7 +87,8 @@ struct TestFailure: Error, Equatable {}
         if i % 50 == 0 { return .malformed(InputIssue(kind: .invalidUTF8, file: "f", line: i, detail: "x")) }
         if i % 41 == 0 {
             return .conversations([
-                .pair(source: "test", origin: origin, "甲\(i)", "乙\(i)"), .pair(source: "test", origin: origin, "丙", "丁9"),
+                .pair(source: "test", origin: origin, "甲\(i)", "乙\(i)"),
+                .pair(source: "test", origin: origin, "丙", "丁9"),
             ])
         }
         return .conversation(.pair(source: "test", origin: origin, " 问\(i % 60) ", i % 13 == 0 ? "" : "答\(i % 10)"))

@@ -63,7 +63,9 @@ public struct ChineseConverter: Sendable {
     /// - Throws: ``NormalizeError`` for a missing ICU transform, a missing resource, or a bad
     ///   dictionary line (with its file and line).
     public init(profile: ConversionProfile = .t2s, quotes: QuoteStyle = .keep, dictionaries: [String] = []) throws {
-        self.init(layers: try Layers(profile: profile, quotes: quotes, dictionaries: dictionaries), base: try Self.baseTable())
+        self.init(
+            layers: try Layers(profile: profile, quotes: quotes, dictionaries: dictionaries), base: try Self.baseTable()
+        )
     }
 
     /// The converter of `layers` over the ICU table `base`.

@@ -52,7 +52,8 @@ public struct SourceRunner {
             let context = options.recipe.context
             state.processor = StagedProcessor(
                 steps: try Recipe.steps(for: source, options: options.recipe), workers: options.workers,
-                batchSize: min(options.batchSize, source.recordsPerBatch), splitter: context.isActive ? ContextSplitter(options: context) : nil,
+                batchSize: min(options.batchSize, source.recordsPerBatch),
+                splitter: context.isActive ? ContextSplitter(options: context) : nil,
                 encoder: recordEncoder, budget: budget)
             try Self.recreate(staging)
             let writer = ShardWriter(

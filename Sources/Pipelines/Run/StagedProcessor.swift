@@ -337,7 +337,8 @@ final class StagedProcessor: @unchecked Sendable {
                         let lines = encodeBytes(c, &batch.bytes)
                         batch.items.append(
                             .prepared(
-                                RecordIdentity(c), end: batch.bytes.count, lines: lines, tokens: nil, conversation: nil))
+                                RecordIdentity(c), end: batch.bytes.count, lines: lines, tokens: nil, conversation: nil)
+                        )
                         return
                     }
                     batch.keys.removeSubrange(mark...)
