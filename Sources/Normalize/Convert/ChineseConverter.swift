@@ -292,15 +292,14 @@ public final class PendingConverter: @unchecked Sendable {
     ///
     /// - Throws: ``NormalizeError/icuTransform(id:status:)`` when ICU failed.
     public func converter() throws -> ChineseConverter {
-        lock.lock()
-        if result == nil {
+        while true {
+            lock.lock()
+            let built = result
             lock.unlock()
+            if let built { return try built.get() }
             done.wait()
             done.signal()  // for the next caller
-            lock.lock()
         }
-        defer { lock.unlock() }
-        return try result!.get()
     }
 }
 
