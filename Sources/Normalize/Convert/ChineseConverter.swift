@@ -149,8 +149,8 @@ public struct ChineseConverter: Sendable {
     public func needsConversion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let p = bytes.baseAddress else { return false }
         let n = bytes.count
-        let table = tables.table
-        let phrases = tables.phrases
+        // The tables are read through `tables` where needed, not copied out first: copies cost
+        // reference counting on every text, and most texts have no candidate at all.
         return tables.candidates.withUnsafeBufferPointer { candidates in
             var i = 0
             while true {
@@ -163,8 +163,8 @@ public struct ChineseConverter: Sendable {
                     i += width
                     continue
                 }
-                if table.lookup(cp) != nil { return true }
-                if phrases.startsPhrase(cp), phrases.longestMatch(bytes, from: i) != nil { return true }
+                if tables.table.lookup(cp) != nil { return true }
+                if tables.phrases.startsPhrase(cp), tables.phrases.longestMatch(bytes, from: i) != nil { return true }
                 i += width
             }
         }

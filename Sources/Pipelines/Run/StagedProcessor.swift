@@ -125,6 +125,9 @@ final class StagedProcessor: @unchecked Sendable {
     private var finished: [Int: StagedBatch] = [:]
     /// Set when workers encode kept conversations (see the type's description).
     private let encoder: RecordEncoder?
+    /// The encoder's byte-lane half, when records on the byte lane may be encoded by the
+    /// workers (read once here, not per record: a copy of the encoder retains its closures).
+    private let encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
     private let keyTypes: [any KeyedStep.Type]
     private let lock = NSLock()
     /// Signalled when a batch task ends (a slot frees up).
@@ -152,6 +155,7 @@ final class StagedProcessor: @unchecked Sendable {
         sequential = Pipeline(steps: Array(steps[split...]))
         let prepares = splitter == nil && (split == steps.count || sequential.isKeyed)
         self.encoder = prepares ? encoder : nil
+        encodeBytes = prepares && encoder?.keepsConversations == false ? encoder?.encodeBytes : nil
         keyTypes = prepares ? sequential.keyTypes : []
         let count = max(1, workers)
         maxWorkers = count
@@ -320,7 +324,7 @@ final class StagedProcessor: @unchecked Sendable {
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
         case .bytes(let record):
-            if let encoder, let encodeBytes = encoder.encodeBytes, !encoder.keepsConversations {
+            if let encodeBytes {
                 var c = record
                 if let modified = worker.pipeline.applyBytes(&c) {
                     let mark = batch.keys.count
