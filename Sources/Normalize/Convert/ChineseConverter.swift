@@ -44,7 +44,8 @@ public enum QuoteStyle: String, Sendable, CaseIterable, Codable {
 public struct ChineseConverter: Sendable {
     public let profile: ConversionProfile
     public let quotes: QuoteStyle
-    public let dictionaries: [String]
+    /// The OpenCC dictionaries loaded, as given.
+    public var dictionaries: [String] { tables.dictionaries }
     /// The tables, behind one reference: steps capture the converter in a closure per text, and
     /// a copy then costs one retain instead of one per table.
     private let tables: Tables
@@ -72,7 +73,6 @@ public struct ChineseConverter: Sendable {
     init(layers: Layers, base: CharacterTable) {
         profile = layers.profile
         quotes = layers.quotes
-        dictionaries = layers.dictionaries
         var table = base
         for (cp, value) in layers.characters {
             if let value { table.set(cp, value) } else { table.clear(cp) }
@@ -82,7 +82,7 @@ public struct ChineseConverter: Sendable {
         for cp in UInt32(0)..<0x10000 where table.lookup(cp) != nil || trie.startsPhrase(cp) {
             candidates[Int(cp >> 6)] |= 1 << UInt64(cp & 63)
         }
-        tables = Tables(table: table, phrases: trie, candidates: candidates)
+        tables = Tables(table: table, phrases: trie, candidates: candidates, dictionaries: layers.dictionaries)
         self.phraseCount = trie.count
         self.characterCount = table.count
     }
@@ -310,11 +310,15 @@ private final class Tables: Sendable {
     /// One bit per BMP code point: set when the table changes it or a phrase starts with it.
     /// 8 KB, so the check for work stays in the L1 cache while the table (256 KB) does not.
     let candidates: [UInt64]
+    /// Kept here rather than beside the reference, so that a copy of the converter costs one
+    /// retain.
+    let dictionaries: [String]
 
-    init(table: CharacterTable, phrases: PhraseTrie, candidates: [UInt64]) {
+    init(table: CharacterTable, phrases: PhraseTrie, candidates: [UInt64], dictionaries: [String]) {
         self.table = table
         self.phrases = phrases
         self.candidates = candidates
+        self.dictionaries = dictionaries
     }
 }
 
