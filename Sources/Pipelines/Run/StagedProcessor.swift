@@ -102,6 +102,12 @@ final class StagedProcessor: @unchecked Sendable {
 
     private final class Worker: @unchecked Sendable {
         var pipeline: Pipeline
+        /// The sizes of this copy's last batch (a chunk of lines is one record in, many out):
+        /// a new batch reserves as much, rather than growing its arrays by doubling (a copy of
+        /// their contents each time).
+        var itemsHint = 0
+        var bytesHint = 0
+        var keysHint = 0
         init(_ pipeline: Pipeline) { self.pipeline = pipeline }
     }
 
@@ -309,8 +315,11 @@ final class StagedProcessor: @unchecked Sendable {
     private func stage(_ records: [ExtractedRecord], _ worker: Worker) -> StagedBatch {
         if let waiting = worker.pipeline.firstUnreadyStep { return stage(records, worker, aheadOf: waiting) }
         var batch = StagedBatch()
-        batch.items.reserveCapacity(records.count)
+        batch.items.reserveCapacity(max(records.count, worker.itemsHint))
+        batch.bytes.reserveCapacity(worker.bytesHint)
+        batch.keys.reserveCapacity(worker.keysHint)
         for record in records { stage(record, worker, into: &batch) }
+        (worker.itemsHint, worker.bytesHint, worker.keysHint) = (batch.items.count, batch.bytes.count, batch.keys.count)
         return batch
     }
 
