@@ -76,6 +76,26 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         #expect(got.last?.text == "第49999行\tline 49999")
     }
 
+    /// Progress counts bytes of the file, as the input's size does: for a zstd file the
+    /// compressed ones (decompressed, a file of repeated lines went 40 times past its size).
+    @Test func bytesReadCountTheFileNotTheDecompressedText() throws {
+        let dir = try TempDir()
+        let text = Array(String(repeating: "重复的一行\n", count: 20_000).utf8)
+        let compressed = try zstd(text, in: dir, name: "x.conv.zst")
+        let size = UInt64(try Data(contentsOf: URL(fileURLWithPath: compressed)).count)
+        #expect(size * 10 < UInt64(text.count))
+        for (path, expected) in [(compressed, size), (dir.file("x.conv", text), UInt64(text.count))] {
+            let r = LineReader(source: try InputFile.open(path))
+            var n = 0
+            while try r.next() != nil { n += 1 }
+            #expect(n == 20_000)
+            #expect(r.bytesRead == expected, "\(path)")
+            let j = try JSONRecordReader(path: path)
+            while try j.next(parsing: false) != nil {}
+            #expect(j.bytesRead == expected, "\(path)")
+        }
+    }
+
     @Test func concatenatedZstdFrames() throws {
         let dir = try TempDir()
         let a = try zstd(Array("one\n".utf8), in: dir, name: "a.zst")

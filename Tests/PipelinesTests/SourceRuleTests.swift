@@ -181,6 +181,41 @@ import Testing
         #expect(report.manifest.error?.contains("stc_weibo_train_response") == true)
     }
 
+    /// A source that fails part-way reports the bytes it read, not its whole size, so the
+    /// summary's MB/s for it is a rate: here a zstd file whose second frame is corrupt, read
+    /// up to there.
+    @Test func aFailedSourceReportsTheBytesItRead() throws {
+        let dir = try TempDir()
+        let path = dir.path + "/tieba.dialogues"
+        var text = ""
+        var x: UInt64 = 1
+        for i in 0..<150_000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            text += "问题\(i)\t回答\(x >> 40)\n"
+        }
+        let out = try FileOutput(path: path)
+        let enc = try ZstdEncoder(sink: out, level: 3)
+        try Array(text.utf8).withUnsafeBytes { try enc.write($0) }
+        try enc.finish()
+        _ = try out.close()
+        let good = UInt64(try Data(contentsOf: URL(fileURLWithPath: path)).count)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data([0x28, 0xB5, 0x2F, 0xFD] + Array(repeating: 0xAB, count: 4 << 20)))
+        try handle.close()
+        let total = good + 4 + (4 << 20)
+        var runner = SourceRunner(
+            source: .tieba, files: [InputFileRef(path: path, name: "tieba.dialogues", bytes: total)],
+            outputRoot: dir.path + "/out", options: .goldenDefaults)
+        runner.log = { _ in }
+        let report = runner.run()
+        #expect(report.failed)
+        #expect(report.manifest.error?.contains("tieba.dialogues") == true)
+        #expect(report.manifest.counts.read > 0)
+        #expect(report.bytesIn > 0)
+        #expect(report.bytesIn < good + (1 << 20), "read \(report.bytesIn) of \(total) bytes")
+    }
+
     /// The 17 real chatterbot files (both versions) parse completely; without dedup the TSV view
     /// has Σ(turns − 1) pairs, the count FORMATS.md gives for each version.
     @Test(arguments: [("chinese", 552), ("chinese-v1.2.0", 564)])

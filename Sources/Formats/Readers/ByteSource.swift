@@ -10,6 +10,9 @@ public protocol ByteSource: AnyObject {
     var path: String { get }
     /// Fills `buffer` from the start; returns the number of bytes read, 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Bytes of the file itself read so far: compressed ones for a zstd file. Progress and
+    /// rates count these, since an input's size is its file's size.
+    var fileBytesRead: UInt64 { get }
 }
 
 /// Plain bytes of a file, read with POSIX `read(2)`.
@@ -20,6 +23,7 @@ public final class FileByteSource: ByteSource {
     private let fd: Int32
     /// Bytes read so far.
     public private(set) var offset: UInt64 = 0
+    public var fileBytesRead: UInt64 { offset }
 
     public init(path: String) throws {
         self.path = path

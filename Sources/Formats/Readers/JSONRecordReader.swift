@@ -84,8 +84,8 @@ public final class JSONRecordReader {
         }
     }
 
-    /// Bytes consumed so far, for progress.
-    public var bytesRead: UInt64 { lines?.bytesRead ?? consumed }
+    /// Bytes of the file read so far (compressed ones for a zstd file), for progress.
+    public var bytesRead: UInt64 { source.fileBytesRead }
 
     /// The next value, or `nil` at the end.
     ///
@@ -313,6 +313,8 @@ public final class JSONRecordReader {
 /// A byte source that first returns `prefix`, then reads `rest`.
 final class PrefixedSource: ByteSource {
     var path: String { rest.path }
+    /// The prefix was read from `rest`, which counted it.
+    var fileBytesRead: UInt64 { rest.fileBytesRead }
     private var prefix: [UInt8]
     private var offset = 0
     private let rest: ByteSource

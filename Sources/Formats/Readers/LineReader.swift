@@ -122,8 +122,9 @@ public final class LineReader {
         self.init(source: try InputFile.open(path))
     }
 
-    /// Bytes consumed so far (decompressed), for progress.
-    public var bytesRead: UInt64 { consumed }
+    /// Bytes of the file read so far (compressed ones for a zstd file), for progress: at most
+    /// a buffer ahead of the lines handed out.
+    public var bytesRead: UInt64 { source.fileBytesRead }
 
     /// The next line, or `nil` at the end of the input.
     ///

@@ -21,6 +21,7 @@ enum ZstdStatus {
 public final class ZstdDecoder: ByteSource {
     public var path: String { file.path }
     private let file: FileByteSource
+    public var fileBytesRead: UInt64 { file.offset }
     private let dctx: OpaquePointer
     private var input: [UInt8]
     private var inPos = 0

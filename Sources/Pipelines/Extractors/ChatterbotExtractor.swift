@@ -44,7 +44,7 @@ public struct ChatterbotExtractor: SourceExtractor {
             return
         }
         let bytes = try InputFile.readAll(file.path)
-        progress(UInt64(bytes.count))
+        progress(file.bytes)
         guard let text = bytes.withUnsafeBufferPointer({ UTF8Validation.string($0) }) else {
             try emit(
                 .malformed(

@@ -6,6 +6,8 @@ public struct SourceReport: Sendable {
     public var source: Source
     public var manifest: SourceManifest
     public var failed: Bool { manifest.status != "ok" }
+    /// The input bytes the run read: all of the source's, or for a failed source as far as
+    /// it got (so that its MB/s is a rate, not its size over the time until it failed).
     public var bytesIn: UInt64
     public var seconds: Double
 
@@ -93,7 +95,7 @@ public struct SourceRunner {
         try? FileManager.default.removeItem(atPath: staging)
         progress?.update(name) { $0.finished = true }
         return SourceReport(
-            source: source, manifest: manifest, bytesIn: totalBytes,
+            source: source, manifest: manifest, bytesIn: manifest.status == "ok" ? totalBytes : state.bytesRead,
             seconds: Date().timeIntervalSince(started))
     }
 
@@ -105,6 +107,8 @@ public struct SourceRunner {
         var samples: [String] = []
         var sampleCounts: [MalformedKind: Int] = [:]
         var warnings: [String] = []
+        /// Input bytes read so far, as the extractor last reported them.
+        var bytesRead: UInt64 = 0
     }
 
     /// Encodes a kept conversation as the shards want it (see ``RecordEncoder``).
@@ -181,6 +185,7 @@ public struct SourceRunner {
         try extractor.extract(
             files: files,
             progress: { done in
+                state.bytesRead = done
                 let read = state.processor.read
                 progress?.update(name) {
                     $0.bytesDone = done
