@@ -185,6 +185,13 @@ final class Scratch {
         let strict = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", "\(s.path)/o", "--strict"])
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("--strict"))
+        // An output path that is a file: the system's reason, not Foundation's whole error.
+        let file = "\(s.path)/a-file"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let notFolder = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", file])
+        #expect(notFolder.status == 1)
+        #expect(notFolder.stderr.contains("Cannot write the output at \(file): File exists."), "\(notFolder.stderr)")
+        #expect(!notFolder.stderr.contains("NSCocoaErrorDomain"))
     }
 
     @Test func absentSourcesAreReportedAndSkipped() throws {

@@ -29,7 +29,11 @@ public struct BatchRunner {
     /// Weibo) would hold their fullest tables at the same time. What each source writes does
     /// not depend on the order.
     public func run(_ work: [(Source, [InputFileRef])]) throws -> [SourceReport] {
-        try FileManager.default.createDirectory(atPath: outputRoot, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: outputRoot, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError.outputFailed(path: outputRoot, error)
+        }
         let slots = DispatchSemaphore(value: jobs)
         let lock = NSLock()
         nonisolated(unsafe) var reports = [SourceReport?](repeating: nil, count: work.count)

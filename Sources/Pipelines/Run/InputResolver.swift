@@ -20,6 +20,25 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
             return "Cannot write the output at \(path): \(reason)."
         }
     }
+
+    /// ``outputFailed(path:reason:)`` for a folder that Foundation could not make or remove,
+    /// with the system's reason ("File exists", "Permission denied") rather than the error's
+    /// whole description.
+    static func outputFailed(path: String, _ error: any Error) -> PipelineError {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain {
+                return .outputFailed(path: path, reason: String(cString: strerror(Int32(posix.code))))
+            }
+        }
+        if ns.domain == NSPOSIXErrorDomain {
+            return .outputFailed(path: path, reason: String(cString: strerror(Int32(ns.code))))
+        }
+        var reason = ns.localizedDescription
+        while reason.hasSuffix(".") { reason.removeLast() }
+        return .outputFailed(path: path, reason: reason)
+    }
 }
 
 /// Finds a source's input files from a path the user gave.

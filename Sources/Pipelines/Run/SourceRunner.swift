@@ -228,7 +228,7 @@ public struct SourceRunner {
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw PipelineError.outputFailed(path: dir, reason: error.localizedDescription)
+            throw PipelineError.outputFailed(path: dir, error)
         }
     }
 
