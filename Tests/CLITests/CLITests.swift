@@ -282,3 +282,55 @@ final class Scratch {
         #expect(one == (try s.files(under: "j4")))
     }
 }
+
+@Suite struct InterruptTests {
+    /// Ctrl-C in the middle of `all`: exit 130; the source still running leaves no staging
+    /// folder and its earlier output stays; the source published before the interrupt is there,
+    /// and the run-wide manifest says what the output folder holds.
+    @Test func anInterruptedRunRemovesItsStagingAndKeepsEarlierOutput() throws {
+        let s = try Scratch()
+        let raw = "\(s.path)/raw"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(raw)/tieba-305w", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "\(CLI.sample)/qingyun-11w", toPath: "\(raw)/qingyun-11w")
+        var block = ""
+        for i in 0..<20_000 { block += "帖子第\(i)条\t回复第\(i)条\n" }
+        let data = Data(block.utf8)
+        try Data().write(to: URL(fileURLWithPath: "\(raw)/tieba-305w/tieba.dialogues"))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(raw)/tieba-305w/tieba.dialogues"))
+        for _ in 0..<120 { file.write(data) }  // about 60 MB: seconds of work, even unoptimised
+        try file.close()
+        let out = "\(s.path)/out"
+        try fm.createDirectory(atPath: "\(out)/tieba", withIntermediateDirectories: true)
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: "\(out)/tieba/earlier"))
+
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["all", "--input", raw, "--output", out, "--jobs", "2"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Wait until Tieba is writing and Qingyun is published, then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline,
+            !(fm.fileExists(atPath: "\(out)/.tieba.staging") && fm.fileExists(atPath: "\(out)/qingyun/manifest.json"))
+        {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let interruptedInTime = p.isRunning
+        p.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        try #require(interruptedInTime, "the run ended before it could be interrupted")
+        #expect(p.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("interrupted; removed the unfinished output in \(out)/.tieba.staging"))
+        #expect(!fm.fileExists(atPath: "\(out)/.tieba.staging"))
+        #expect(try fm.contentsOfDirectory(atPath: "\(out)/tieba") == ["earlier"])
+        #expect(fm.fileExists(atPath: "\(out)/qingyun/qingyun-00000.jsonl.zst"))
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json")))
+        let sources = (manifest as? [String: Any])?["sources"] as? [String: Any]
+        #expect(sources?.keys.sorted() == ["qingyun"])
+    }
+}

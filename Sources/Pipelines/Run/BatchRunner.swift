@@ -76,8 +76,9 @@ public struct BatchRunner {
     }
 
     /// Writes `<output>/manifest.json` from every source manifest in the output folder, with
-    /// this run's failures (which published nothing) in their place.
-    func writeRunManifest(failures: [SourceReport]) throws {
+    /// this run's failures (which published nothing) in their place. Without failures, also
+    /// for a run that was interrupted after it published some of its sources.
+    public func writeRunManifest(failures: [SourceReport] = []) throws {
         var entries: [String: RunManifest.Entry] = [:]
         var totals = PipelineStats()
         for source in Source.allCases {

@@ -6,6 +6,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
     case noSourceFiles(source: String, path: String, expected: [String])
     case incompleteInput(source: String, missing: [String])
     case outputFailed(path: String, reason: String)
+    case interrupted
 
     public var description: String {
         switch self {
@@ -18,6 +19,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
             return "\(source) needs \(missing.joined(separator: " and ")) as well; its files are read together."
         case .outputFailed(let path, let reason):
             return "Cannot write the output at \(path): \(reason)."
+        case .interrupted:
+            return "The run was interrupted."
         }
     }
 

@@ -20,7 +20,8 @@ public struct SourceReport: Sendable {
 ///
 /// Output goes to a staging folder `<output>/.<source>.staging` first; only when everything is
 /// written does it replace `<output>/<source>`, so a rerun replaces the previous output and a
-/// failed run leaves it untouched. Warnings and malformed-record samples go to `log`.
+/// failed run leaves it untouched (an interrupted one too: see ``StagingFolders``). Warnings
+/// and malformed-record samples go to `log`.
 public struct SourceRunner {
     public let source: Source
     public let files: [InputFileRef]
@@ -57,7 +58,7 @@ public struct SourceRunner {
                 batchSize: min(options.batchSize, source.recordsPerBatch),
                 splitter: context.isActive ? ContextSplitter(options: context) : nil,
                 encoder: recordEncoder, budget: budget)
-            try Self.recreate(staging)
+            try StagingFolders.add(staging) { try Self.recreate(staging) }
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
                 fileExtension: options.format.fileExtension, compression: options.compression,
@@ -83,14 +84,16 @@ public struct SourceRunner {
             error = "\(malformed) malformed record(s) and --strict was given"
         }
         var manifest = makeManifest(state, error: error)
-        if complete {
-            do {
+        do {
+            // Published under the lock an interrupt takes (see StagingFolders).
+            try StagingFolders.finish(staging) {
+                guard complete else { return }
                 try JSONFile.write(manifest, to: "\(staging)/manifest.json")
                 try Self.replace(final, with: staging)
-            } catch let e {
-                manifest.status = "failed"
-                manifest.error = "\(e)"
             }
+        } catch let e {
+            manifest.status = "failed"
+            manifest.error = "\(e)"
         }
         try? FileManager.default.removeItem(atPath: staging)
         progress?.update(name) { $0.finished = true }

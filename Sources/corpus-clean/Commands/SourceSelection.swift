@@ -15,6 +15,11 @@ struct SourceExecution {
         var batch = BatchRunner(outputRoot: outputRoot, options: try options.runOptions(), jobs: options.jobCount)
         batch.progress = board
         let line = ProgressLine(board: board)
+        let runner = batch
+        let interrupts = Interrupts.install(
+            cleanUp: { line.stop() },
+            afterStop: { try? runner.writeRunManifest() })
+        defer { withExtendedLifetime(interrupts) {} }
         line.start()
         let reports: [SourceReport]
         do {
