@@ -283,6 +283,26 @@ final class Scratch {
     }
 }
 
+@Suite struct OutputLockTests {
+    /// A second run into a folder that a run is writing to stops at once, saying so, and
+    /// touches nothing; once the first ends, the folder is free.
+    @Test func aSecondRunIntoTheSameOutputIsRefused() throws {
+        let s = try Scratch()
+        let out = "\(s.path)/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let fd = open(out, O_RDONLY | O_DIRECTORY)
+        try #require(fd >= 0)
+        try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)  // as a run holds it
+        let busy = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", out])
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains("Another corpus-clean run is writing to \(out)"), "\(busy.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+        close(fd)
+        let free = try CLI.run(["run", "qingyun", "--input", CLI.sample, "--output", out])
+        #expect(free.status == 0, "\(free.stderr)")
+    }
+}
+
 @Suite struct InterruptTests {
     /// Ctrl-C in the middle of `all`: exit 130; the source still running leaves no staging
     /// folder and its earlier output stays; the source published before the interrupt is there,

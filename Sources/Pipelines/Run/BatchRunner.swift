@@ -34,6 +34,8 @@ public struct BatchRunner {
         } catch {
             throw PipelineError.outputFailed(path: outputRoot, error)
         }
+        let held = try OutputLock(outputRoot)
+        defer { withExtendedLifetime(held) {} }
         let slots = DispatchSemaphore(value: jobs)
         let lock = NSLock()
         nonisolated(unsafe) var reports = [SourceReport?](repeating: nil, count: work.count)

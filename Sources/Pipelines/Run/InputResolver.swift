@@ -7,6 +7,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
     case incompleteInput(source: String, missing: [String])
     case outputFailed(path: String, reason: String)
     case interrupted
+    case outputBusy(path: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
             return "Cannot write the output at \(path): \(reason)."
         case .interrupted:
             return "The run was interrupted."
+        case .outputBusy(let path):
+            return "Another corpus-clean run is writing to \(path); wait for it to end, or give another --output."
         }
     }
 
