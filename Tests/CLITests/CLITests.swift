@@ -199,9 +199,21 @@ final class Scratch {
         let raw = "\(s.path)/raw"
         try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "\(CLI.sample)/qingyun-11w", toPath: "\(raw)/qingyun-11w")
+        try FileManager.default.createDirectory(atPath: "\(raw)/tieba-305w", withIntermediateDirectories: true)
         let r = try CLI.run(["all", "--input", raw, "--output", "\(s.path)/out"])
         #expect(r.status == 0)
         #expect(r.stderr.contains("skipped: xiaohuangji: absent"))
+        // A source's folder without its files is told apart from an absent one.
+        #expect(
+            r.stderr.contains(
+                "skipped: tieba: tieba-305w/ under \(raw) holds none of its files (expected tieba.dialogues)"))
+        // No source at all: most likely not a raw root; an error, and nothing written.
+        let empty = "\(s.path)/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let none = try CLI.run(["all", "--input", empty, "--output", "\(s.path)/none"])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("error: no source under \(empty)"))
+        #expect(!FileManager.default.fileExists(atPath: "\(s.path)/none"))
     }
 
     @Test func keepRejectsWritesEveryDroppedRecord() throws {
