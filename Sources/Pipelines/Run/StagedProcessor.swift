@@ -488,8 +488,7 @@ final class StagedProcessor: @unchecked Sendable {
                         try deliver(.malformed(issue))
                     case .one(var c, let why):
                         let rejection = why ?? sequential.apply(&c)
-                        if rejection == nil, splitter != nil {
-                            let results = splitter!.split(c)
+                        if rejection == nil, let results = splitter?.split(c) {
                             sequential.countRecord(results.map(\.1))
                             try deliver(.conversations(results))
                         } else {
