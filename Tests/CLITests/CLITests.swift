@@ -366,3 +366,49 @@ final class Scratch {
         #expect(sources?.keys.sorted() == ["qingyun"])
     }
 }
+
+@Suite struct ResumeTests {
+    /// `--resume` keeps what an earlier `--resume` run made from the same files and options,
+    /// and runs again exactly the sources whose input, options or output changed.
+    @Test func resumeKeepsWhatIsUpToDateAndRunsTheRest() throws {
+        let s = try Scratch()
+        let raw = "\(s.path)/raw"
+        let out = "\(s.path)/out"
+        try FileManager.default.copyItem(atPath: CLI.sample, toPath: raw)
+        let first = try CLI.run(["all", "--input", raw, "--output", out, "--resume"])
+        #expect(first.status == 0)
+        #expect(first.stderr.contains("resume: tieba: no record of an earlier --resume run; running it"))
+        let made = try s.files(under: "out")
+
+        // Nothing changed: every source kept, every file as it was.
+        let again = try CLI.run(["all", "--input", raw, "--output", out, "--resume"])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("resume: tieba: kept, made from the same files and options"))
+        #expect(!again.stderr.contains("running it"), "\(again.stderr)")
+        #expect(again.stderr.contains("tieba        kept"))
+        #expect(try s.files(under: "out") == made)
+
+        // One input changed, one shard removed: those two sources run again, the rest are kept.
+        let tieba = URL(fileURLWithPath: "\(raw)/tieba-305w/tieba.dialogues")
+        try (Data(contentsOf: tieba) + Data("新的帖子\t新的回复\n".utf8)).write(to: tieba)
+        try FileManager.default.removeItem(atPath: "\(out)/ptt/ptt-00000.jsonl.zst")
+        let changed = try CLI.run(["all", "--input", raw, "--output", out, "--resume"])
+        #expect(changed.status == 0)
+        #expect(changed.stderr.contains("resume: tieba: its input files changed; running it"))
+        #expect(changed.stderr.contains("resume: ptt: ptt/ptt-00000.jsonl.zst is missing or changed; running it"))
+        #expect(changed.stderr.contains("resume: qingyun: kept"))
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json")))
+        let sources = (manifest as? [String: Any])?["sources"] as? [String: [String: Any]]
+        let tiebaCounts = sources?["tieba"]?["counts"] as? [String: Any]
+        #expect(tiebaCounts?["read"] as? Int == 4)
+        #expect(sources?.count == 10)
+        #expect(FileManager.default.fileExists(atPath: "\(out)/ptt/ptt-00000.jsonl.zst"))
+
+        // Other options: every source runs again.
+        let options = try CLI.run(["all", "--input", raw, "--output", out, "--resume", "--no-dedup"])
+        #expect(options.status == 0)
+        #expect(options.stderr.contains("resume: xiaohuangji: the options changed; running it"))
+        #expect(!options.stderr.contains(": kept"))
+    }
+}

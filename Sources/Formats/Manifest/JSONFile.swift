@@ -21,7 +21,11 @@ public enum JSONFile {
 
     /// Writes `value` to `path` via `.<name>.partial` and a rename.
     public static func write<T: Encodable>(_ value: T, to path: String) throws {
-        let bytes = try encode(value)
+        try write(bytes: try encode(value), to: path)
+    }
+
+    /// Writes `bytes` to `path` via `.<name>.partial` and a rename.
+    public static func write(bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial").path
         let out = try FileOutput(path: tmp)

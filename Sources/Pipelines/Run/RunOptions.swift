@@ -12,6 +12,10 @@ public struct RunOptions: Sendable, Equatable {
     public var keepRejects = false
     /// Malformed records fail the source.
     public var strict = false
+    /// Keep a source's output when an earlier `--resume` run made it from the same files,
+    /// options and executable (see ``ResumeRecord``); record what each run made it from. Not in
+    /// the manifest: it does not change what is written.
+    public var resume = false
     /// Threads running a source's order-independent steps; the output is the same for any
     /// number. Not recorded in the manifest, which must not depend on it.
     public var workers = 1

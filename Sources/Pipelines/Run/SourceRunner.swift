@@ -6,6 +6,8 @@ public struct SourceReport: Sendable {
     public var source: Source
     public var manifest: SourceManifest
     public var failed: Bool { manifest.status != "ok" }
+    /// The source's earlier output was kept (`--resume`): nothing was read or written.
+    public var kept = false
     /// The input bytes the run read: all of the source's, or for a failed source as far as
     /// it got (so that its MB/s is a rate, not its size over the time until it failed).
     public var bytesIn: UInt64
@@ -49,6 +51,7 @@ public struct SourceRunner {
         let final = "\(outputRoot)/\(name)"
         var state = RunState(processor: StagedProcessor(steps: [], workers: 1))
         var error: String?
+        var resumeRecord: ResumeRecord?
         let totalBytes = files.reduce(0) { $0 + $1.bytes }
         progress?.update(name) { $0.bytesTotal = totalBytes }
         do {
@@ -58,6 +61,16 @@ public struct SourceRunner {
                 batchSize: min(options.batchSize, source.recordsPerBatch),
                 splitter: context.isActive ? ContextSplitter(options: context) : nil,
                 encoder: recordEncoder, budget: budget)
+            if options.resume {
+                let record = ResumeRecord(files: files, options: options, pipeline: state.processor.description)
+                resumeRecord = record
+                if let why = record.reasonToRerun(folder: final, outputRoot: outputRoot) {
+                    log("resume: \(name): \(why); running it")
+                } else if let kept = keptReport(final, started: started) {
+                    progress?.update(name) { $0.finished = true }
+                    return kept
+                }
+            }
             try StagingFolders.add(staging) { try Self.recreate(staging) }
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
@@ -88,6 +101,7 @@ public struct SourceRunner {
             // Published under the lock an interrupt takes (see StagingFolders).
             try StagingFolders.finish(staging) {
                 guard complete else { return }
+                try resumeRecord?.write(into: staging)
                 try JSONFile.write(manifest, to: "\(staging)/manifest.json")
                 try Self.replace(final, with: staging)
             }
@@ -100,6 +114,18 @@ public struct SourceRunner {
         return SourceReport(
             source: source, manifest: manifest, bytesIn: manifest.status == "ok" ? totalBytes : state.bytesRead,
             seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The report of a source whose output in `final` is kept as it is (`--resume`).
+    private func keptReport(_ final: String, started: Date) -> SourceReport? {
+        guard let data = FileManager.default.contents(atPath: "\(final)/manifest.json"),
+            let manifest = try? JSONFile.decode(SourceManifest.self, from: data)
+        else { return nil }
+        log("resume: \(source.rawValue): kept, made from the same files and options")
+        var report = SourceReport(
+            source: source, manifest: manifest, bytesIn: 0, seconds: Date().timeIntervalSince(started))
+        report.kept = true
+        return report
     }
 
     private struct RunState {

@@ -25,6 +25,10 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var options: OutputOptions
 
+    func validate() throws {
+        if options.resume { throw ValidationError("bench measures runs: --resume would keep their output instead.") }
+    }
+
     func run() throws {
         print("source\tinput_MB\tseconds\tMB/s\trecords\twritten\tpeak_RSS_MB")
         var opts = try options.runOptions()

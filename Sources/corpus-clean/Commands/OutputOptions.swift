@@ -59,6 +59,12 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Fail a source (exit 1) when it has malformed records.")
     var strict = false
 
+    @Flag(
+        help:
+            "Keep each source's output that an earlier --resume run made from the same input files (names, sizes, modification times), options and corpus-clean; run the others."
+    )
+    var resume = false
+
     @Option(help: "Sources to run at the same time (default: the number of cores).")
     var jobs: Int?
 
@@ -102,6 +108,7 @@ struct OutputOptions: ParsableArguments {
         o.shardRecords = shardRecords
         o.keepRejects = keepRejects
         o.strict = strict
+        o.resume = resume
         o.recipe = RecipeOptions(foldWidth: !keepWidth, dedup: !noDedup, t2s: !noT2S)
         o.recipe.quotes = quotes
         o.recipe.dictionaries = dictionaries

@@ -10,10 +10,10 @@ enum SummaryTable {
             let rejected = c.rejected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             let malformed = c.malformed.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             rows.append([
-                r.source.rawValue, r.manifest.status, String(c.read), String(c.conversationsWritten),
+                r.source.rawValue, r.kept ? "kept" : r.manifest.status, String(c.read), String(c.conversationsWritten),
                 rejected.isEmpty ? "0" : rejected.joined(separator: " "),
                 malformed.isEmpty ? "0" : malformed.joined(separator: " "),
-                String(format: "%.1f", r.megabytesPerSecond),
+                r.kept ? "-" : String(format: "%.1f", r.megabytesPerSecond),
             ])
         }
         let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
