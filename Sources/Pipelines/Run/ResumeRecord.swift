@@ -65,8 +65,9 @@ struct ResumeRecord: Codable, Equatable {
         // (Keys as they are: the manifest's snake-case conversion would not give back keys
         // such as `min_chars` unchanged.)
         guard let m = fm.contents(atPath: "\(folder)/manifest.json"),
-            let manifest = try? JSONFile.decode(SourceManifest.self, from: m), manifest.status == "ok"
-        else { return "no complete earlier output" }
+            let manifest = try? JSONFile.decode(SourceManifest.self, from: m)
+        else { return "no earlier manifest" }
+        guard manifest.status == "ok" else { return "the earlier run failed (\(manifest.error ?? manifest.status))" }
         if earlier.executable != executable { return "another corpus-clean made it" }
         if earlier.inputs != inputs { return "its input files changed" }
         if earlier.optionFiles != optionFiles { return "a dictionary or tokenizer file changed" }
