@@ -54,30 +54,39 @@ struct ResumeRecord: Codable, Equatable {
             modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
     }
 
-    /// Why the published output in `folder` (`<output>/<source>`) cannot be kept for a run
-    /// whose record is `self`, or `nil` when it can: its record is equal, its manifest says
-    /// `ok`, and every shard the manifest lists is there with its size.
-    func reasonToRerun(folder: String, outputRoot: String) -> String? {
+    /// What a run whose record is `self` does with the published output in `folder`
+    /// (`<output>/<source>`).
+    enum Verdict {
+        /// Keep it: its record is equal, its manifest (this one) says `ok`, and every shard
+        /// the manifest lists is there with its size.
+        case keep(SourceManifest)
+        /// Make it again, for this reason.
+        case rerun(String)
+    }
+
+    func verdict(folder: String, outputRoot: String) -> Verdict {
         let fm = FileManager.default
+        // Decoded with keys as they are: the manifest's snake-case conversion would not give
+        // back keys such as `min_chars` unchanged.
         guard let data = fm.contents(atPath: "\(folder)/\(Self.fileName)"),
             let earlier = try? JSONDecoder().decode(ResumeRecord.self, from: data)
-        else { return "no record of an earlier --resume run" }
-        // (Keys as they are: the manifest's snake-case conversion would not give back keys
-        // such as `min_chars` unchanged.)
+        else { return .rerun("no record of an earlier --resume run") }
         guard let m = fm.contents(atPath: "\(folder)/manifest.json"),
             let manifest = try? JSONFile.decode(SourceManifest.self, from: m)
-        else { return "no earlier manifest" }
-        guard manifest.status == "ok" else { return "the earlier run failed (\(manifest.error ?? manifest.status))" }
-        if earlier.executable != executable { return "another corpus-clean made it" }
-        if earlier.inputs != inputs { return "its input files changed" }
-        if earlier.optionFiles != optionFiles { return "a dictionary or tokenizer file changed" }
-        if earlier.options != options { return "the options changed" }
-        if earlier.pipeline != pipeline { return "the pipeline changed" }
+        else { return .rerun("no earlier manifest") }
+        guard manifest.status == "ok" else {
+            return .rerun("the earlier run failed (\(manifest.error ?? manifest.status))")
+        }
+        if earlier.executable != executable { return .rerun("another corpus-clean made it") }
+        if earlier.inputs != inputs { return .rerun("its input files changed") }
+        if earlier.optionFiles != optionFiles { return .rerun("a dictionary or tokenizer file changed") }
+        if earlier.options != options { return .rerun("the options changed") }
+        if earlier.pipeline != pipeline { return .rerun("the pipeline changed") }
         for shard in manifest.outputs + manifest.rejects {
             let path = "\(outputRoot)/\(shard.path)"
             let size = (try? fm.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
-            if size != shard.bytes { return "\(shard.path) is missing or changed" }
+            if size != shard.bytes { return .rerun("\(shard.path) is missing or changed") }
         }
-        return nil
+        return .keep(manifest)
     }
 }

@@ -64,11 +64,16 @@ public struct SourceRunner {
             if options.resume {
                 let record = ResumeRecord(files: files, options: options, pipeline: state.processor.description)
                 resumeRecord = record
-                if let why = record.reasonToRerun(folder: final, outputRoot: outputRoot) {
+                switch record.verdict(folder: final, outputRoot: outputRoot) {
+                case .rerun(let why):
                     log("resume: \(name): \(why); running it")
-                } else if let kept = keptReport(final, started: started) {
+                case .keep(let manifest):
+                    log("resume: \(name): kept, made from the same files and options")
                     progress?.update(name) { $0.finished = true }
-                    return kept
+                    var report = SourceReport(
+                        source: source, manifest: manifest, bytesIn: 0, seconds: Date().timeIntervalSince(started))
+                    report.kept = true
+                    return report
                 }
             }
             try StagingFolders.add(staging) { try Self.recreate(staging) }
@@ -114,18 +119,6 @@ public struct SourceRunner {
         return SourceReport(
             source: source, manifest: manifest, bytesIn: manifest.status == "ok" ? totalBytes : state.bytesRead,
             seconds: Date().timeIntervalSince(started))
-    }
-
-    /// The report of a source whose output in `final` is kept as it is (`--resume`).
-    private func keptReport(_ final: String, started: Date) -> SourceReport? {
-        guard let data = FileManager.default.contents(atPath: "\(final)/manifest.json"),
-            let manifest = try? JSONFile.decode(SourceManifest.self, from: data)
-        else { return nil }
-        log("resume: \(source.rawValue): kept, made from the same files and options")
-        var report = SourceReport(
-            source: source, manifest: manifest, bytesIn: 0, seconds: Date().timeIntervalSince(started))
-        report.kept = true
-        return report
     }
 
     private struct RunState {
