@@ -113,8 +113,9 @@ public struct TextNormalizer: Sendable {
         return ccs_normaliser_finds(base, b.count, options.contains(.foldWidth) ? 1 : 0) != 0
     }
 
-    /// The range of the UTF-8 text `b` without leading and trailing white space.
-    static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    /// The range of the UTF-8 text `b` without leading and trailing white space (what
+    /// ``trim(_:)`` keeps).
+    public static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var start = 0
         while start < b.count, let length = whitespaceLength(b, at: start) { start += length }
         var end = b.count

@@ -13,7 +13,8 @@ import Testing
     /// path or changes its text: odd sessions, empty and blank turns, full-width letters,
     /// zero-width characters, traditional characters, segmentation spaces, repeats, PTT's
     /// no-answer marker, invalid UTF-8.
-    @Test(arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo, .belle], [OutputFormat.jsonl, .tsv])
+    @Test(
+        arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo, .belle, .qingyun], [OutputFormat.jsonl, .tsv])
     func byteLaneMatchesTheGeneralPath(_ source: Source, format: OutputFormat) throws {
         let input = try TempDir()
         var rng = SeededGenerator(seed: 7)
@@ -139,6 +140,19 @@ import Testing
             answers.append(Array("unpaired".utf8))
             try write(lines, to: "\(dir)/stc_weibo_train_post")
             try write(answers, to: "\(dir)/stc_weibo_train_response")
+        case .qingyun:
+            // Both separators, `{br}`, template markup, the persona's names, white space that
+            // only the Unicode trim removes, a line without a bar, bad UTF-8.
+            let extras = ["", "", "", "{br}", "{name}", "QQ", "菲菲", "\u{3000}", " | 竖线", "|"]
+            for _ in 0..<400 {
+                let q = utterance() + extras[roll(extras.count)]
+                let a = extras[roll(extras.count)] + utterance() + extras[roll(extras.count)]
+                lines.append(Array((roll(4) == 0 ? "\(q)|\(a)" : "\(q) | \(a)").utf8))
+                if roll(20) == 0 { lines.append(lines[roll(lines.count)]) }
+                if roll(40) == 0 { lines.append(Array("没有竖线".utf8)) }
+                if roll(40) == 0 { lines.append([0xE4, 0xBD, 0x20, 0x7C, 0x20, 0x41]) }
+            }
+            try write(lines, to: "\(dir)/12万对话语料青云库.csv")
         case .belle:
             for _ in 0..<400 {
                 lines.append(belleRecord(roll, utterance))

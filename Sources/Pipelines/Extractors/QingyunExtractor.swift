@@ -37,12 +37,20 @@ public struct QingyunExtractor: SourceExtractor {
                         kind: .missingSeparator, file: file.name, line: line.number,
                         detail: "expected `question | answer`", raw: Array(b)))
         }
-        guard let q = Self.trimmedText(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound])),
-            let a = Self.trimmedText(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
-        else {
+        let q = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound]))
+        let a = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
+        guard UTF8Validation.isValid(q), UTF8Validation.isValid(a) else {
             return .malformed(.invalidUTF8(file, line))
         }
-        return .conversation(.pair(source: source, origin: .line(file, line), q, a))
+        // Fields with no other white space at their ends (nearly all) are borrowed as they are:
+        // the byte lane. Borrows the line's bytes: the record is consumed before the next line.
+        if TextNormalizer.trimmedRange(q).count == q.count, TextNormalizer.trimmedRange(a).count == a.count {
+            return .bytes(.pair(source: source, origin: .line(file, line), q, a))
+        }
+        return .conversation(
+            .pair(
+                source: source, origin: .line(file, line), TextNormalizer.trim(String(knownValidUTF8: q)),
+                TextNormalizer.trim(String(knownValidUTF8: a))))
     }
 
     /// The byte range of the separator: the first ` | `, else the first `|`.
@@ -55,13 +63,12 @@ public struct QingyunExtractor: SourceExtractor {
         return firstBar.map { $0..<($0 + 1) }
     }
 
-    /// The field without surrounding white space, or `nil` when it is not valid UTF-8.
-    static func trimmedText(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+    /// The field without the spaces and TABs around it.
+    static func spaceTrimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0
         var hi = b.count
         while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
         while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
-        guard let s = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[lo..<hi])) else { return nil }
-        return TextNormalizer.trim(s)
+        return UnsafeBufferPointer(rebasing: b[lo..<hi])
     }
 }

@@ -28,4 +28,19 @@ public struct ReplaceStep: PipelineStep {
         }
         return changed ? .modified : .unchanged
     }
+
+    /// Texts without any of the targets stay borrowed; the others are replaced as
+    /// ``apply(_:)`` replaces them.
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        c.mapTexts { bytes in
+            guard byteReplacements.contains(where: { UTF8Search.firstOffset(of: $0.0, in: bytes) != nil }) else {
+                return nil
+            }
+            var text = String(knownValidUTF8: bytes)
+            for (from, to) in byteReplacements {
+                if let replaced = UTF8Search.replacingAll(from, with: to, in: text) { text = replaced }
+            }
+            return text
+        }
+    }
 }
