@@ -14,7 +14,8 @@ import Testing
     /// zero-width characters, traditional characters, segmentation spaces, repeats, PTT's
     /// no-answer marker, invalid UTF-8.
     @Test(
-        arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo, .belle, .qingyun], [OutputFormat.jsonl, .tsv])
+        arguments: [Source.tieba, .ptt, .xiaohuangji, .subtitle, .weibo, .belle, .qingyun, .douban],
+        [OutputFormat.jsonl, .tsv])
     func byteLaneMatchesTheGeneralPath(_ source: Source, format: OutputFormat) throws {
         let input = try TempDir()
         var rng = SeededGenerator(seed: 7)
@@ -140,6 +141,16 @@ import Testing
             answers.append(Array("unpaired".utf8))
             try write(lines, to: "\(dir)/stc_weibo_train_post")
             try write(answers, to: "\(dir)/stc_weibo_train_response")
+        case .douban:
+            // Labels 1, 0 and others, sessions of one to four utterances, bad UTF-8.
+            for _ in 0..<1000 {
+                let label = ["1", "1", "1", "0", "0", "2", "10"][roll(7)]
+                let turns = (0..<(1 + roll(4))).map { _ in utterance().replacingOccurrences(of: "\t", with: " ") }
+                lines.append(Array(([label] + turns).joined(separator: "\t").utf8))
+                if roll(20) == 0 { lines.append(lines[roll(lines.count)]) }
+                if roll(40) == 0 { lines.append([0x31, 0x09, 0xE4, 0xBD, 0x09, 0x41]) }
+            }
+            try write(lines, to: "\(dir)/train.txt")
         case .qingyun:
             // Both separators, `{br}`, template markup, the persona's names, white space that
             // only the Unicode trim removes, a line without a bar, bad UTF-8.

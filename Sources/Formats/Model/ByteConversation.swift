@@ -28,12 +28,20 @@ public struct ByteConversation {
     public var texts: [Text]
     /// The record's own id, when it has one (``Conversation/explicitID``).
     public var explicitID: String?
+    /// As ``Conversation/metadata``: most records have none (an empty dictionary costs no
+    /// allocation); an extractor that sets the same few keys on every record can share one
+    /// dictionary between them.
+    public var metadata: [String: String]
 
-    public init(source: String, origin: RecordOrigin, texts: [Text], explicitID: String? = nil) {
+    public init(
+        source: String, origin: RecordOrigin, texts: [Text], explicitID: String? = nil,
+        metadata: [String: String] = [:]
+    ) {
         self.source = source
         self.origin = origin
         self.texts = texts
         self.explicitID = explicitID
+        self.metadata = metadata
     }
 
     /// A session of two utterances: a question and its answer.
@@ -59,7 +67,8 @@ public struct ByteConversation {
         }
     }
 
-    /// The conversation the general path works on: the same source, origin, id and utterances.
+    /// The conversation the general path works on: the same source, origin, id, utterances and
+    /// metadata.
     public func conversation() -> Conversation {
         var c = Conversation.session(
             source: source, origin: origin,
@@ -68,7 +77,7 @@ public struct ByteConversation {
                 case .borrowed(let bytes): return String(knownValidUTF8: bytes)
                 case .owned(let text): return text
                 }
-            })
+            }, metadata: metadata)
         c.explicitID = explicitID
         return c
     }
@@ -88,7 +97,6 @@ public protocol TurnBytes {
 }
 
 extension ByteConversation: TurnBytes {
-    public var metadata: [String: String] { [:] }
     @inlinable
     public var turnCount: Int { texts.count }
 }

@@ -30,25 +30,34 @@ public struct DoubanExtractor: SourceExtractor {
         }
     }
 
+    /// The metadata of a line labelled 1 and of one labelled 0, shared by every record: a
+    /// dictionary made per record would cost an allocation each.
+    static let labelled: [UInt8: [String: String]] = [
+        UInt8(ascii: "0"): [labelKey: "0"], UInt8(ascii: "1"): [labelKey: "1"],
+    ]
+
     static func record(_ line: RawLine, file: InputFileRef, source: String) -> ExtractedRecord {
-        // Split the bytes on TAB (never inside a UTF-8 sequence), then decode each field:
-        // a String split would walk grapheme clusters, several times slower.
+        // Split the bytes on TAB (never inside a UTF-8 sequence) and check each field; the
+        // utterances are borrowed as they are (the byte lane). A String split would walk
+        // grapheme clusters, several times slower.
         let b = line.bytes
-        var fields: [String] = []
+        var fields: [ByteConversation.Text] = []
         var start = 0
         for i in 0...b.count where i == b.count || b[i] == 0x09 {
-            guard let field = UTF8Validation.string(UnsafeBufferPointer(rebasing: b[start..<i])) else {
-                return .malformed(.invalidUTF8(file, line))
-            }
-            fields.append(field)
+            let field = UnsafeBufferPointer(rebasing: b[start..<i])
+            guard UTF8Validation.isValid(field) else { return .malformed(.invalidUTF8(file, line)) }
+            fields.append(.borrowed(field))
             start = i + 1
         }
-        let label = fields.removeFirst()
-        guard label == "0" || label == "1" else {
+        guard case .borrowed(let label) = fields.removeFirst(), label.count == 1,
+            let metadata = Self.labelled[label[0]]
+        else {
+            let label = b.prefix { $0 != 0x09 }
             return .malformed(
                 InputIssue(
                     kind: .invalidLabel, file: file.name, line: line.number,
-                    detail: "expected a label 0 or 1 before the first TAB, found \"\(label.prefix(20))\"",
+                    detail:
+                        "expected a label 0 or 1 before the first TAB, found \"\(String(decoding: label, as: UTF8.self).prefix(20))\"",
                     raw: Array(b)))
         }
         guard fields.count >= 2 else {
@@ -59,9 +68,7 @@ public struct DoubanExtractor: SourceExtractor {
                         "expected `label\\tutterance…\\tresponse` with at least 2 utterances, found \(fields.count)",
                     raw: Array(b)))
         }
-        return .conversation(
-            .session(
-                source: source, origin: .line(file, line), utterances: fields,
-                metadata: [Self.labelKey: label]))
+        // Borrows the line's bytes: the record is consumed before the next line is read.
+        return .bytes(ByteConversation(source: source, origin: .line(file, line), texts: fields, metadata: metadata))
     }
 }

@@ -95,27 +95,50 @@ public struct Pipeline {
         return nil
     }
 
+    /// What the steps did to a record on the byte lane.
+    public enum ByteOutcome {
+        /// Every step passed it; bit `i` is set when step `i` modified it.
+        case passed(modified: UInt64)
+        /// Step `step` rejected it; bit `i` is set for each step before that modified it.
+        case rejected(step: Int, modified: UInt64, Rejection)
+        /// It takes the general path (then the conversation may be half processed: start again
+        /// from the record).
+        case general
+    }
+
     /// Runs every step on the byte lane (see ``PipelineStep/applyBytes(_:)``), counting
-    /// nothing: the steps each step modified (bit `i` for step `i`), or `nil` when the record
-    /// takes the general path (then `conversation` may be half processed: start again from the
-    /// record). ``countBytes(modified:)`` then counts the steps as ``apply(_:)`` would have.
-    public mutating func applyBytes(_ conversation: inout ByteConversation) -> UInt64? {
-        guard keyed.isEmpty, plain.count <= 64 else { return nil }
+    /// nothing: ``countBytes(_:)`` then counts the steps as ``apply(_:)`` would have.
+    public mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteOutcome {
+        guard keyed.isEmpty, plain.count <= 64 else { return .general }
         var modified: UInt64 = 0
         for i in plain.indices {
             switch plain[i].applyBytes(&conversation) {
             case .unchanged: break
             case .modified: modified |= 1 << UInt64(i)
-            case .general: return nil
+            case .rejected(let reason, let detail):
+                return .rejected(
+                    step: i, modified: modified, Rejection(step: stats.steps[i].id, reason: reason, detail: detail))
+            case .general: return .general
             }
         }
-        return modified
+        return .passed(modified: modified)
     }
 
-    /// Counts a record that passed every step on the byte lane, `modified` as
-    /// ``applyBytes(_:)`` returned it.
-    public mutating func countBytes(modified: UInt64) {
-        for i in plain.indices {
+    /// Counts the steps for a record as ``applyBytes(_:)`` left it (nothing for `.general`).
+    public mutating func countBytes(_ outcome: ByteOutcome) {
+        let end: Int
+        let modified: UInt64
+        switch outcome {
+        case .passed(let m):
+            (end, modified) = (plain.count, m)
+        case .rejected(let step, let m, let rejection):
+            (end, modified) = (step, m)
+            stats.steps[step].input += 1
+            stats.steps[step].rejected[rejection.reason.rawValue, default: 0] += 1
+        case .general:
+            return
+        }
+        for i in 0..<end {
             stats.steps[i].input += 1
             stats.steps[i].output += 1
             if modified & (1 << UInt64(i)) != 0 { stats.steps[i].modified += 1 }

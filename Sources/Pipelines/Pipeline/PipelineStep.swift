@@ -40,6 +40,10 @@ public protocol PipelineStep {
 public enum ByteVerdict {
     case unchanged
     case modified
+    /// The step rejects the record, as ``StepVerdict/rejected(_:detail:)``: it is counted and
+    /// dropped without a conversation of strings ever being made (the byte lane runs only when
+    /// no rejects file is written).
+    case rejected(RejectionReason, detail: String)
     /// The record takes the general path.
     case general
 }

@@ -92,6 +92,8 @@ final class StagedProcessor: @unchecked Sendable {
         /// Kept by the parallel steps, encoded up to `end` in the batch's bytes; its keys are
         /// the next ones in the batch's keys.
         case prepared(RecordIdentity, end: Int, lines: Int, tokens: Int?, conversation: Conversation?)
+        /// Rejected by a parallel step on the byte lane, with no conversation to keep.
+        case dropped(Rejection)
     }
 
     private struct StagedBatch {
@@ -335,7 +337,16 @@ final class StagedProcessor: @unchecked Sendable {
         case .bytes(let record):
             if let encodeBytes {
                 var c = record
-                if let modified = worker.pipeline.applyBytes(&c) {
+                let outcome = worker.pipeline.applyBytes(&c)
+                switch outcome {
+                case .rejected(_, _, let rejection):
+                    // Counted and dropped: nothing writes rejected records in such a run.
+                    worker.pipeline.countBytes(outcome)
+                    batch.items.append(.dropped(rejection))
+                    return
+                case .general:
+                    break
+                case .passed:
                     let mark = batch.keys.count
                     var keyed = true
                     for type in keyTypes {
@@ -346,7 +357,7 @@ final class StagedProcessor: @unchecked Sendable {
                         batch.keys.append(key)
                     }
                     if keyed {
-                        worker.pipeline.countBytes(modified: modified)
+                        worker.pipeline.countBytes(outcome)
                         let lines = encodeBytes(c, &batch.bytes)
                         batch.items.append(
                             .prepared(
@@ -504,6 +515,9 @@ final class StagedProcessor: @unchecked Sendable {
                         }
                         sequential.countRecord(results.map(\.1))
                         try deliver(.conversations(results))
+                    case .dropped(let rejection):
+                        sequential.countRecord(rejection)
+                        try deliver(.dropped(rejection))
                     case .prepared(let record, let end, let lines, let tokens, let conversation):
                         let rejection =
                             keyTypes.isEmpty

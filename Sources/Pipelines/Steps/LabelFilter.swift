@@ -15,4 +15,17 @@ public struct LabelFilter: PipelineStep {
         let label = c.metadata.removeValue(forKey: DoubanExtractor.labelKey)
         return label == "1" ? .unchanged : .rejected(.negativeCandidate, detail: "label \(label ?? "missing")")
     }
+
+    /// The same on the byte lane, where a label-0 line is rejected without its strings being
+    /// made. (A record whose only metadata is the label drops the shared dictionary rather
+    /// than copying it to remove the key.)
+    public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
+        let label = c.metadata[DoubanExtractor.labelKey]
+        if c.metadata.count == 1, label != nil {
+            c.metadata = [:]
+        } else {
+            c.metadata.removeValue(forKey: DoubanExtractor.labelKey)
+        }
+        return label == "1" ? .unchanged : .rejected(.negativeCandidate, detail: "label \(label ?? "missing")")
+    }
 }
