@@ -32,10 +32,12 @@ public struct AnswerFilter: PipelineStep {
         return .rejected(reason, detail: last.text)
     }
 
-    /// A byte conversation's last turn is `gpt`; a record this step rejects takes the general path.
+    /// A byte conversation's last turn is `gpt`.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         guard !c.texts.isEmpty else { return .unchanged }
-        return c.withText(at: c.texts.count - 1) { isAnswer($0) } ? .general : .unchanged
+        return c.withText(at: c.texts.count - 1) { last in
+            isAnswer(last) ? .rejected(reason, detail: String(knownValidUTF8: last)) : .unchanged
+        }
     }
 
     /// Whether `text` is one of the answers, byte for byte.

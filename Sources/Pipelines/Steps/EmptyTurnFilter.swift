@@ -16,7 +16,9 @@ public struct EmptyTurnFilter: PipelineStep {
     }
 
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
-        for i in c.texts.indices where c.withText(at: i, { $0.isEmpty }) { return .general }
+        for i in c.texts.indices where c.withText(at: i, { $0.isEmpty }) {
+            return .rejected(.emptyTurn, detail: "turn \(i + 1) is empty")
+        }
         return .unchanged
     }
 }

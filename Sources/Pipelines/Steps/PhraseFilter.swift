@@ -32,20 +32,18 @@ public struct PhraseFilter: PipelineStep {
         return .unchanged
     }
 
-    /// A record with a phrase in a text takes the general path, which rejects it.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         for i in 0..<c.texts.count {
-            let hit = c.withText(at: i) { bytes in
-                needles.contains { UTF8Search.firstOffset(of: $0, in: bytes, asciiCaseInsensitive: true) != nil }
-            }
-            if hit { return .general }
+            if let hit = c.withText(at: i, firstPhrase(in:)) { return .rejected(reason, detail: phrases[hit]) }
         }
         return .unchanged
     }
 
     private func firstPhrase(in text: String) -> Int? {
-        text.withUTF8Bytes { bytes in
-            needles.firstIndex { UTF8Search.firstOffset(of: $0, in: bytes, asciiCaseInsensitive: true) != nil }
-        }
+        text.withUTF8Bytes(firstPhrase(in:))
+    }
+
+    private func firstPhrase(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        needles.firstIndex { UTF8Search.firstOffset(of: $0, in: bytes, asciiCaseInsensitive: true) != nil }
     }
 }

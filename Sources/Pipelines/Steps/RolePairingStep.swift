@@ -20,9 +20,11 @@ public struct RolePairingStep: PipelineStep {
         return .modified
     }
 
-    /// Sessions of an even number of utterances (two or more) pass; the others, which this
-    /// step rejects or shortens, take the general path.
+    /// Sessions of an even number of utterances (two or more) pass and shorter ones are
+    /// rejected, as by ``apply(_:)``; the odd ones, which this step shortens, take the general
+    /// path.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
-        c.texts.count >= 2 && c.texts.count % 2 == 0 ? .unchanged : .general
+        guard c.texts.count >= 2 else { return .rejected(.tooFewTurns, detail: "\(c.texts.count) turn(s)") }
+        return c.texts.count % 2 == 0 ? .unchanged : .general
     }
 }

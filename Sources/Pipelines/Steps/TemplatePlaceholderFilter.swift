@@ -25,15 +25,15 @@ public struct TemplatePlaceholderFilter: PipelineStep {
         return .unchanged
     }
 
-    /// A record with a `{` before a `}` in a text takes the general path, which rejects it
-    /// with the markup in the detail.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         for i in 0..<c.texts.count {
-            let markup = c.withText(at: i) { b -> Bool in
-                guard let open = b.firstIndex(of: UInt8(ascii: "{")) else { return false }
-                return b[open...].contains(UInt8(ascii: "}"))
+            let markup = c.withText(at: i) { b -> String? in
+                guard let open = b.firstIndex(of: UInt8(ascii: "{")),
+                    let close = b[open...].firstIndex(of: UInt8(ascii: "}"))
+                else { return nil }
+                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[open...close]))
             }
-            if markup { return .general }
+            if let markup { return .rejected(.templatePlaceholder, detail: String(markup.prefix(40))) }
         }
         return .unchanged
     }
