@@ -93,6 +93,8 @@ public struct SourceRunner {
             state.rejectOutputs = try rejects?.finish() ?? []
         } catch let e {
             error = "\(e)"
+            // No batch of a failed source may still run when the process ends.
+            state.processor.abandon()
         }
         // Under --strict, malformed input fails the source, but its output is complete and
         // is published with the manifest saying so.

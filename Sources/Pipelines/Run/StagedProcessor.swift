@@ -142,6 +142,10 @@ final class StagedProcessor: @unchecked Sendable {
     private let slotFreed = DispatchSemaphore(value: 0)
     /// Batch tasks running or queued on worker threads.
     private var inFlight = 0
+    /// Set by ``abandon()``: queued batch tasks end without running their batch.
+    private var abandoned = false
+    /// Batch tasks that ran their batch to the end: for tests of ``abandon()``.
+    private(set) var batchesRun = 0
     /// The copies of the parallel steps not held by a running batch task.
     private let copiesFree: DispatchSemaphore
     /// The most workers this source may use; `budget` may allow fewer at a given time.
@@ -249,6 +253,20 @@ final class StagedProcessor: @unchecked Sendable {
         try deliverReady(deliver: deliver)
     }
 
+    /// Ends a run that failed: batches queued and not started are skipped, and this returns
+    /// once the running ones have ended. So no worker of a failed source is still at work when
+    /// the process exits (C++ libraries' static objects, simdjson's among them, are destroyed
+    /// at exit under any thread still using them: an abort instead of the exit code).
+    func abandon() {
+        lock.lock()
+        abandoned = true
+        lock.unlock()
+        group.wait()
+        lock.lock()
+        finished.removeAll()
+        lock.unlock()
+    }
+
     private func flushBatch(deliver: (ProcessedRecord) throws -> Void) throws {
         guard !batch.isEmpty else { return }
         let records = batch
@@ -281,13 +299,19 @@ final class StagedProcessor: @unchecked Sendable {
         group.enter()
         queue.async { [self] in
             copiesFree.wait()
-            let worker = claim()
-            let staged = stage(records, worker)
-            release(worker)
+            lock.lock()
+            let skip = abandoned
+            lock.unlock()
+            if !skip {
+                let worker = claim()
+                let staged = stage(records, worker)
+                release(worker)
+                store(staged, at: index)
+            }
             copiesFree.signal()
-            store(staged, at: index)
             lock.lock()
             inFlight -= 1
+            if !skip { batchesRun += 1 }
             lock.unlock()
             slotFreed.signal()
             group.leave()
