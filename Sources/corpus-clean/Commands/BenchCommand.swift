@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C leaves no staging folder behind here either.
+        let interrupts = Interrupts.install(cleanUp: {}, afterStop: {})
+        defer { withExtendedLifetime(interrupts) {} }
         print("source\tinput_MB\tseconds\tMB/s\trecords\twritten\tpeak_RSS_MB")
         var opts = try options.runOptions()
         opts.workers = options.jobCount
