@@ -14,11 +14,7 @@ public struct TemplatePlaceholderFilter: PipelineStep {
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         for turn in c.turns {
-            guard let open = UTF8Search.firstOffset(of: [UInt8(ascii: "{")], in: turn.text) else { continue }
-            let utf8 = turn.text.utf8
-            let from = utf8.index(utf8.startIndex, offsetBy: open)
-            if let close = utf8[from...].firstIndex(of: UInt8(ascii: "}")) {
-                let markup = String(turn.text[from...close])
+            if let markup = turn.text.withUTF8Bytes(Self.markup(in:)) {
                 return .rejected(.templatePlaceholder, detail: String(markup.prefix(40)))
             }
         }
@@ -27,14 +23,17 @@ public struct TemplatePlaceholderFilter: PipelineStep {
 
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         for i in 0..<c.texts.count {
-            let markup = c.withText(at: i) { b -> String? in
-                guard let open = b.firstIndex(of: UInt8(ascii: "{")),
-                    let close = b[open...].firstIndex(of: UInt8(ascii: "}"))
-                else { return nil }
-                return String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[open...close]))
+            if let markup = c.withText(at: i, Self.markup(in:)) {
+                return .rejected(.templatePlaceholder, detail: String(markup.prefix(40)))
             }
-            if let markup { return .rejected(.templatePlaceholder, detail: String(markup.prefix(40))) }
         }
         return .unchanged
+    }
+
+    /// The text from its first `{` to the first `}` after it, or `nil`.
+    private static func markup(in b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let open = b.firstIndex(of: UInt8(ascii: "{")), let close = b[open...].firstIndex(of: UInt8(ascii: "}"))
+        else { return nil }
+        return String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[open...close]))
     }
 }
