@@ -11,7 +11,9 @@ public enum ByteScan {
     /// Whether `a` and `b` hold the same bytes: lengths first, then one `memcmp` (the generic
     /// `elementsEqual` compares byte by byte through the sequence protocol).
     @inlinable public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == 0 }
+        return memcmp(pa, pb, a.count) == 0
     }
 
     /// Whether the bytes `a` are the text `s`.
@@ -19,8 +21,9 @@ public enum ByteScan {
         equal(a, UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    /// Whether any lane of `mask` is set: the two halves of the mask OR-ed together. The
-    /// standard library's `any(_:)` reduces the sixteen lanes through a generic `min()` that is
+    /// Whether any lane of `mask` is set: the two halves of the mask OR-ed together.
+    ///
+    /// The standard library's `any(_:)` reduces the sixteen lanes through a generic `min()` that is
     /// called, not inlined, once per block of sixteen bytes.
     @inlinable @inline(__always) public static func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
         let halves = unsafeBitCast(mask, to: SIMD2<UInt64>.self)

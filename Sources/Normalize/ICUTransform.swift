@@ -33,7 +33,7 @@ public final class ICUTransform {
     public let compiledFromIndex: Bool
     private let handle: OpaquePointer
 
-    /// Opens the transform `id`, e.g. `Traditional-Simplified`.
+    /// Opens the transform `id`, such as `Traditional-Simplified`.
     ///
     /// A rule-based transform is compiled from its rules in ICU's transliteration index, which
     /// is a third of the cost of opening it by id (12 ms here): that builds ICU's registry of

@@ -7,7 +7,9 @@ public struct NormalizeOptions: OptionSet, Sendable, Hashable {
     public init(rawValue: Int) { self.rawValue = rawValue }
 
     /// Fold full-width ASCII letters and digits (U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A) to
-    /// half-width. Full-width punctuation is never folded: it is how Chinese text writes it.
+    /// half-width.
+    ///
+    /// Full-width punctuation is never folded: it is how Chinese text writes it.
     public static let foldWidth = NormalizeOptions(rawValue: 1 << 0)
 
     public static let `default`: NormalizeOptions = [.foldWidth]

@@ -48,7 +48,9 @@ public enum UTF8Search {
             var i = 0
             while i < hay.count {
                 if i + target.count <= hay.count, hay[i] == target[0],
-                    target.withUnsafeBufferPointer({ ByteScan.equal(UnsafeBufferPointer(rebasing: hay[i..<(i + target.count)]), $0) })
+                    target.withUnsafeBufferPointer({
+                        ByteScan.equal(UnsafeBufferPointer(rebasing: hay[i..<(i + target.count)]), $0)
+                    })
                 {
                     out.append(contentsOf: replacement)
                     i += target.count

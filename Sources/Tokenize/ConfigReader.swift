@@ -253,13 +253,18 @@ enum ByteLevelAlphabet {
             n += 1
         }
         var table = [Character](repeating: " ", count: 256)
-        for (b, c) in zip(printable, chars) { table[b] = Character(Unicode.Scalar(UInt32(c))!) }
+        // Every code point here is below U+0200, so each is a scalar.
+        for (b, c) in zip(printable, chars) {
+            if let scalar = Unicode.Scalar(UInt32(c)) { table[b] = Character(scalar) }
+        }
         return table
     }()
 
     static let byteOf: [UInt32: UInt8] = {
         var m: [UInt32: UInt8] = [:]
-        for (b, c) in characters.enumerated() { m[c.unicodeScalars.first!.value] = UInt8(b) }
+        for (b, c) in characters.enumerated() {
+            if let scalar = c.unicodeScalars.first { m[scalar.value] = UInt8(b) }
+        }
         return m
     }()
 

@@ -54,6 +54,7 @@ struct FastSplit: Sendable {
     }
 
     /// Calls `body` with the byte range of each match in `b` (valid UTF-8), left to right.
+    ///
     /// Every character starts some alternative, so the matches tile the text.
     func forEachMatch(in b: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         var text = Classified(b)
@@ -91,7 +92,7 @@ struct FastSplit: Sendable {
         func offset(_ k: Int) -> Int { k < count ? offsets[k] : byteCount }
         func scalar(_ k: Int) -> UInt32 { k < count ? scalars[k] : 0 }
         func has(_ k: Int, _ bits: UInt8) -> Bool { k < count && cls[k] & bits != 0 }
-        /// `[^\s\p{L}\p{N}]`
+        /// Whether scalar `k` is in `[^\s\p{L}\p{N}]`.
         func isOther(_ k: Int) -> Bool { k < count && cls[k] & (letter | number | space) == 0 }
         func end(from k: Int, while bits: UInt8) -> Int {
             var e = k

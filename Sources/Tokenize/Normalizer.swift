@@ -52,9 +52,11 @@ indirect enum Normalizer: Sendable {
         !bytes.contains { $0 >= 0x80 }
     }
 
-    /// Whether every scalar is one that NFC leaves alone whatever surrounds it: quick-check
-    /// Yes and canonical combining class 0 (Latin-1, CJK ideographs, kana, CJK punctuation,
-    /// full-width forms). Anything else goes to ICU.
+    /// Whether every scalar is one that NFC leaves alone whatever surrounds it: quick-check Yes and
+    /// canonical combining class 0 (Latin-1, CJK ideographs, kana, CJK punctuation, full-width
+    /// forms).
+    ///
+    /// Anything else goes to ICU.
     static func isNFCQuick(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = bytes.count
@@ -177,8 +179,10 @@ struct BertNormalizer: Sendable {
         s == "\t" || s == "\n" || s == "\r" || s.properties.isWhitespace
     }
 
-    /// Cc, Cf, Co and Cs, except tab, LF and CR. Unassigned code points (Cn) are kept: the
-    /// tokenizers library's category tables do not list them (checked: U+0378 gives `[UNK]`).
+    /// Cc, Cf, Co and Cs, except tab, LF and CR.
+    ///
+    /// Unassigned code points (Cn) are kept: the tokenizers library's category tables do not list
+    /// them (checked: U+0378 gives `[UNK]`).
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
         switch s.properties.generalCategory {

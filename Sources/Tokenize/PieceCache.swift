@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Formats
 
 /// Token counts of recent pieces, keyed by their bytes, with no allocation per lookup.
@@ -45,7 +40,7 @@ struct PieceCache {
             if hashes[i] == h, Int(lengths[i]) == piece.count {
                 let start = Int(starts[i])
                 let same = arena.withUnsafeBufferPointer { a in
-                    memcmp(a.baseAddress! + start, piece.baseAddress!, piece.count) == 0
+                    ByteScan.equal(UnsafeBufferPointer(rebasing: a[start..<(start + piece.count)]), piece)
                 }
                 if same { return Int(counts[i]) }
             }

@@ -1,5 +1,7 @@
-/// A tokenizer's pre-tokenizer: how normalized text is cut into pieces ("words") before the
-/// model sees them. Pieces are byte ranges of the normalized text.
+/// A tokenizer's pre-tokenizer: how normalized text is cut into pieces ("words") before the model
+/// sees them.
+///
+/// Pieces are byte ranges of the normalized text.
 indirect enum PreTokenizer: Sendable {
     /// Split on a regex or literal, keeping, dropping or attaching the delimiters.
     case split(pattern: SplitPattern, behavior: SplitBehavior, invert: Bool)
@@ -97,10 +99,12 @@ final class PreTokenizerRunner {
         var stages: [Stage] = []
         for stage in pre?.stages ?? [] {
             switch stage {
-            case .split(.regex(let p), .isolated, false) where fast && FastSplit(pattern: p) != nil:
-                stages.append(.fast(FastSplit(pattern: p)!))
             case .split(.regex(let p), let behavior, let invert):
-                stages.append(.regex(try UnicodeRegex(pattern: p), behavior, invert))
+                if fast, behavior == .isolated, !invert, let split = FastSplit(pattern: p) {
+                    stages.append(.fast(split))
+                } else {
+                    stages.append(.regex(try UnicodeRegex(pattern: p), behavior, invert))
+                }
             case .split(.literal(let l), let behavior, let invert):
                 stages.append(.literal(l, behavior, invert))
             case .bert: stages.append(.bert)

@@ -1,5 +1,7 @@
 /// Something that counts the tokens of a text: a real tokenizer's ``TokenCounter`` or the
-/// ``TokenEstimator``. One per thread.
+/// ``TokenEstimator``.
+///
+/// One per thread.
 public protocol TokenCounting: AnyObject {
     /// Tokens in `text`, as `len(tokenizer(text).input_ids)` counts them (or an estimate).
     func count(_ text: String) throws -> Int

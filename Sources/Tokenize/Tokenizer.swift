@@ -90,8 +90,10 @@ public final class Tokenizer: Sendable {
     public func makeCounter() throws -> TokenCounter { try TokenCounter(self) }
 }
 
-/// Counts (and encodes) text with a ``Tokenizer``. Not thread-safe: it holds compiled regexes,
-/// work buffers and a cache of piece counts. Make one per thread.
+/// Counts (and encodes) text with a ``Tokenizer``.
+///
+/// Not thread-safe: it holds compiled regexes, work buffers and a cache of piece counts. Make one
+/// per thread.
 public final class TokenCounter {
     public let tokenizer: Tokenizer
     private let preTokenizer: PreTokenizerRunner

@@ -84,7 +84,9 @@ public struct ByteConversation {
 }
 
 /// What the writers and the deduplicator read of a conversation: its identity and its turns as
-/// bytes. ``Conversation`` and ``ByteConversation`` both have it, so one encoder serves both.
+/// bytes.
+///
+/// ``Conversation`` and ``ByteConversation`` both have it, so one encoder serves both.
 public protocol TurnBytes {
     var source: String { get }
     var origin: RecordOrigin { get }

@@ -42,14 +42,16 @@ public struct RecordOrigin: Sendable, Codable, Hashable {
 /// The id traces back to the input as `<source>:<file>:<ordinal>`, so any output line can be
 /// found in the raw corpus. Metadata is a flat string map, written with sorted keys.
 public struct Conversation: Sendable, Codable, Hashable {
-    /// The id, when it is not the one derived from the origin (e.g. an id from the record).
+    /// The id, when it is not the one derived from the origin (such as an id from the record).
     public var explicitID: String?
     public var source: String
     public var turns: [Turn]
     public var metadata: [String: String]
     public var origin: RecordOrigin
     /// The token count of each turn, when the `tokens.count` step has run (the tokenizer's
-    /// `len(tokenizer(text).input_ids)`, or the estimate). Not part of the output.
+    /// `len(tokenizer(text).input_ids)`, or the estimate).
+    ///
+    /// Not part of the output.
     public var turnTokens: [Int]?
 
     /// `<source>:<file>:<ordinal>` unless the record brought its own id.

@@ -31,9 +31,10 @@ public final class JSONRecordReader {
     public private(set) var layout: Layout = .lines
     private let source: ByteSource
     private var lines: LineReader?
-    /// The block of the file being cut, bytes `start..<end`. A new block is read into a new
-    /// buffer (with room for simdjson's padding after it): the elements handed out are slices
-    /// of the old one, which lives as long as they do.
+    /// The block of the file being cut, bytes `start..<end`.
+    ///
+    /// A new block is read into a new buffer (with room for simdjson's padding after it): the
+    /// elements handed out are slices of the old one, which lives as long as they do.
     private var buffer: [UInt8]
     private let bufferBytes: Int
     private var start = 0
@@ -46,14 +47,17 @@ public final class JSONRecordReader {
     /// The unit of positions: `.line` or `.byte`.
     public var unit: InputIssue.PositionUnit { layout == .lines ? .line : .byte }
 
-    /// The longest record read: a JSON Lines line, or an array element. A longer one stops the
-    /// file with ``FormatsError/lineTooLong(path:line:limit:)`` or
-    /// ``FormatsError/elementTooLong(path:offset:limit:)``, so that memory stays bounded
-    /// whatever the file holds (a lost quote can make the rest of a file one string).
+    /// The longest record read: a JSON Lines line, or an array element.
+    ///
+    /// A longer one stops the file with ``FormatsError/lineTooLong(path:line:limit:)`` or
+    /// ``FormatsError/elementTooLong(path:offset:limit:)``, so that memory stays bounded whatever
+    /// the file holds (a lost quote can make the rest of a file one string).
     public let maxRecordBytes: Int
 
-    /// Opens `path` (plain or zstd) and detects its layout. `bufferBytes` is how much of the
-    /// file is read at a time (small values are for tests of elements that span reads).
+    /// Opens `path` (plain or zstd) and detects its layout.
+    ///
+    /// `bufferBytes` is how much of the file is read at a time (small values are for tests of
+    /// elements that span reads).
     public init(
         path: String, bufferBytes: Int = 1 << 20, maxRecordBytes: Int = LineReader.defaultMaxLineBytes
     ) throws {
@@ -191,12 +195,14 @@ public final class JSONRecordReader {
             "the file ends inside this element (the array is truncated)", raw: element, position: cut.position)
     }
 
-    /// Scans `bytes` from `start` for the end of the element `cut` describes, `consumed` being
-    /// the file offset of `bytes[start]`. Before the element, white space and commas are
-    /// skipped; an element ends at the bracket that closes it (kept), or at a comma or the
-    /// array's `]` outside any bracket (neither kept: a scalar element). A closing bracket of the
-    /// wrong kind also ends the element (kept: the element is then malformed), so that one
-    /// element with a bracket lost does not swallow the rest of the file.
+    /// Scans `bytes` from `start` for the end of the element `cut` describes, `consumed` being the
+    /// file offset of `bytes[start]`.
+    ///
+    /// Before the element, white space and commas are skipped; an element ends at the bracket that
+    /// closes it (kept), or at a comma or the array's `]` outside any bracket (neither kept: a
+    /// scalar element). A closing bracket of the wrong kind also ends the element (kept: the
+    /// element is then malformed), so that one element with a bracket lost does not swallow the
+    /// rest of the file.
     private static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ cut: inout Cut, consumed: UInt64
     ) -> Scanned {
@@ -298,8 +304,9 @@ public final class JSONRecordReader {
 
     /// For JSON Lines input, the next run of whole lines (see
     /// ``LineReader/nextChunk(minBytes:maxLines:cutBefore:scan:)``), or `nil` at the end; always
-    /// `nil` for a JSON array (read it with ``next(parsing:)``). A line of white space only is
-    /// no record (``isBlank(_:)``).
+    /// `nil` for a JSON array (read it with ``next(parsing:)``).
+    ///
+    /// A line of white space only is no record (``isBlank(_:)``).
     public func nextLineChunk(minBytes: Int, scan: (RawLine) -> Void) throws -> LineChunk? {
         try lines?.nextChunk(minBytes: minBytes, scan: scan)
     }

@@ -57,8 +57,10 @@ public struct LineChunk: Sendable {
     /// line (the lines after it are read past too): simdjson may then parse a line in place.
     public var isPadded: Bool { bytes.capacity - bytes.count >= SimdJSON.padding }
 
-    /// Calls `body` with each line, as ``LineReader/nextRaw(_:)`` gave it: the same number,
-    /// offset and bytes. The bytes are valid only during the call.
+    /// Calls `body` with each line, as ``LineReader/nextRaw(_:)`` gave it: the same number, offset
+    /// and bytes.
+    ///
+    /// The bytes are valid only during the call.
     public func forEachLine(_ body: (RawLine) throws -> Void) rethrows {
         try forEachLine(body, then: {})
     }

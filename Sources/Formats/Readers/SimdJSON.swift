@@ -27,8 +27,9 @@ public enum SimdJSON {
     public static let padding = Int(ccs_json_padding())
 
     /// Parses `bytes` and calls `body` with the value, which (and every text it holds) is valid
-    /// only during the call; `nil` when simdjson rejects the bytes. Not reentrant: `body` must
-    /// not parse JSON on the same thread.
+    /// only during the call; `nil` when simdjson rejects the bytes.
+    ///
+    /// Not reentrant: `body` must not parse JSON on the same thread.
     ///
     /// - Parameter padded: at least ``padding`` bytes after `bytes` are readable memory (of any
     ///   value), so simdjson reads `bytes` where they are instead of copying them first.
@@ -46,9 +47,11 @@ public enum SimdJSON {
         return try body(TapeValue(at: start))
     }
 
-    /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without
-    /// building strings, arrays or a ``JSONValue``. The tape is simdjson's output, so it is
-    /// trusted: its texts are valid UTF-8 and its counts exact.
+    /// One value on the shim's tape (layout in `ccs_simdjson.h`): read in place, without building
+    /// strings, arrays or a ``JSONValue``.
+    ///
+    /// The tape is simdjson's output, so it is trusted: its texts are valid UTF-8 and its counts
+    /// exact.
     public struct TapeValue {
         let at: UnsafePointer<UInt8>
 

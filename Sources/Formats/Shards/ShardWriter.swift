@@ -9,7 +9,7 @@ import Foundation
 
 /// One finished output file, as the manifest records it.
 public struct ShardInfo: Sendable, Codable, Equatable {
-    /// The path relative to the output root, e.g. `xiaohuangji/xiaohuangji-00000.jsonl.zst`.
+    /// The path relative to the output root, such as `xiaohuangji/xiaohuangji-00000.jsonl.zst`.
     public var path: String
     public var records: Int
     public var bytes: UInt64

@@ -57,15 +57,18 @@ public final class FileOutput {
         return sha
     }
 
-    /// Writes out what is buffered and returns the SHA-256 of everything written, as lowercase
-    /// hex; nothing may be written after it. ``syncAndClose()`` then ends the file.
+    /// Writes out what is buffered and returns the SHA-256 of everything written, as lowercase hex;
+    /// nothing may be written after it.
+    ///
+    /// ``syncAndClose()`` then ends the file.
     public func complete() throws -> String {
         try flush()
         return try digest.finish()
     }
 
-    /// Waits until the file's bytes are on disk (`fsync`), then closes it. May run on another
-    /// thread than the writes, once ``complete()`` has returned.
+    /// Waits until the file's bytes are on disk (`fsync`), then closes it.
+    ///
+    /// May run on another thread than the writes, once ``complete()`` has returned.
     public func syncAndClose() throws {
         guard fd >= 0 else { return }
         if fsync(fd) != 0 && errno != EINVAL { throw FormatsError.writeFailed(path: path, errno: errno) }

@@ -105,11 +105,12 @@ public enum JSONString {
         guard first < n, let base = bytes.baseAddress else { return }
         let chunk = Swift.min(escapeChunk, n - first)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6 * chunk) { room in
+            guard let roomBase = room.baseAddress else { return }
             var i = first
             while i < n {
                 let k = Swift.min(chunk, n - i)
-                let written = ccs_json_escape(base + i, k, room.baseAddress!)
-                out.append(contentsOf: UnsafeBufferPointer(start: room.baseAddress, count: written))
+                let written = ccs_json_escape(base + i, k, roomBase)
+                out.append(contentsOf: UnsafeBufferPointer(start: roomBase, count: written))
                 i += k
             }
         }

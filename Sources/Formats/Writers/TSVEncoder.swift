@@ -28,10 +28,10 @@ public struct TSVEncoder: Sendable {
         let first = opening == nil ? 0 : -1  // the opening utterance, when kept, is text -1
         guard conversation.turnCount - first >= 2 else { return 0 }
         func field(_ i: Int) {
-            if i < 0 {
-                opening!.withUTF8Bytes { Self.appendField($0, to: &out) }
-            } else {
+            if i >= 0 {
                 conversation.withText(at: i) { Self.appendField($0, to: &out) }
+            } else if let opening {
+                opening.withUTF8Bytes { Self.appendField($0, to: &out) }
             }
         }
         for i in (first + 1)..<conversation.turnCount {

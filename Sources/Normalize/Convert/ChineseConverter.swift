@@ -88,6 +88,7 @@ public struct ChineseConverter: Sendable {
     }
 
     /// What a converter puts over the ICU table: its phrases, and its characters' overrides.
+    ///
     /// Reading them checks the dictionaries, so their errors come before any ICU work.
     struct Layers: Sendable {
         let profile: ConversionProfile
@@ -308,6 +309,7 @@ private final class Tables: Sendable {
     let table: CharacterTable
     let phrases: PhraseTrie
     /// One bit per BMP code point: set when the table changes it or a phrase starts with it.
+    ///
     /// 8 KB, so the check for work stays in the L1 cache while the table (256 KB) does not.
     let candidates: [UInt64]
     /// Kept here rather than beside the reference, so that a copy of the converter costs one

@@ -12,7 +12,7 @@ import Foundation
 /// attributes), and each would cost a copy.
 public struct HTMLFragment: Sendable {
     /// The element kinds the Markdown renderer tells apart; ``text`` marks a text node.
-    public enum Tag: UInt8, Sendable {
+    public enum Tag: UInt8, Sendable, CaseIterable {
         case text, other
         case p, div, section, article, main, body, html, header, footer, figure
         case h1, h2, h3, h4, h5, h6
@@ -20,15 +20,15 @@ public struct HTMLFragment: Sendable {
         case span, script, style, button, svg, template
         case strong, b, em, i, del, s, strike, code, a, img, br, sup, sub, annotation
 
-        /// Every known name (at most ten bytes) packed into two words, its bytes in order and
-        /// zero padded, with its length in the last byte, in an open-addressed table of 256
-        /// slots: a name's tag is a hash of its first word and a comparison or two, with no
-        /// string made or hashed per element. An empty slot has the key (0, 0), which no name
-        /// has (its length byte is at least 1).
+        /// Every known name (at most ten bytes) packed into two words, its bytes in order and zero
+        /// padded, with its length in the last byte, in an open-addressed table of 256 slots: a
+        /// name's tag is a hash of its first word and a comparison or two, with no string made or
+        /// hashed per element.
+        ///
+        /// An empty slot has the key (0, 0), which no name has (its length byte is at least 1).
         private static let slots: [(key0: UInt64, key1: UInt64, tag: Tag)] = {
             var table = [(key0: UInt64, key1: UInt64, tag: Tag)](repeating: (0, 0, .other), count: 256)
-            for raw in UInt8(2)...Tag.annotation.rawValue {
-                let tag = Tag(rawValue: raw)!
+            for tag in Tag.allCases where tag != .text && tag != .other {
                 let name = Array("\(tag)".utf8)
                 let (k0, k1) = name.withUnsafeBufferPointer { key($0) }
                 var i = slot(k0)
@@ -228,10 +228,11 @@ public enum HTMLDocument {
     }
 }
 
-/// A libxml2 HTML parser kept for many fragments, one after another: its parser context (with
-/// the dictionary of names and the stacks it grows) is made once and reset between fragments,
-/// as `htmlCtxtReadMemory` resets it, rather than made and freed for each one. Not for two
-/// threads at once: each worker's copy of a step has its own.
+/// A libxml2 HTML parser kept for many fragments, one after another: its parser context (with the
+/// dictionary of names and the stacks it grows) is made once and reset between fragments, as
+/// `htmlCtxtReadMemory` resets it, rather than made and freed for each one.
+///
+/// Not for two threads at once: each worker's copy of a step has its own.
 ///
 /// libxml2's HTML parser reports what it reads (elements opened and closed, texts) to callbacks
 /// that build the fragment directly: libxml2 builds no tree of its own. The parser decides

@@ -70,8 +70,10 @@ public struct MarkdownRenderer: Sendable {
 }
 
 /// The working buffers of a Markdown render, kept between renders so that a worker rendering
-/// fragment after fragment does not allocate them again for each: the collapsed text of a text
-/// node on its way to the escaper, and the buffers of inline runs. Not for two renders at once.
+/// fragment after fragment does not allocate them again for each: the collapsed text of a text node
+/// on its way to the escaper, and the buffers of inline runs.
+///
+/// Not for two renders at once.
 public final class MarkdownBuffers {
     var bytes: [UInt8] = []
     var free: [[UInt8]] = []
@@ -443,9 +445,10 @@ private struct Walker {
 
     // MARK: Inline
 
-    /// The inline Markdown of the siblings from `first` up to `end` (-1: all), appended to
-    /// `out`. Escaping looks back only at what this call wrote, as each inline run starts a
-    /// text of its own.
+    /// The inline Markdown of the siblings from `first` up to `end` (-1: all), appended to `out`.
+    ///
+    /// Escaping looks back only at what this call wrote, as each inline run starts a text of its
+    /// own.
     func inline(from first: Int32, until end: Int32, inCell: Bool, into out: inout [UInt8]) {
         let start = out.count
         var i = first
@@ -560,6 +563,7 @@ private struct Walker {
     // MARK: Text below nodes
 
     /// All text below the siblings from `first`, as written (for code); `<br>` is a newline.
+    ///
     /// With `skippingHeaders`, ChatGPT's code header blocks are left out.
     func text(from first: Int32, skippingHeaders: Bool = false, into out: inout [UInt8]) {
         var i = first
@@ -626,8 +630,10 @@ private struct Walker {
         return nil
     }
 
-    /// The language label of ChatGPT's code header: the first `<span>` of a `<div>` that also
-    /// holds the "Copy code" button text. The first such `<div>` decides.
+    /// The language label of ChatGPT's code header: the first `<span>` of a `<div>` that also holds
+    /// the "Copy code" button text.
+    ///
+    /// The first such `<div>` decides.
     private func header(from first: Int32) -> [UInt8]? {
         var i = first
         while i >= 0 {
@@ -684,10 +690,11 @@ private struct Walker {
         return haystack.withUnsafeBufferPointer { UTF8Search.firstOffset(of: needle, in: $0) != nil }
     }
 
-    /// HTML white space runs (space, TAB, CR, LF) as single spaces, given `first`, the first
-    /// white space that changes (``firstChangingBlank(_:from:)`` from 0, or `b.count`). Prose has
-    /// a single space between words, which stays as it is: only the runs that change are looked
-    /// for, and the bytes between them are copied whole.
+    /// HTML white space runs (space, TAB, CR, LF) as single spaces, given `first`, the first white
+    /// space that changes (``firstChangingBlank(_:from:)`` from 0, or `b.count`).
+    ///
+    /// Prose has a single space between words, which stays as it is: only the runs that change are
+    /// looked for, and the bytes between them are copied whole.
     static func collapse(_ b: UnsafeBufferPointer<UInt8>, from first: Int, into out: inout [UInt8]) {
         let n = b.count
         var i = 0

@@ -97,8 +97,10 @@ func splitLines(_ text: String) -> [Substring] {
     return out
 }
 
-/// BELLE's generated_chat: an instruction describing two characters, and an output of
-/// `Name: text` lines. The speakers are the first two distinct names, in order.
+/// BELLE's generated_chat: an instruction describing two characters, and an output of `Name: text`
+/// lines.
+///
+/// The speakers are the first two distinct names, in order.
 enum GeneratedChat {
     private static let roleInformation = Array("角色信息".utf8)
 

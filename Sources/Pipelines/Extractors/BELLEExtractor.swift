@@ -119,10 +119,12 @@ enum BELLERecord {
     /// The record as a byte conversation (the byte lane, docs/pipeline.md), when
     /// ``conversations(_:source:origin:)`` would read it as one conversation of human/gpt turns
     /// alternating from a human one, with no metadata: the `conversations`,
-    /// `instruction`/`input`/`output` (a multiturn history included) and `input`/`target`
-    /// layouts, taken in the same order. Its texts are borrowed from the parsed record. `nil`
-    /// for anything else (other layouts, generated chats, roles out of order, wrong types): the
-    /// general path takes the record, and says what is wrong with it.
+    /// `instruction`/`input`/`output` (a multiturn history included) and `input`/`target` layouts,
+    /// taken in the same order.
+    ///
+    /// Its texts are borrowed from the parsed record. `nil` for anything else (other layouts,
+    /// generated chats, roles out of order, wrong types): the general path takes the record, and
+    /// says what is wrong with it.
     static func byteConversation(_ record: SimdJSON.TapeValue, source: String, origin: RecordOrigin)
         -> ByteConversation?
     {

@@ -102,7 +102,7 @@ public struct ConvSessionExtractor: SourceExtractor {
             emit(session.utterances.count % 2 == 0 ? .bytes(record) : .conversation(record.conversation()))
         }
 
-        chunk.forEachLine({ line in
+        func read(_ line: RawLine) {
             let b = line.bytes
             if isSessionStart(b) {
                 flush()
@@ -123,7 +123,8 @@ public struct ConvSessionExtractor: SourceExtractor {
             } else {
                 emit(.malformed(.invalidUTF8(file, line)))
             }
-        }, then: flush)
+        }
+        chunk.forEachLine(read, then: flush)
     }
 
     private struct Session {

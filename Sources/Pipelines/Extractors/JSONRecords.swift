@@ -11,13 +11,14 @@ enum JSONRecords {
         var description: String { "\(kind.rawValue): \(detail)" }
     }
 
-    /// Reads `file` and emits its records, leaving parsing and `convert` to the parallel stage:
-    /// the reading thread only finds where values begin and end. JSON Lines go in chunks of
-    /// `chunkBytes` of lines, array elements one by one as deferred records. Parsing is the
-    /// heavy part for BELLE (about 1.5× with two workers); for ShareGPT the HTML is, but there
-    /// too a record's strings are then made and freed on the same worker thread (made on the
-    /// reading thread and freed on a worker, they had the threads wait on each other's malloc
-    /// arena locks, about 7% of the time).
+    /// Reads `file` and emits its records, leaving parsing and `convert` to the parallel stage: the
+    /// reading thread only finds where values begin and end.
+    ///
+    /// JSON Lines go in chunks of `chunkBytes` of lines, array elements one by one as deferred
+    /// records. Parsing is the heavy part for BELLE (about 1.5× with two workers); for ShareGPT the
+    /// HTML is, but there too a record's strings are then made and freed on the same worker thread
+    /// (made on the reading thread and freed on a worker, they had the threads wait on each other's
+    /// malloc arena locks, about 7% of the time).
     ///
     /// - Parameters:
     ///   - bytes: in those chunks, the record as a byte conversation whose texts are borrowed

@@ -54,7 +54,9 @@ public enum ExtractedRecord {
     }
 }
 
-/// Parses one source's raw files into conversations. One conforming type per source format.
+/// Parses one source's raw files into conversations.
+///
+/// One conforming type per source format.
 ///
 /// Extractors only parse: cleaning rules belong in the source's recipe as named steps. Records
 /// are pushed to `emit` one at a time, in file order, so memory stays bounded.

@@ -36,10 +36,8 @@ public struct Pipeline {
     /// state changes on another).
     public var keyTypes: [any KeyedStep.Type] { keyed.map { type(of: $0) } }
 
-    /// What ``apply(_:)`` does for a keyed pipeline, given the keys ``keys(for:into:)`` gave for
-    /// the conversation: counts the steps and returns the rejection, or `nil` when kept.
-    /// Passes on the hint that ``decide(keys:record:)`` will soon be asked about `keys` (one
-    /// per keyed step, as there).
+    /// Passes on the hint that ``decide(keys:record:)`` will soon be asked about `keys` (one per
+    /// keyed step, as there).
     public func prefetch(keys: ArraySlice<StableHash>) {
         var k = keys.startIndex
         for step in keyed {
@@ -48,6 +46,10 @@ public struct Pipeline {
         }
     }
 
+    /// What ``apply(_:)`` does for a keyed pipeline, given the keys of the conversation (one
+    /// per step, from each step type's ``KeyedStep/key(for:)``): counts the steps.
+    ///
+    /// - Returns: the rejection, or `nil` when the conversation is kept.
     public mutating func decide(keys: ArraySlice<StableHash>, record: RecordIdentity) -> Rejection? {
         var k = keys.startIndex
         for i in keyed.indices {
@@ -69,8 +71,9 @@ public struct Pipeline {
         return rejection
     }
 
-    /// Runs every step on `conversation`, in place, counting only the steps (not the record):
-    /// for runners that count records themselves, e.g. when a pipeline is split into a parallel
+    /// Runs every step on `conversation`, in place, counting only the steps (not the record).
+    ///
+    /// For runners that count records themselves, as when a pipeline is split into a parallel
     /// and a sequential part. Returns the rejection, or `nil` when kept.
     public mutating func apply(_ conversation: inout Conversation) -> Rejection? {
         runSteps(&conversation)
@@ -83,9 +86,11 @@ public struct Pipeline {
     }
 
     /// Runs the steps in `range` on `conversation`, in place, counting only the steps, as
-    /// ``apply(_:)`` does for all of them: running the steps in consecutive ranges counts and
-    /// gives what ``apply(_:)`` does. Only for a pipeline that is not keyed (the part a run's
-    /// workers hold never is: keyed steps are stateful).
+    /// ``apply(_:)`` does for all of them: running the steps in consecutive ranges counts and gives
+    /// what ``apply(_:)`` does.
+    ///
+    /// Only for a pipeline that is not keyed (the part a run's workers hold never is: keyed steps
+    /// are stateful).
     public mutating func apply(_ conversation: inout Conversation, steps range: Range<Int>) -> Rejection? {
         precondition(keyed.isEmpty, "a keyed pipeline runs whole")
         for i in range {

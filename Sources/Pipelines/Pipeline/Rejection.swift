@@ -1,5 +1,7 @@
-/// Why a record was rejected: stable kebab-case identifiers used in stats, manifests, rejects
-/// files and the CLI. Renaming one is a breaking change.
+/// Why a record was rejected: stable kebab-case identifiers used in stats, manifests, rejects files
+/// and the CLI.
+///
+/// Renaming one is a breaking change.
 public enum RejectionReason: String, Sendable, Codable, CaseIterable, Comparable {
     case emptyTurn = "empty-turn"
     case duplicate = "duplicate"

@@ -49,10 +49,11 @@ public enum Source: String, CaseIterable, Sendable, Codable {
     }
 
     /// The most records a worker takes at a time (the run's `batchSize` may make it fewer).
-    /// A ShareGPT record is a whole conversation of HTML answers, about 50 µs of work: batches
-    /// of 128 are a few milliseconds each, so the workers end the run together instead of one
-    /// finishing a long last batch alone (and a batch's answers stay in the cache). Line
-    /// sources hand out runs of lines instead (``RunOptions/chunkBytes``).
+    ///
+    /// A ShareGPT record is a whole conversation of HTML answers, about 50 µs of work: batches of
+    /// 128 are a few milliseconds each, so the workers end the run together instead of one
+    /// finishing a long last batch alone (and a batch's answers stay in the cache). Line sources
+    /// hand out runs of lines instead (``RunOptions/chunkBytes``).
     public var recordsPerBatch: Int {
         self == .sharegpt ? 128 : 512
     }

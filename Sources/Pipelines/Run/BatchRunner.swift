@@ -77,9 +77,11 @@ public struct BatchRunner {
         bytes.indices.sorted { a, b in bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b }
     }
 
-    /// Writes `<output>/manifest.json` from every source manifest in the output folder, with
-    /// this run's failures (which published nothing) in their place. Without failures, also
-    /// for a run that was interrupted after it published some of its sources.
+    /// Writes `<output>/manifest.json` from every source manifest in the output folder, with this
+    /// run's failures (which published nothing) in their place.
+    ///
+    /// Without failures, also for a run that was interrupted after it published some of its
+    /// sources.
     public func writeRunManifest(failures: [SourceReport] = []) throws {
         var entries: [String: RunManifest.Entry] = [:]
         var totals = PipelineStats()

@@ -5,8 +5,10 @@
 #endif
 
 /// An exclusive lock on an output folder for as long as a run writes to it (`flock(2)` on the
-/// folder itself, so no lock file is left behind). Two runs into one folder would otherwise
-/// share its staging folders and replace each other's sources half-way.
+/// folder itself, so no lock file is left behind).
+///
+/// Two runs into one folder would otherwise share its staging folders and replace each other's
+/// sources half-way.
 final class OutputLock {
     private let fd: Int32
 

@@ -1,11 +1,13 @@
 import Formats
 import Foundation
 
-/// What a source's output was made from, kept beside it as `<output>/<source>/.resume.json` by
-/// runs given `--resume`: the input files, the files the options name (dictionaries, the
-/// tokenizer) and the corpus-clean executable, each as path, size and modification time, with
-/// the options and the pipeline the manifest records. A later `--resume` run whose record is
-/// equal, and whose earlier output is all there, keeps that output instead of making it again.
+/// What a source's output was made from, kept beside it as `<output>/<source>/.resume.json` by runs
+/// given `--resume`: the input files, the files the options name (dictionaries, the tokenizer) and
+/// the corpus-clean executable, each as path, size and modification time, with the options and the
+/// pipeline the manifest records.
+///
+/// A later `--resume` run whose record is equal, and whose earlier output is all there, keeps that
+/// output instead of making it again.
 ///
 /// Sizes and modification times, as `make` and `rsync` judge a file: reading every input to
 /// checksum it would cost a good part of a run. The record is bookkeeping, not output: it is

@@ -12,12 +12,14 @@ public struct RunOptions: Sendable, Equatable {
     public var keepRejects = false
     /// Malformed records fail the source.
     public var strict = false
-    /// Keep a source's output when an earlier `--resume` run made it from the same files,
-    /// options and executable (see ``ResumeRecord``); record what each run made it from. Not in
-    /// the manifest: it does not change what is written.
+    /// Keep a source's output when an earlier `--resume` run made it from the same files, options
+    /// and executable (see ``ResumeRecord``); record what each run made it from.
+    ///
+    /// Not in the manifest: it does not change what is written.
     public var resume = false
-    /// Threads running a source's order-independent steps; the output is the same for any
-    /// number. Not recorded in the manifest, which must not depend on it.
+    /// Threads running a source's order-independent steps; the output is the same for any number.
+    ///
+    /// Not recorded in the manifest, which must not depend on it.
     public var workers = 1
     /// Records per batch handed to a worker (tests make it small to cross many batches).
     public var batchSize = 512

@@ -2,8 +2,10 @@ import Formats
 import Foundation
 
 /// The cores of a run shared among its sources: each source may use `jobs / sources` workers,
-/// counting the sources not finished yet (at least one each). Sources ask before each batch,
-/// so the last ones to run get the cores that finished sources leave idle.
+/// counting the sources not finished yet (at least one each).
+///
+/// Sources ask before each batch, so the last ones to run get the cores that finished sources leave
+/// idle.
 public final class WorkerBudget: @unchecked Sendable {
     private let lock = NSLock()
     private let jobs: Int
@@ -253,10 +255,12 @@ final class StagedProcessor: @unchecked Sendable {
         try deliverReady(deliver: deliver)
     }
 
-    /// Ends a run that failed: batches queued and not started are skipped, and this returns
-    /// once the running ones have ended. So no worker of a failed source is still at work when
-    /// the process exits (C++ libraries' static objects, simdjson's among them, are destroyed
-    /// at exit under any thread still using them: an abort instead of the exit code).
+    /// Ends a run that failed: batches queued and not started are skipped, and this returns once
+    /// the running ones have ended.
+    ///
+    /// So no worker of a failed source is still at work when the process exits (C++ libraries'
+    /// static objects, simdjson's among them, are destroyed at exit under any thread still using
+    /// them: an abort instead of the exit code).
     func abandon() {
         lock.lock()
         abandoned = true
@@ -422,12 +426,13 @@ final class StagedProcessor: @unchecked Sendable {
                 tokens: c.turnTokens?.reduce(0, +), conversation: encoder.keepsConversations ? c : nil))
     }
 
-    /// ``stage(_:_:)`` while step `k` is not ready (its tables are still being built): every
-    /// record of the batch goes through the steps before it first, then, in order, through the
-    /// rest (step `k` waits there until it is ready). Each record meets the same steps in the
-    /// same order as in ``stage(_:_:)``, and the parallel steps never depend on other records,
-    /// so the batch is the same; only records on the byte lane take the general path instead,
-    /// which gives the same bytes.
+    /// ``stage(_:_:)`` while step `k` is not ready (its tables are still being built): every record
+    /// of the batch goes through the steps before it first, then, in order, through the rest (step
+    /// `k` waits there until it is ready).
+    ///
+    /// Each record meets the same steps in the same order as in ``stage(_:_:)``, and the parallel
+    /// steps never depend on other records, so the batch is the same; only records on the byte lane
+    /// take the general path instead, which gives the same bytes.
     private func stage(_ records: [ExtractedRecord], _ worker: Worker, aheadOf k: Int) -> StagedBatch {
         enum Held {
             case staged(Staged)

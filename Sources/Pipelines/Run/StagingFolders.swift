@@ -33,9 +33,10 @@ public enum StagingFolders {
         try publish()
     }
 
-    /// Removes every staging folder in use and stops any more from being made or published;
-    /// returns the folders removed, sorted. For the end of an interrupted process: call it once,
-    /// then exit.
+    /// Removes every staging folder in use and stops any more from being made or published; returns
+    /// the folders removed, sorted.
+    ///
+    /// For the end of an interrupted process: call it once, then exit.
     public static func removeAllAndClose() -> [String] {
         lock.lock()
         defer { lock.unlock() }

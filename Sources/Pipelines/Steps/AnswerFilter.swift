@@ -1,7 +1,8 @@
 import Formats
 
-/// A filter that rejects conversations whose final answer is one of a list of canned texts,
-/// e.g. `filter.no-answer` with PTT's `沒有資料` ("no data": the article had no pushes).
+/// A filter that rejects conversations whose final answer is one of a list of canned texts.
+///
+/// `filter.no-answer` is one, with PTT's `沒有資料` ("no data": the article had no pushes).
 ///
 /// Compares the whole final `gpt` turn after normalisation, byte for byte (not by Swift's
 /// canonical equivalence), so an answer that merely mentions the phrase is kept (the original

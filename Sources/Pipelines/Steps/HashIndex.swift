@@ -34,7 +34,7 @@ struct HashIndex {
         [Slot](unsafeUninitializedCapacity: n) { buffer, count in
             let bytes = n * MemoryLayout<Slot>.stride
             if bytes >= 4 << 20 { ccs_advise_huge_pages(buffer.baseAddress, bytes) }
-            buffer.baseAddress!.initialize(repeating: Slot(lo: 0, tagged: 0), count: n)
+            buffer.initialize(repeating: Slot(lo: 0, tagged: 0))
             count = n
         }
     }
@@ -49,7 +49,8 @@ struct HashIndex {
     /// lookup a little later does not wait for memory (the table is far larger than the cache).
     func prefetch(_ key: StableHash) {
         slots.withUnsafeBufferPointer { s in
-            ccs_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: key.lo) & (s.count - 1)))
+            guard let base = s.baseAddress else { return }
+            ccs_prefetch(base + (Int(truncatingIfNeeded: key.lo) & (s.count - 1)))
         }
     }
 

@@ -1,7 +1,7 @@
 import Formats
 import Normalize
 
-/// `normalize.replace`: literal replacements in every turn, e.g. Qingyun's `{br}` → line break.
+/// `normalize.replace`: literal replacements in every turn, such as Qingyun's `{br}` → line break.
 public struct ReplaceStep: PipelineStep {
     public let id = "normalize.replace"
     public let replacements: [(String, String)]

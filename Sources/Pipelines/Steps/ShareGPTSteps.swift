@@ -44,9 +44,11 @@ public struct ShareGPTFormatStep: PipelineStep {
 }
 
 /// `html.markdown`: gpt turns from ChatGPT's rendered HTML to Markdown (libxml2's parser and
-/// ``MarkdownRenderer``). Human turns are plain text in the dumps and are left exactly as written
-/// (`#include <stdio.h>`, `a<b and b>c`, `**kwargs`). Each worker's copy keeps a parser and
-/// render buffers of its own for all the fragments it converts.
+/// ``MarkdownRenderer``).
+///
+/// Human turns are plain text in the dumps and are left exactly as written (`#include <stdio.h>`,
+/// `a<b and b>c`, `**kwargs`). Each worker's copy keeps a parser and render buffers of its own for
+/// all the fragments it converts.
 public struct HTMLMarkdownStep: PipelineStep {
     public let id = "html.markdown"
     public var parameters: [String: String] { ["parser": "libxml2", "turns": "gpt"] }
@@ -76,7 +78,9 @@ public struct HTMLMarkdownStep: PipelineStep {
     }
 }
 
-/// `sharegpt.ui-artifacts`: removes what the ChatGPT web page put into the dumps:
+/// `sharegpt.ui-artifacts`: removes what the ChatGPT web page put into the dumps.
+///
+/// Two things:
 /// - the regenerate counter `N / M` at the very start of a gpt turn, only when it is the UI's
 ///   (on a line of its own, or glued to the text that follows: `2 / 2Sure…`), so content such
 ///   as `1 / 2 cup of milk` stays;
@@ -159,8 +163,10 @@ public struct UIArtifactStep: PipelineStep {
     }
 }
 
-/// `filter.blocked-response`: rejects a sample whose gpt turn is the canned error
-/// "Too many requests in 1 hour. Try again later." (optionally prefixed `!`).
+/// `filter.blocked-response`: rejects a sample whose gpt turn is the canned error "Too many
+/// requests in 1 hour.
+///
+/// Try again later." (optionally prefixed `!`).
 public struct BlockedResponseFilter: PipelineStep {
     public let id = "filter.blocked-response"
     public let responses: [String]
@@ -200,8 +206,9 @@ public struct BlockedResponseFilter: PipelineStep {
 }
 
 /// `filter.blocked-word`: rejects a sample whose visible text contains a blocked word, case
-/// insensitively (default `openai`, `chatgpt`). Visible text: Markdown link and image targets
-/// are not looked at, only what a reader sees.
+/// insensitively (default `openai`, `chatgpt`).
+///
+/// Visible text: Markdown link and image targets are not looked at, only what a reader sees.
 public struct BlockedWordFilter: PipelineStep {
     public let id = "filter.blocked-word"
     public let words: [String]
@@ -258,9 +265,10 @@ public struct BlockedWordFilter: PipelineStep {
     }
 }
 
-/// `sharegpt.truncate-empty`: at the first turn that is empty (or starts with a character that
-/// is not printable), the conversation ends, as in FastChat; then it is cut to whole
-/// human/gpt pairs. Counted as a modification.
+/// `sharegpt.truncate-empty`: at the first turn that is empty (or starts with a character that is
+/// not printable), the conversation ends, as in FastChat; then it is cut to whole human/gpt pairs.
+///
+/// Counted as a modification.
 public struct TruncateEmptyStep: PipelineStep {
     public let id = "sharegpt.truncate-empty"
     public init() {}
@@ -272,8 +280,10 @@ public struct TruncateEmptyStep: PipelineStep {
         return .modified
     }
 
-    /// Whether a turn ends the conversation: it is empty, or its first character is a control
-    /// or format character. An ASCII first byte is answered without the Unicode tables.
+    /// Whether a turn ends the conversation: it is empty, or its first character is a control or
+    /// format character.
+    ///
+    /// An ASCII first byte is answered without the Unicode tables.
     static func endsConversation(_ text: String) -> Bool {
         guard let byte = text.utf8.first else { return true }
         if byte < 0x80 { return byte < 0x20 || byte == 0x7F }
@@ -313,8 +323,9 @@ public struct MinCharsFilter: PipelineStep {
     }
 }
 
-/// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`). Keeps 128-bit
-/// hashes of the ids.
+/// `dedup.sharegpt-id`: the first sample with an id wins (`duplicate-id`).
+///
+/// Keeps 128-bit hashes of the ids.
 public struct DuplicateIDFilter: KeyedStep {
     public let id = "dedup.sharegpt-id"
     public var parameters: [String: String] { ["key": "id", "hash": "128-bit"] }
@@ -333,7 +344,9 @@ public struct DuplicateIDFilter: KeyedStep {
 }
 
 /// `dedup.first-exchange`: the first sample with a given first human and first gpt turn wins
-/// (`duplicate-content`), as FastChat deduplicates. Keeps 128-bit hashes.
+/// (`duplicate-content`), as FastChat deduplicates.
+///
+/// Keeps 128-bit hashes.
 public struct FirstExchangeDeduplicator: KeyedStep {
     public let id = "dedup.first-exchange"
     public var parameters: [String: String] { ["key": "first human + first gpt turn", "hash": "128-bit"] }

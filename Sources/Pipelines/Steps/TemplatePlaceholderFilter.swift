@@ -2,7 +2,7 @@ import Formats
 import Normalize
 
 /// `filter.template-placeholder`: rejects a conversation whose text still holds `{…}` template
-/// markup (a `{` followed later by `}` in one turn), e.g. Qingyun's `{face:12}` codes.
+/// markup (a `{` followed later by `}` in one turn), such as Qingyun's `{face:12}` codes.
 ///
 /// Runs after the source's known codes have been replaced (``ReplaceStep``), so only unknown
 /// markup remains to reject (`template-placeholder`).

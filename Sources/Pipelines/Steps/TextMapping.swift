@@ -2,8 +2,9 @@ import Formats
 
 extension Conversation {
     /// Applies `transform` to every turn's text and to a kept `opening` utterance (the TSV view
-    /// shows it); returns whether anything changed. `transform` returns `nil` for a text it
-    /// leaves as it is.
+    /// shows it); returns whether anything changed.
+    ///
+    /// `transform` returns `nil` for a text it leaves as it is.
     ///
     /// The shared body of the text-to-text steps (normalisation, de-segmentation, conversion).
     /// A text counts as changed when its bytes change: Swift's `==` would call a character and

@@ -32,15 +32,27 @@ public struct ContextOptions: Sendable, Equatable {
 
     func makeCounter() -> any TokenCounting {
         guard let tokenizer else { return TokenEstimator() }
-        // The tokenizer compiled its patterns once when it loaded; compiling them again for
-        // another counter cannot fail.
-        return try! tokenizer.makeCounter()
+        // The tokenizer compiled its patterns once when it loaded, so compiling them again for
+        // another counter does not fail; if it ever did, every count would fail with the
+        // error, and each record would be rejected as `tokenizer-failed`, counted.
+        do {
+            return try tokenizer.makeCounter()
+        } catch {
+            return UnavailableCounter(error: error)
+        }
     }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.tokenizer === b.tokenizer && a.maxTokens == b.maxTokens && a.turnOverhead == b.turnOverhead
             && a.truncate == b.truncate
     }
+}
+
+/// A counter that could not be made: every count throws the error that stopped it.
+private final class UnavailableCounter: TokenCounting {
+    let error: any Error
+    init(error: any Error) { self.error = error }
+    func count(_ text: String) throws -> Int { throw error }
 }
 
 /// `tokens.count`: counts the tokens of every turn into ``Conversation/turnTokens``.
@@ -165,11 +177,12 @@ public struct ContextSplitter {
     }
 
     /// Cuts the turns of `unit` so that it fits `budget`: the answer (the last turn) when the
-    /// question leaves it room; otherwise the question, to leave the answer whole when the
-    /// answer fits in half the room; otherwise both, to half the room each. Returns notes
-    /// `turn N cut from A to B tokens` and changes `turns` and `tokens` only on success: nil
-    /// when even empty turns would not fit (the post-processor's special tokens and the
-    /// overhead alone exceed the budget).
+    /// question leaves it room; otherwise the question, to leave the answer whole when the answer
+    /// fits in half the room; otherwise both, to half the room each.
+    ///
+    /// Returns notes `turn N cut from A to B tokens` and changes `turns` and `tokens` only on
+    /// success: nil when even empty turns would not fit (the post-processor's special tokens and
+    /// the overhead alone exceed the budget).
     private func truncate(_ unit: Range<Int>, _ turns: inout [Turn], _ tokens: inout [Int], budget: Int)
         -> [(turn: Int, text: String)]?
     {

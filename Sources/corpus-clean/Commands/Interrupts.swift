@@ -6,10 +6,11 @@ import Pipelines
 /// staging folder behind, their earlier output stays as it was, and the process exits with
 /// 128 + the signal's number (130, 143), as shells report a process killed by it.
 enum Interrupts {
-    /// Handles the two signals until the process ends: `cleanUp` runs first (the progress
-    /// line clears itself), `afterStop` once no source can publish any more (the run-wide
-    /// manifest is written again from what the output folder holds). Keep the result alive for
-    /// as long as the run lasts.
+    /// Handles the two signals until the process ends: `cleanUp` runs first (the progress line
+    /// clears itself), `afterStop` once no source can publish any more (the run-wide manifest is
+    /// written again from what the output folder holds).
+    ///
+    /// Keep the result alive for as long as the run lasts.
     static func install(
         cleanUp: @escaping @Sendable () -> Void, afterStop: @escaping @Sendable () -> Void
     ) -> [any DispatchSourceSignal] {
