@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# Style report (.swift-format): warnings are printed, they do not fail the run.
-swift format lint --recursive Sources Tests || true
+# Style (.swift-format): any warning fails the run.
+swift format lint --strict --recursive Sources Tests
 swift build
 # The shards must load with Hugging Face datasets (installed here once if missing).
 python3 -c "import datasets, zstandard" 2>/dev/null || python3 -m pip install -q datasets zstandard

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// `corpus-clean all` over the synthetic corpus of ../shared/tools/gen_raw_corpus.py, dirty and
-/// clean. Skipped (returns early) when ../shared or python3 is absent.
+/// clean.
+///
+/// Skipped (returns early) when ../shared or python3 is absent.
 @Suite(.serialized) struct GeneratedCorpusTests {
     static let generator = CLI.packageRoot.appendingPathComponent("../shared/tools/gen_raw_corpus.py").standardized.path
     static let classic = "chatterbot,douban,ptt,qingyun,subtitle,tieba,weibo,xiaohuangji"

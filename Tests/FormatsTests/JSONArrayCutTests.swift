@@ -3,8 +3,9 @@ import Testing
 
 @testable import Formats
 
-/// The array reader cuts a top-level JSON array into its elements without parsing them. These
-/// tests build arrays whose elements and byte offsets are known, and read them back through
+/// The array reader cuts a top-level JSON array into its elements without parsing them.
+///
+/// These tests build arrays whose elements and byte offsets are known, and read them back through
 /// buffers small enough that elements, strings and escapes span reads.
 @Suite struct JSONArrayCutTests {
     /// A deterministic generator, so a failure can be replayed.

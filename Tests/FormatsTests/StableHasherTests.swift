@@ -10,8 +10,10 @@ import Testing
     }
 
     /// Every byte counts, wherever it falls: in a sixteen-byte round (either lane), in the
-    /// eight-byte word after the rounds, or in the tail. A lane that dropped its word, or a
-    /// round that skipped bytes, would make some of these flips collide with the original.
+    /// eight-byte word after the rounds, or in the tail.
+    ///
+    /// A lane that dropped its word, or a round that skipped bytes, would make some of these flips
+    /// collide with the original.
     @Test func flippingAnyBitOfAnyByteChangesTheHash() {
         for length in 0...70 {
             let text = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }

@@ -53,8 +53,9 @@ import Testing
             let expected = String(validating: bytes, as: UTF8.self) != nil
             if !expected { invalid += 1 }
             #expect(bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) } == expected, "\(bytes)")
-            #expect(bytes.withUnsafeBufferPointer { UTF8Validation.string($0) }.map { Array($0.utf8) }
-                == (expected ? bytes : nil))
+            #expect(
+                bytes.withUnsafeBufferPointer { UTF8Validation.string($0) }.map { Array($0.utf8) }
+                    == (expected ? bytes : nil))
         }
         #expect(invalid > 200 && invalid < 1800)  // both answers were exercised
     }

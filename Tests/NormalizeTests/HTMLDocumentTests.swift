@@ -10,7 +10,7 @@ import Testing
     private func shape(_ f: HTMLFragment, _ nodes: [Int]) -> String {
         nodes.map { n in
             if let t = f.text(of: n) { return t.debugDescription }
-            return f.name(of: n)! + "(" + shape(f, f.children(of: n)) + ")"
+            return (f.name(of: n) ?? "<unnamed>") + "(" + shape(f, f.children(of: n)) + ")"
         }.joined(separator: " ")
     }
 

@@ -6,15 +6,20 @@ import Testing
 @Suite struct MarkdownEscaperTests {
     /// Characters that matter to the rules, and plain ones around them: ASCII punctuation and
     /// digits, Latin-1 and Greek letters, CJK text and punctuation, full-width forms.
-    private static let simple: [Unicode.Scalar] = Array(" `*_\\<>#-+.)!/1234567890aZ(".unicodeScalars)
+    private static let simple: [Unicode.Scalar] =
+        Array(" `*_\\<>#-+.)!/1234567890aZ(".unicodeScalars)
         + ["é", "ß", "λ", "Ж", "中", "文", "一", "，", "。", "Ａ", "１", "\u{A0}", "—", "\u{3000}", "가"]
     /// Scalars that join their neighbours into one character: combining marks, emoji and their
     /// modifiers, a variation selector, a zero-width joiner, a Hangul jamo.
-    private static let joining: [Unicode.Scalar] = ["\u{301}", "\u{1F600}", "\u{1F3FB}", "\u{FE0F}", "\u{200D}", "\u{1161}"]
+    private static let joining: [Unicode.Scalar] = [
+        "\u{301}", "\u{1F600}", "\u{1F3FB}", "\u{FE0F}", "\u{200D}", "\u{1161}",
+    ]
 
-    private func random(_ alphabet: [Unicode.Scalar], _ length: Int, _ rng: inout SystemRandomNumberGenerator) -> String {
+    private func random(
+        _ alphabet: [Unicode.Scalar], _ length: Int, _ rng: inout SystemRandomNumberGenerator
+    ) -> String {
         var s = String.UnicodeScalarView()
-        for _ in 0..<length { s.append(alphabet.randomElement(using: &rng)!) }
+        for _ in 0..<length { s.append(alphabet[Int.random(in: alphabet.indices, using: &rng)]) }
         return String(s)
     }
 
@@ -31,9 +36,12 @@ import Testing
             // Every fourth text also holds joining scalars, which take the character walk.
             let alphabet = round % 4 == 3 ? Self.simple + Self.joining : Self.simple
             let text = random(alphabet, Int.random(in: 0..<12, using: &rng), &rng)
-            let previous = random(alphabet, Int.random(in: 0..<4, using: &rng), &rng) + (Bool.random(using: &rng) ? "\n" : "")
+            let previous =
+                random(alphabet, Int.random(in: 0..<4, using: &rng), &rng) + (Bool.random(using: &rng) ? "\n" : "")
             let expected = MarkdownEscaper.escape(text, after: previous)
-            #expect(bytePath(text, after: previous) == expected, "\(text.debugDescription) after \(previous.debugDescription)")
+            #expect(
+                bytePath(text, after: previous) == expected,
+                "\(text.debugDescription) after \(previous.debugDescription)")
             if expected != text { escaped += 1 }
         }
         #expect(escaped > 5_000)

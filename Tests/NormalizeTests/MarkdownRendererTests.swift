@@ -28,8 +28,9 @@ import Testing
         #expect(try md(html) == expected)
     }
 
-    /// Inside a paragraph, every run of HTML white space becomes one space, on texts long
-    /// enough for the 16-byte scan and with runs at every offset.
+    /// Inside a paragraph, every run of HTML white space becomes one space, on texts long enough
+    /// for the 16-byte scan and with runs at every offset.
+    ///
     /// Buffers kept from render to render give each fragment the Markdown fresh buffers give,
     /// whatever was rendered before it, also after a fragment large enough to be let go.
     @Test func keptBuffersRenderAsFreshOnes() throws {
@@ -48,8 +49,10 @@ import Testing
     }
 
     /// Lists and quotes lay out again what they hold, once per level: the bytes they do so are
-    /// counted, and a fragment that would pass the limit is refused with the reason, while
-    /// one within it renders as without a limit. The buffers serve the next render as before.
+    /// counted, and a fragment that would pass the limit is refused with the reason, while one
+    /// within it renders as without a limit.
+    ///
+    /// The buffers serve the next render as before.
     @Test func nestedLayoutIsBoundedWithAReason() throws {
         let lines = String(repeating: "<p>a line of the innermost item</p>", count: 200)
         let renderer = MarkdownRenderer()

@@ -5,9 +5,11 @@ import Testing
 
 @testable import Pipelines
 
-/// The byte lane (records whose texts stay bytes while no step changes their shape) gives what
-/// the general path gives: the same output, counts and step counts. `--keep-rejects` keeps
-/// every record on the general path, so a run with it and one without compare the two.
+/// The byte lane (records whose texts stay bytes while no step changes their shape) gives what the
+/// general path gives: the same output, counts and step counts.
+///
+/// `--keep-rejects` keeps every record on the general path, so a run with it and one without
+/// compare the two.
 @Suite struct ByteLaneTests {
     /// Random input in each byte-lane source's format, with what sends a record to the general
     /// path or changes its text: odd sessions, empty and blank turns, full-width letters,
@@ -196,7 +198,8 @@ import Testing
                 let marker = roll(20) == 0 ? "Human:" : i % 2 == 0 ? "Human:" : "Assistant:"
                 history += "\(marker)\(utterance())\n" + (roll(5) == 0 ? "more Human: text\n" : "")
             }
-            record["instruction"] = history + ["Assistant:", "Assistant: ", "Assistant:\u{3000}", "Assistant:x"][roll(4)]
+            let ending = ["Assistant:", "Assistant: ", "Assistant:\u{3000}", "Assistant:x"][roll(4)]
+            record["instruction"] = history + ending
             record["input"] = roll(10) == 0 ? "x" : ""
             record["output"] = utterance()
         case 7:

@@ -19,19 +19,21 @@ enum TokenFixtures {
     ]
     static let sharedDir = root.appendingPathComponent("../../../../shared/tokenizers").standardized.path
 
-    static let strings: [String] = {
-        let text = try! String(contentsOf: root.appendingPathComponent("token-strings.jsonl"), encoding: .utf8)
-        return text.split(separator: "\n").map { line in
-            try! JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed) as! String
+    /// The committed strings, one JSON string per line.
+    static func strings() throws -> [String] {
+        let text = try String(contentsOf: root.appendingPathComponent("token-strings.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let value = try JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed)
+            return try #require(value as? String, "not a JSON string: \(line)")
         }
-    }()
+    }
 
     /// `(count, raw count)` per string.
-    static func expected(_ name: String) -> [(Int, Int)] {
-        let text = try! String(contentsOf: root.appendingPathComponent("expected/\(name).tsv"), encoding: .utf8)
-        return text.split(separator: "\n").map { line in
+    static func expected(_ name: String) throws -> [(Int, Int)] {
+        let text = try String(contentsOf: root.appendingPathComponent("expected/\(name).tsv"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
             let f = line.split(separator: "\t")
-            return (Int(f[0])!, Int(f[1])!)
+            return (try #require(Int(f[0]), "\(line)"), try #require(Int(f[1]), "\(line)"))
         }
     }
 
@@ -62,7 +64,7 @@ enum TokenFixtures {
     /// Edits the file's text rather than round-tripping it through `JSONSerialization`, which
     /// on Linux drops a leading U+FEFF from strings (Mistral's vocabulary has the token "\u{FEFF}").
     private static func variant(base: String, scheme: String, split: Bool) throws -> Tokenizer {
-        let text = String(decoding: try InputFile.readAll(path(base)!), as: UTF8.self)
+        let text = String(decoding: try InputFile.readAll(try #require(path(base))), as: UTF8.self)
         let legacy =
             #""normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},"#
             + #"{"type":"Replace","pattern":{"String":" "},"content":"▁"}]},"pre_tokenizer":null,"#
@@ -83,10 +85,11 @@ enum TokenFixtures {
     func countsMatchTheTokenizersLibrary(name: String) throws {
         guard let tokenizer = try TokenFixtures.tokenizer(name) else { return }  // ../shared absent
         let counter = try tokenizer.makeCounter()
-        let expected = TokenFixtures.expected(name)
-        #expect(expected.count == TokenFixtures.strings.count)
+        let expected = try TokenFixtures.expected(name)
+        let strings = try TokenFixtures.strings()
+        #expect(expected.count == strings.count)
         var mismatches: [String] = []
-        for (s, (full, raw)) in zip(TokenFixtures.strings, expected) {
+        for (s, (full, raw)) in zip(strings, expected) {
             let got = try counter.count(s)
             let ids = try counter.encode(s)
             if got != full || ids.count != raw {
