@@ -6,7 +6,8 @@ import Pipelines
 ///
 /// Runs each source alone (one at a time, so the figures are its own), `--repeat` times, into a
 /// scratch output folder, and prints input MB, best wall time, MB/s and the process's peak
-/// resident memory. Use a release build; generate input with ../shared/tools/gen_raw_corpus.py.
+/// resident memory; then, for the best run, the CPU seconds of all its threads and the MB of
+/// shards it wrote. Use a release build; generate input with ../shared/tools/gen_raw_corpus.py.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure MB/s and peak memory of source runs.")
@@ -33,7 +34,7 @@ struct BenchCommand: ParsableCommand {
         // Ctrl-C leaves no staging folder behind here either.
         let interrupts = Interrupts.install(cleanUp: {}, afterStop: {})
         defer { withExtendedLifetime(interrupts) {} }
-        print("source\tinput_MB\tseconds\tMB/s\trecords\twritten\tpeak_RSS_MB")
+        print("source\tinput_MB\tseconds\tMB/s\trecords\twritten\tpeak_RSS_MB\tcpu_seconds\tshards_MB")
         var opts = try options.runOptions()
         opts.workers = options.jobCount
         for source in sources {
@@ -41,22 +42,33 @@ struct BenchCommand: ParsableCommand {
             guard !files.isEmpty else {
                 throw ValidationError("\(input) holds none of \(source.rawValue)'s files.")
             }
-            var best: SourceReport?
+            var best: (report: SourceReport, cpu: Double)?
             for _ in 0..<max(1, repetitions) {
                 var runner = SourceRunner(source: source, files: files, outputRoot: output, options: opts)
                 runner.log = { _ in }
+                let cpuBefore = cpuSeconds()
                 let r = runner.run()
+                let cpu = cpuSeconds() - cpuBefore
                 if r.failed { throw ValidationError("\(source.rawValue) failed: \(r.manifest.error ?? "")") }
-                if r.seconds < best?.seconds ?? .infinity { best = r }
+                if r.seconds < best?.report.seconds ?? .infinity { best = (r, cpu) }
             }
-            guard let b = best else { continue }
+            guard let (b, cpu) = best else { continue }
+            let shardBytes = b.manifest.outputs.reduce(0) { $0 + $1.bytes }
             print(
                 String(
-                    format: "%@\t%.1f\t%.3f\t%.1f\t%d\t%d\t%.1f", source.rawValue, Double(b.bytesIn) / 1e6,
-                    b.seconds, b.megabytesPerSecond, b.manifest.counts.read, b.manifest.counts.conversationsWritten,
-                    peakResidentMegabytes()))
+                    format: "%@\t%.3f\t%.3f\t%.1f\t%d\t%d\t%.1f\t%.3f\t%.3f", source.rawValue,
+                    Double(b.bytesIn) / 1e6, b.seconds, b.megabytesPerSecond, b.manifest.counts.read,
+                    b.manifest.counts.conversationsWritten, peakResidentMegabytes(), cpu, Double(shardBytes) / 1e6))
         }
         try? FileManager.default.removeItem(atPath: output)
+    }
+
+    /// User and system CPU seconds of every thread of the process so far.
+    private func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     private func peakResidentMegabytes() -> Double {
