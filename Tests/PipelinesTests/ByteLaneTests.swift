@@ -88,6 +88,34 @@ import Testing
         }
     }
 
+    /// An odd session stays on the lane: its first utterance becomes the metadata's `opening`,
+    /// which the converter after the role step converts, as on the general path.
+    @Test func anOddSessionKeepsItsOpeningOnTheLane() throws {
+        let converter = try ChineseConverter()
+        var steps: [any PipelineStep] = [RolePairingStep(), ScriptConvertStep(converter: converter)]
+        let texts = ["說話", "問", "答"]
+        let bytes = texts.map { Array($0.utf8) }
+        let origin = RecordOrigin(file: "f", line: 1, ordinal: 1)
+        bytes[0].withUnsafeBufferPointer { b0 in
+            bytes[1].withUnsafeBufferPointer { b1 in
+                bytes[2].withUnsafeBufferPointer { b2 in
+                    var lane = ByteConversation(
+                        source: "s", origin: origin, texts: [.borrowed(b0), .borrowed(b1), .borrowed(b2)])
+                    var general = lane.conversation()
+                    var verdicts: [String] = []
+                    for i in steps.indices {
+                        verdicts.append("\(steps[i].applyBytes(&lane))")
+                        _ = steps[i].apply(&general)
+                    }
+                    #expect(verdicts == ["modified", "modified"])
+                    #expect(lane.metadata == ["opening": "说话"])
+                    #expect(lane.conversation() == general)
+                    #expect(general.turns.map(\.text) == ["问", "答"])
+                }
+            }
+        }
+    }
+
     /// A text counts as changed when its bytes change, even into a canonically equivalent
     /// character (U+F9BE → U+6599), which Swift's `==` calls equal: the conversion happens.
     @Test func aConversionToACanonicalEquivalentIsKept() throws {

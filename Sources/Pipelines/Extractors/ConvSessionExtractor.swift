@@ -95,11 +95,8 @@ public struct ConvSessionExtractor: SourceExtractor {
                 return
             }
             let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
-            // Borrows the chunk's bytes: `flush` runs while they are valid (see below). A session
-            // of an odd length loses its first utterance in the role step, which the byte lane
-            // leaves to the general path: it gets its conversation at once.
-            let record = ByteConversation(source: source, origin: origin, texts: session.utterances)
-            emit(session.utterances.count % 2 == 0 ? .bytes(record) : .conversation(record.conversation()))
+            // Borrows the chunk's bytes: `flush` runs while they are valid (see below).
+            emit(.bytes(ByteConversation(source: source, origin: origin, texts: session.utterances)))
         }
 
         func read(_ line: RawLine) {

@@ -20,11 +20,13 @@ public struct RolePairingStep: PipelineStep {
         return .modified
     }
 
-    /// Sessions of an even number of utterances (two or more) pass and shorter ones are
-    /// rejected, as by ``apply(_:)``; the odd ones, which this step shortens, take the general
-    /// path.
+    /// ``apply(_:)`` on the byte lane: the first utterance of an odd session becomes the
+    /// `opening` string of the metadata, and the rest stay bytes.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         guard c.texts.count >= 2 else { return .rejected(.tooFewTurns, detail: "\(c.texts.count) turn(s)") }
-        return c.texts.count % 2 == 0 ? .unchanged : .general
+        guard c.texts.count % 2 == 1 else { return .unchanged }
+        c.metadata[TSVEncoder.openingKey] = c.withText(at: 0) { String(knownValidUTF8: $0) }
+        c.texts.removeFirst()
+        return .modified
     }
 }

@@ -30,21 +30,28 @@ extension Conversation {
 
 extension ByteConversation {
     /// ``Conversation/mapTexts(_:)`` on the byte lane: `transform` returns `nil` for a text it
-    /// leaves as it is. (A byte conversation has no `opening` utterance: a record whose role
-    /// step would keep one takes the general path.)
+    /// leaves as it is.
+    ///
+    /// As there, a kept `opening` utterance (``RolePairingStep``) is transformed too.
     mutating func mapTexts(_ transform: (UnsafeBufferPointer<UInt8>) -> String?) -> ByteVerdict {
-        var changed = false
+        func changed(_ old: UnsafeBufferPointer<UInt8>) -> String? {
+            guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
+            return t
+        }
+        var modified = false
         for i in texts.indices {
-            let new = withText(at: i) { old -> String? in
-                guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
-                return t
-            }
-            if let new {
+            if let new = withText(at: i, changed) {
                 texts[i] = .owned(new)
-                changed = true
+                modified = true
             }
         }
-        return changed ? .modified : .unchanged
+        if !metadata.isEmpty, let opening = metadata[TSVEncoder.openingKey],
+            let new = opening.withUTF8Bytes(changed)
+        {
+            metadata[TSVEncoder.openingKey] = new
+            modified = true
+        }
+        return modified ? .modified : .unchanged
     }
 }
 
