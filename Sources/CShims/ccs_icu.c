@@ -5,6 +5,7 @@
 #include <unicode/udata.h>
 #include <unicode/ures.h>
 #include <unicode/uset.h>
+#include <unicode/uversion.h>
 
 /* Whether `c` may appear in a plain transform id (no filter, no compound, no options). */
 static int plain_id_char(UChar c) {
@@ -125,6 +126,18 @@ void ccs_transform_close(ccs_transform *transform) {
 }
 
 const char *ccs_error_name(int32_t status) { return u_errorName((UErrorCode)status); }
+
+void ccs_icu_version(char *out, int32_t capacity) {
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    UVersionInfo version;
+    u_getVersion(version);
+    u_versionToString(version, text);
+    size_t n = strlen(text);
+    if (capacity <= 0) return;
+    if (n >= (size_t)capacity) n = (size_t)capacity - 1;
+    memcpy(out, text, n);
+    out[n] = 0;
+}
 
 #include <stdlib.h>
 #include <unicode/uregex.h>

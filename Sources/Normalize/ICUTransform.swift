@@ -29,6 +29,17 @@ public enum NormalizeError: Error, Sendable, CustomStringConvertible, Equatable 
 /// the per-record hot path.
 public final class ICUTransform {
     public let id: String
+
+    /// The version of the system ICU the process runs with (`u_getVersion`), such as `72.1`.
+    ///
+    /// What ICU gives can change between its versions, so the steps that use it record it
+    /// among their parameters (in the manifest, and in what `--resume` compares).
+    public static let libraryVersion: String = {
+        var text = [CChar](repeating: 0, count: 32)
+        ccs_icu_version(&text, Int32(text.count))
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
     /// Whether the transform was compiled from its rules in ICU's index (see ``init(id:registry:)``).
     public let compiledFromIndex: Bool
     private let handle: OpaquePointer

@@ -405,6 +405,21 @@ final class Scratch {
         #expect(sources?.count == 10)
         #expect(FileManager.default.fileExists(atPath: "\(out)/ptt/ptt-00000.jsonl.zst"))
 
+        // Output made with another ICU (its version is in the recorded pipeline): run again.
+        let record = URL(fileURLWithPath: "\(out)/qingyun/.resume.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [String: Any])
+        var pipeline = try #require(object["pipeline"] as? [[String: Any]])
+        let t2s = try #require(pipeline.firstIndex { $0["id"] as? String == "convert.t2s" })
+        var parameters = try #require(pipeline[t2s]["parameters"] as? [String: String])
+        #expect(parameters["icu"]?.isEmpty == false)
+        parameters["icu"] = "1.0"
+        pipeline[t2s]["parameters"] = parameters
+        object["pipeline"] = pipeline
+        try JSONSerialization.data(withJSONObject: object).write(to: record)
+        let icu = try CLI.run(["all", "--input", raw, "--output", out, "--resume"])
+        #expect(icu.stderr.contains("resume: qingyun: the pipeline changed; running it"), "\(icu.stderr)")
+        #expect(icu.stderr.contains("resume: tieba: kept"))
+
         // Other options: every source runs again.
         let options = try CLI.run(["all", "--input", raw, "--output", out, "--resume", "--no-dedup"])
         #expect(options.status == 0)

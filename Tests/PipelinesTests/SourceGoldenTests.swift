@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Normalize
 import Pipelines
 import Testing
 
@@ -122,6 +123,18 @@ import Testing
     @Test func pttUsesTheTaiwanProfile() throws {
         let r = try Golden.run(.ptt)
         #expect(r.manifest.pipeline.first { $0.id == "convert.t2s" }?.parameters["profile"] == "tw2s")
+    }
+
+    /// The system libraries whose behaviour can change what a step gives are named, with their
+    /// versions, in the pipeline the manifest records (and `--resume` compares).
+    @Test func theManifestNamesTheLibraryVersions() throws {
+        let version = try Regex("^[0-9]+(\\.[0-9]+)+$")
+        let icu = try Golden.run(.tieba).manifest.pipeline.first { $0.id == "convert.t2s" }?.parameters["icu"]
+        #expect(icu == ICUTransform.libraryVersion)
+        #expect(ICUTransform.libraryVersion.wholeMatch(of: version) != nil, "\(ICUTransform.libraryVersion)")
+        let html = try Golden.run(.sharegpt).manifest.pipeline.first { $0.id == "html.markdown" }
+        #expect(html?.parameters["libxml2"] == HTMLDocument.libraryVersion)
+        #expect(HTMLDocument.libraryVersion.wholeMatch(of: version) != nil, "\(HTMLDocument.libraryVersion)")
     }
 }
 

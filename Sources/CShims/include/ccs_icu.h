@@ -65,6 +65,10 @@ int64_t ccs_normalize(int32_t form, const char *text, int64_t length, char *out,
 /** The symbolic name of an ICU error code, e.g. "U_INVALID_ID". */
 const char *ccs_error_name(int32_t status);
 
+/** Writes the version of the ICU library the process runs with (u_getVersion), dotted ("72.1")
+ *  and NUL-terminated, into `out` (`capacity` bytes, at least 1; cut to fit). */
+void ccs_icu_version(char *out, int32_t capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -226,6 +226,16 @@ public enum HTMLDocument {
     public static func parse(_ html: String) throws -> HTMLFragment {
         try HTMLParser().parse(html)
     }
+
+    /// The version of the system libxml2 the process runs with, such as `2.9.14` (from its
+    /// parser version, `20914`).
+    ///
+    /// How libxml2 parses broken HTML can change between its versions, so the step that uses it
+    /// records it among its parameters (in the manifest, and in what `--resume` compares).
+    public static let libraryVersion: String = {
+        guard let p = __xmlParserVersion()?.pointee, let n = Int(String(cString: p)) else { return "unknown" }
+        return "\(n / 10000).\(n / 100 % 100).\(n % 100)"
+    }()
 }
 
 /// A libxml2 HTML parser kept for many fragments, one after another: its parser context (with the

@@ -6,7 +6,8 @@ import Normalize
 ///
 /// Runs in every source's pipeline unless `--no-t2s`; simplified text passes through unchanged.
 /// PTT uses the `tw2s` profile, the others `t2s`. The manifest records the profile, the quote
-/// style, extra dictionaries and the table sizes.
+/// style, extra dictionaries, the table sizes and the version of the system ICU (whose table a
+/// new version may change, so `--resume` runs the source again).
 ///
 /// Made from a ``PendingConverter``, the step is not ready (``isReady``) until the ICU table is
 /// compiled: the run's workers take records through the steps before it meanwhile.
@@ -27,13 +28,16 @@ public struct ScriptConvertStep: PipelineStep {
 
     public var parameters: [String: String] {
         guard let c = converter ?? (try? pending?.converter()) else {
-            return ["profile": pending?.profile.rawValue ?? "", "engine": "icu:Traditional-Simplified (not compiled)"]
+            return [
+                "profile": pending?.profile.rawValue ?? "", "engine": "icu:Traditional-Simplified (not compiled)",
+                "icu": ICUTransform.libraryVersion,
+            ]
         }
         return [
             "profile": c.profile.rawValue, "quotes": c.quotes.rawValue,
             "dictionaries": c.dictionaries.joined(separator: ","),
             "characters": String(c.characterCount), "phrases": String(c.phraseCount),
-            "engine": "icu:Traditional-Simplified table + phrases",
+            "engine": "icu:Traditional-Simplified table + phrases", "icu": ICUTransform.libraryVersion,
         ]
     }
 

@@ -48,10 +48,12 @@ public struct ShareGPTFormatStep: PipelineStep {
 ///
 /// Human turns are plain text in the dumps and are left exactly as written (`#include <stdio.h>`,
 /// `a<b and b>c`, `**kwargs`). Each worker's copy keeps a parser and render buffers of its own for
-/// all the fragments it converts.
+/// all the fragments it converts. The manifest records the version of the system libxml2.
 public struct HTMLMarkdownStep: PipelineStep {
     public let id = "html.markdown"
-    public var parameters: [String: String] { ["parser": "libxml2", "turns": "gpt"] }
+    public var parameters: [String: String] {
+        ["parser": "libxml2", "libxml2": HTMLDocument.libraryVersion, "turns": "gpt"]
+    }
     private let renderer = MarkdownRenderer()
     private let parser = HTMLParser()
     private let buffers = MarkdownBuffers()
