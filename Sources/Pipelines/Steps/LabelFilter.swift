@@ -13,7 +13,8 @@ public struct LabelFilter: PipelineStep {
 
     public mutating func apply(_ c: inout Conversation) -> StepVerdict {
         let label = c.metadata.removeValue(forKey: DoubanExtractor.labelKey)
-        return label == "1" ? .unchanged : .rejected(.negativeCandidate, detail: "label \(label ?? "missing")")
+        guard let why = Self.rejection(label) else { return .unchanged }
+        return .rejected(.negativeCandidate, detail: why)
     }
 
     /// The same on the byte lane, where a label-0 line is rejected without its strings being
@@ -26,6 +27,12 @@ public struct LabelFilter: PipelineStep {
         } else {
             c.metadata.removeValue(forKey: DoubanExtractor.labelKey)
         }
-        return label == "1" ? .unchanged : .rejected(.negativeCandidate, detail: "label \(label ?? "missing")")
+        guard let why = Self.rejection(label) else { return .unchanged }
+        return .rejected(.negativeCandidate, detail: why)
+    }
+
+    /// `nil` for label `1` (kept); otherwise the detail of the `negative-candidate` rejection.
+    private static func rejection(_ label: String?) -> String? {
+        label == "1" ? nil : "label \(label ?? "missing")"
     }
 }
