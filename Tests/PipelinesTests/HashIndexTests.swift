@@ -27,6 +27,22 @@ import Testing
         #expect(index.insertIfAbsent(big, value: 0) == HashIndex.maxValue)
     }
 
+    /// An index is a value: a copy and the original go on apart, before and after either grows.
+    @Test func aCopyIsAnIndexOfItsOwn() {
+        var original = HashIndex(capacity: 16)
+        for i in 0..<10 { _ = original.insertIfAbsent(StableHash(lo: UInt64(i), hi: 7), value: UInt64(i)) }
+        var copy = original
+        #expect(copy.insertIfAbsent(StableHash(lo: 100, hi: 7), value: 1) == nil)
+        #expect(original.insertIfAbsent(StableHash(lo: 100, hi: 7), value: 2) == nil)
+        #expect(copy.insertIfAbsent(StableHash(lo: 100, hi: 7), value: 0) == 1)
+        #expect(original.insertIfAbsent(StableHash(lo: 100, hi: 7), value: 0) == 2)
+        for i in 200..<300 { _ = copy.insertIfAbsent(StableHash(lo: UInt64(i), hi: 7), value: UInt64(i)) }
+        #expect(copy.count == 111)
+        #expect(original.count == 11)
+        #expect(original.insertIfAbsent(StableHash(lo: 250, hi: 7), value: 5) == nil)
+        #expect(copy.insertIfAbsent(StableHash(lo: 5, hi: 7), value: 0) == 5)
+    }
+
     @Test func duplicatesNameTheirFirstOccurrenceAcrossFiles() {
         var d = ExactDeduplicator()
         func conv(_ file: String, _ ordinal: Int) -> Conversation {
