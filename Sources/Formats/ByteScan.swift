@@ -48,6 +48,15 @@ public enum ByteScan {
         return i
     }
 
+    /// The index of the first byte at or after `start` equal to `byte`, or `bytes.count`
+    /// (`memchr`).
+    @inlinable public static func first(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let hit = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The index of the first byte at or after `start` equal to one of `a`, `b`, `c`, `d`, or
     /// `bytes.count`.
     @inlinable public static func first(
