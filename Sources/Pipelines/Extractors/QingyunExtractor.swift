@@ -37,11 +37,11 @@ public struct QingyunExtractor: SourceExtractor {
                         kind: .missingSeparator, file: file.name, line: line.number,
                         detail: "expected `question | answer`", raw: Array(b)))
         }
+        // One check for the line: the separator and the spaces cut are ASCII, so both fields are
+        // valid UTF-8 exactly when the whole line is.
+        guard UTF8Validation.isValid(b) else { return .malformed(.invalidUTF8(file, line)) }
         let q = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound]))
         let a = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
-        guard UTF8Validation.isValid(q), UTF8Validation.isValid(a) else {
-            return .malformed(.invalidUTF8(file, line))
-        }
         // Fields with no other white space at their ends (nearly all) are borrowed as they are:
         // the byte lane. Borrows the line's bytes: the record is consumed before the next line.
         if TextNormalizer.trimmedRange(q).count == q.count, TextNormalizer.trimmedRange(a).count == a.count {

@@ -57,11 +57,11 @@ public struct TabPairExtractor: SourceExtractor {
                     kind: .wrongFieldCount, file: file.name, line: line.number,
                     detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b)))
         }
+        // One check for the line: the TAB is ASCII, so both fields are valid UTF-8 exactly when
+        // the whole line is.
+        guard UTF8Validation.isValid(b) else { return .malformed(.invalidUTF8(file, line)) }
         let q = UnsafeBufferPointer(rebasing: b[..<tab])
         let a = UnsafeBufferPointer(rebasing: b[(tab + 1)...])
-        guard UTF8Validation.isValid(q), UTF8Validation.isValid(a) else {
-            return .malformed(.invalidUTF8(file, line))
-        }
         // Borrows the line's bytes: the record is consumed before the next line is read.
         return .bytes(.pair(source: source, origin: .line(file, line), q, a))
     }
