@@ -83,17 +83,43 @@ import Testing
         }
         let characters: [String] = ["你", "a", "/", "é", "𠮷", " ", "1"]
         var rng = SystemRandomNumberGenerator()
+        // The byte lane's texts go into one arena, and must all still read right at the end,
+        // across the arena's many blocks.
+        let arena = TextArena()
+        var inputs: [[UInt8]] = []
+        var lane: [(UnsafeBufferPointer<UInt8>, String)] = []
         for _ in 0..<20_000 {
             var text = ""
             let segmented = Bool.random(using: &rng)
             for _ in 0..<Int.random(in: 0..<10, using: &rng) {
-                text += characters.randomElement(using: &rng)!
+                text += characters[Int.random(in: characters.indices, using: &rng)]
                 if segmented, Int.random(in: 0..<20, using: &rng) > 0 { text += "/" }
             }
             #expect(SlashSegmentation.unslash(text) == reference(text), "\(text.debugDescription)")
             let joined = Array(text.utf8).withUnsafeBufferPointer { SlashSegmentation.join($0) }
             #expect(joined == reference(text))
+            inputs.append(Array(text.utf8))
         }
+        let big = Array(String(repeating: "字/", count: TextArena.blockBytes).utf8)  // larger than a block
+        inputs.append(big)
+        var unsegmented = 0
+        for input in inputs {
+            let expected = reference(String(decoding: input, as: UTF8.self))
+            input.withUnsafeBufferPointer { bytes in
+                guard case .borrowed(let b) = SlashSegmentation.joined(bytes, into: arena) else {
+                    Issue.record("no text for \(input)")
+                    return
+                }
+                if b.baseAddress == bytes.baseAddress {  // not segmented: the input's own bytes
+                    #expect(String(decoding: b, as: UTF8.self) == expected)
+                    unsegmented += 1
+                } else {
+                    lane.append((b, expected))
+                }
+            }
+        }
+        #expect(unsegmented > 1000 && lane.count > 1000)
+        for (b, expected) in lane { #expect(String(decoding: b, as: UTF8.self) == expected) }
         #expect([UInt8]([0xE4, 0xBD, 0x2F]).withUnsafeBufferPointer { SlashSegmentation.join($0) } == nil)
     }
 

@@ -19,8 +19,9 @@ import Formats
 public struct ConvSessionExtractor: SourceExtractor {
     public let source: String
     /// Turns the bytes after `M ` into the utterance (the bytes themselves, once checked, for
-    /// unsegmented files); `nil` means the bytes are not valid UTF-8.
-    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text?
+    /// unsegmented files; a text it makes is written into the chunk's arena); `nil` means the
+    /// bytes are not valid UTF-8.
+    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?
 
     /// Bytes of lines handed to a worker at a time (see ``LineFile``); chunks end before an
     /// `E` line, so a session never spans two.
@@ -28,8 +29,8 @@ public struct ConvSessionExtractor: SourceExtractor {
 
     public init(
         source: String,
-        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text? = {
-            UTF8Validation.isValid($0) ? .borrowed($0) : nil
+        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text? = {
+            bytes, _ in UTF8Validation.isValid(bytes) ? .borrowed(bytes) : nil
         }
     ) {
         self.source = source
@@ -76,10 +77,12 @@ public struct ConvSessionExtractor: SourceExtractor {
     /// is the number of sessions before it.
     static func parse(
         _ chunk: LineChunk, after: Int, file: InputFileRef, source: String,
-        utterance: (UnsafeBufferPointer<UInt8>) -> ByteConversation.Text?, emit: (ExtractedRecord) -> Void
+        utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?, emit: (ExtractedRecord) -> Void
     ) {
         var session = Session()
         var ordinal = after
+        // The texts `utterance` makes, borrowed like the chunk's bytes until the parse ends.
+        let arena = TextArena()
 
         func flush() {
             defer { session = Session() }
@@ -106,7 +109,7 @@ public struct ConvSessionExtractor: SourceExtractor {
                 session.start(at: line.number)
             } else if isUtterance(b) {
                 if !session.started { session.start(at: line.number) }
-                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...])) {
+                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), arena) {
                     session.utterances.append(text)
                 } else if session.badLine == nil {
                     session.badLine = (line.number, Array(b))

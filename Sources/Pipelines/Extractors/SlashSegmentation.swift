@@ -17,11 +17,13 @@ public enum SlashSegmentation {
         return unslashed(bytes) ?? String(knownValidUTF8: bytes)
     }
 
-    /// ``join(_:)`` for the byte lane: the bytes themselves when they are not segmented.
+    /// ``join(_:)`` for the byte lane: the bytes themselves when they are not segmented, else
+    /// the joined text written into `arena` (valid as long as the arena is).
     @Sendable
-    public static func joined(_ bytes: UnsafeBufferPointer<UInt8>) -> ByteConversation.Text? {
+    public static func joined(_ bytes: UnsafeBufferPointer<UInt8>, into arena: TextArena) -> ByteConversation.Text? {
         guard UTF8Validation.isValid(bytes) else { return nil }
-        return unslashed(bytes).map { .owned($0) } ?? .borrowed(bytes)
+        guard let kept = segmentedLength(bytes) else { return .borrowed(bytes) }
+        return .borrowed(arena.write(atMost: kept) { unslash(bytes, into: $0) })
     }
 
     /// `text` with the segmentation slashes removed, or `text` when it is not segmented.
@@ -30,9 +32,21 @@ public enum SlashSegmentation {
     }
 
     /// The valid UTF-8 text `b` without its segmentation slashes; `nil` when it is not
-    /// segmented (fewer than two characters, or a character other than the last not followed
-    /// by `/`).
+    /// segmented.
     private static func unslashed(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let kept = segmentedLength(b) else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: kept) { out -> String? in
+            guard let base = out.baseAddress else { return nil }
+            let w = unslash(b, into: base)
+            // Whole characters of valid UTF-8, so valid.
+            return String(knownValidUTF8: UnsafeBufferPointer(start: base, count: w))
+        }
+    }
+
+    /// The length of the valid UTF-8 text `b` without its segmentation slashes; `nil` when it
+    /// is not segmented (fewer than two characters, or a character other than the last not
+    /// followed by `/`).
+    private static func segmentedLength(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
         guard n > 0, length(of: b[0]) < n else { return nil }
         var kept = 0
@@ -44,20 +58,24 @@ public enum SlashSegmentation {
             guard b[end] == UInt8(ascii: "/") else { return nil }
             i = end + 1
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: kept) { out in
-            var w = 0
-            var i = 0
-            while i < n {
-                let end = min(i + length(of: b[i]), n)
-                for k in i..<end {
-                    out[w] = b[k]
-                    w += 1
-                }
-                i = end + 1
+        return kept
+    }
+
+    /// Writes the segmented text `b` without its slashes to `out` (room for
+    /// ``segmentedLength(_:)`` bytes); returns how many bytes it wrote.
+    private static func unslash(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = b.count
+        var w = 0
+        var i = 0
+        while i < n {
+            let end = min(i + length(of: b[i]), n)
+            for k in i..<end {
+                out[w] = b[k]
+                w += 1
             }
-            // Whole characters of valid UTF-8, so valid.
-            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
+            i = end + 1
         }
+        return w
     }
 
     /// The length of the UTF-8 sequence that `lead` starts (in valid UTF-8).

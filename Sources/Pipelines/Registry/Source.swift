@@ -98,7 +98,8 @@ public enum Source: String, CaseIterable, Sendable, Codable {
         case .qingyun: return chunked(QingyunExtractor(), \.chunkBytes)
         case .sharegpt: return ShareGPTExtractor()
         case .subtitle:
-            return chunked(ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.joined), \.chunkBytes)
+            let extractor = ConvSessionExtractor(source: rawValue, utterance: SlashSegmentation.joined(_:into:))
+            return chunked(extractor, \.chunkBytes)
         case .tieba: return chunked(TabPairExtractor(source: rawValue, separator: .exactlyOneTab), \.chunkBytes)
         case .weibo: return chunked(WeiboExtractor(), \.chunkBytes)
         case .xiaohuangji: return chunked(ConvSessionExtractor(source: rawValue), \.chunkBytes)

@@ -1,0 +1,42 @@
+import Formats
+
+/// Room for the texts an extractor makes while it parses one chunk of lines (subtitle's
+/// utterances without their slashes), so that the chunk's records can borrow them as they
+/// borrow the chunk's own bytes.
+///
+/// A bump allocator over blocks of 64 KB: a text costs a copy into the current block, where a
+/// string would cost an allocation and a release per text. A block is never moved or freed
+/// before the arena is, so every text written stays valid as long as the arena lives: the
+/// parse of one chunk (``ByteConversation`` borrows only for that long). No block is made
+/// until the first text is written. Not for two threads at once.
+public final class TextArena {
+    public static let blockBytes = 64 << 10
+
+    private var blocks: [UnsafeMutableBufferPointer<UInt8>] = []
+    /// Bytes used in the last block.
+    private var used = 0
+
+    public init() {}
+
+    deinit {
+        for block in blocks { block.deallocate() }
+    }
+
+    /// Lets `body` write at most `capacity` bytes into the arena, and returns the bytes it says
+    /// it wrote (`body` returns their count).
+    public func write(
+        atMost capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int
+    ) -> UnsafeBufferPointer<UInt8> {
+        if blocks.isEmpty || blocks[blocks.count - 1].count - used < capacity {
+            blocks.append(.allocate(capacity: max(Self.blockBytes, capacity)))
+            used = 0
+        }
+        let block = blocks[blocks.count - 1]
+        guard let base = block.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = base + used
+        let written = body(start)
+        precondition(written <= capacity, "a text overran the room it asked for")
+        used += written
+        return UnsafeBufferPointer(start: start, count: written)
+    }
+}
