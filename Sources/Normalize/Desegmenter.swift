@@ -38,51 +38,72 @@ public struct Desegmenter: Sendable {
 
     /// ``desegmentedIfChanged(_:)`` of the UTF-8 text `b`.
     public func desegmented(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let first = Self.firstRemovableRun(in: b) else { return nil }
+        // Built in scratch memory and copied into the string unvalidated: removing ASCII
+        // spaces from valid UTF-8 leaves it valid.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in
+            guard let dest = out.baseAddress else { return nil }
+            let w = Self.write(b, from: first, into: dest)
+            return String(knownValidUTF8: UnsafeBufferPointer(start: dest, count: w))
+        }
+    }
+
+    /// ``desegmented(bytes:)`` written to `out`, which has room for `b.count` bytes: the number
+    /// of bytes written, or `nil` (nothing written) when `b` has no segmentation space.
+    public func desegmented(bytes b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let first = Self.firstRemovableRun(in: b) else { return nil }
+        return Self.write(b, from: first, into: out)
+    }
+
+    /// The first run of spaces to remove, found with memchr.
+    private static func firstRemovableRun(in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let base = b.baseAddress else { return nil }
         let n = b.count
         var i = 0
-        var firstRun: Range<Int>?
         while i < n, let hit = memchr(base + i, 0x20, n - i) {
             i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             var j = i + 1
             while j < n, b[j] == 0x20 { j += 1 }
-            if Self.removable(i..<j, in: b) {
-                firstRun = i..<j
-                break
-            }
+            if removable(i..<j, in: b) { return i..<j }
             i = j
         }
-        guard let firstRun else { return nil }
-        // Built in scratch memory and copied into the string unvalidated: removing ASCII
-        // spaces from valid UTF-8 leaves it valid.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out in
-            guard let dest = out.baseAddress else { return nil }
-            var w = firstRun.lowerBound
-            if w > 0 { dest.update(from: base, count: w) }
-            var i = firstRun.upperBound
-            while i < n {
-                // The word up to the next space: short, so copied as one 16-byte block when it
-                // fits (the block may write past the word; `w <= i` keeps it inside `out`).
-                let j = Self.nextSpace(in: b, from: i)
-                if j - i <= 16, i + 16 <= n {
-                    UnsafeMutableRawPointer(dest + w).storeBytes(
-                        of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self
-                    )
-                } else {
-                    (dest + w).update(from: base + i, count: j - i)
-                }
-                w += j - i
-                guard j < n else { break }
-                var k = j + 1
-                while k < n, b[k] == 0x20 { k += 1 }
-                if !Self.removable(j..<k, in: b) {
-                    (dest + w).update(repeating: 0x20, count: k - j)
-                    w += k - j
-                }
-                i = k
+        return nil
+    }
+
+    /// Writes `b` without its segmentation spaces to `dest` (room for `b.count` bytes), the
+    /// first run to remove being `firstRun`, and returns the number of bytes written.
+    ///
+    /// From that run on it copies word by word (segmented text has a space every few
+    /// characters, too close together for a search call per space to pay).
+    private static func write(
+        _ b: UnsafeBufferPointer<UInt8>, from firstRun: Range<Int>, into dest: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        guard let base = b.baseAddress else { return 0 }
+        let n = b.count
+        var w = firstRun.lowerBound
+        if w > 0 { dest.update(from: base, count: w) }
+        var i = firstRun.upperBound
+        while i < n {
+            // The word up to the next space: short, so copied as one 16-byte block when it fits
+            // (the block may write past the word; `w <= i` keeps it inside the room for `n`).
+            let j = nextSpace(in: b, from: i)
+            if j - i <= 16, i + 16 <= n {
+                UnsafeMutableRawPointer(dest + w).storeBytes(
+                    of: UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            } else {
+                (dest + w).update(from: base + i, count: j - i)
             }
-            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: out[..<w]))
+            w += j - i
+            guard j < n else { break }
+            var k = j + 1
+            while k < n, b[k] == 0x20 { k += 1 }
+            if !removable(j..<k, in: b) {
+                (dest + w).update(repeating: 0x20, count: k - j)
+                w += k - j
+            }
+            i = k
         }
+        return w
     }
 
     /// The index of the first space at or after `start` in `b`, or `b.count`: eight bytes at a

@@ -48,9 +48,22 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             var text = ""
-            for _ in 0..<Int.random(in: 0..<30, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            for _ in 0..<Int.random(in: 0..<30, using: &rng) {
+                text += pieces[Int.random(in: pieces.indices, using: &rng)]
+            }
             #expect(Desegmenter().desegment(text) == reference(text), "\(text.debugDescription)")
             #expect((Desegmenter().desegmentedIfChanged(text) == nil) == (reference(text) == text))
+            // Into a buffer of the text's size, as the byte lane writes it.
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBufferPointer { b -> String? in
+                var room = [UInt8](repeating: 0, count: b.count)
+                let count = room.withUnsafeMutableBufferPointer { out -> Int? in
+                    guard let base = out.baseAddress else { return nil }
+                    return Desegmenter().desegmented(bytes: b, into: base)
+                }
+                return count.map { String(decoding: room[..<$0], as: UTF8.self) }
+            }
+            #expect(written == Desegmenter().desegmentedIfChanged(text), "\(text.debugDescription)")
         }
     }
 }

@@ -32,6 +32,9 @@ public struct ByteConversation {
     /// allocation); an extractor that sets the same few keys on every record can share one
     /// dictionary between them.
     public var metadata: [String: String]
+    /// Where a step may write the texts it makes, when the run gives one: they are then
+    /// borrowed like the input's bytes (see ``TextArena``), not strings of their own.
+    public var arena: TextArena?
 
     public init(
         source: String, origin: RecordOrigin, texts: [Text], explicitID: String? = nil,

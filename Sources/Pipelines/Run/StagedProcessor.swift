@@ -112,6 +112,9 @@ final class StagedProcessor: @unchecked Sendable {
         var itemsHint = 0
         var bytesHint = 0
         var keysHint = 0
+        /// Where the steps write the texts they make for the records of one chunk on the byte
+        /// lane (see ``TextArena``); reset once the chunk's records are staged.
+        let arena = TextArena()
         init(_ pipeline: Pipeline) { self.pipeline = pipeline }
     }
 
@@ -360,11 +363,14 @@ final class StagedProcessor: @unchecked Sendable {
             stage(make(), worker, into: &batch)
         case .chunk(let records):
             records { stage($0, worker, into: &batch) }
+            // Every record of the chunk is encoded or dropped by now: nothing borrows the arena.
+            worker.arena.reset()
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
         case .bytes(let record):
             if let encodeBytes {
                 var c = record
+                c.arena = worker.arena
                 let outcome = worker.pipeline.applyBytes(&c)
                 switch outcome {
                 case .rejected(_, _, let rejection):

@@ -14,7 +14,10 @@ public struct DesegmentStep: PipelineStep {
         c.mapTexts { desegmenter.desegmentedIfChanged($0) }
     }
 
+    /// The texts it changes go into the conversation's arena when it has one (nearly every
+    /// text of these sources changes), else into strings.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
-        c.mapTexts { desegmenter.desegmented(bytes: $0) }
+        guard let arena = c.arena else { return c.mapTexts { desegmenter.desegmented(bytes: $0) } }
+        return c.mapTexts(into: arena) { desegmenter.desegmented(bytes: $0, into: $1) }
     }
 }

@@ -53,6 +53,47 @@ extension ByteConversation {
         }
         return modified ? .modified : .unchanged
     }
+
+    /// ``mapTexts(_:)`` for a step whose texts never grow, writing them into `arena` rather
+    /// than into strings: `write` writes the new text of `old` to room for `old.count` bytes
+    /// and returns its length, or returns `nil` to leave `old` as it is.
+    ///
+    /// The texts written are borrowed from the arena, as the input's bytes are. A kept
+    /// `opening` utterance (a string) is transformed into a string.
+    mutating func mapTexts(
+        into arena: TextArena, shrinking write: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int?
+    ) -> ByteVerdict {
+        var modified = false
+        for i in texts.indices {
+            let new = withText(at: i) { old -> UnsafeBufferPointer<UInt8>? in
+                var changed = false
+                let text = arena.write(atMost: old.count) { out in
+                    guard let count = write(old, out) else { return 0 }
+                    changed = true
+                    return count
+                }
+                return changed && !ByteScan.equal(text, old) ? text : nil
+            }
+            if let new {
+                texts[i] = .borrowed(new)
+                modified = true
+            }
+        }
+        if !metadata.isEmpty, let opening = metadata[TSVEncoder.openingKey] {
+            let new = opening.withUTF8Bytes { old -> String? in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: old.count) { room -> String? in
+                    guard let base = room.baseAddress, let count = write(old, base) else { return nil }
+                    let text = UnsafeBufferPointer(start: base, count: count)
+                    return ByteScan.equal(text, old) ? nil : String(knownValidUTF8: text)
+                }
+            }
+            if let new {
+                metadata[TSVEncoder.openingKey] = new
+                modified = true
+            }
+        }
+        return modified ? .modified : .unchanged
+    }
 }
 
 extension String {

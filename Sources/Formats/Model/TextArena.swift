@@ -1,14 +1,13 @@
-import Formats
-
-/// Room for the texts an extractor makes while it parses one chunk of lines (subtitle's
-/// utterances without their slashes), so that the chunk's records can borrow them as they
-/// borrow the chunk's own bytes.
+/// Room for the texts made on the byte lane while one chunk of records is processed (subtitle's
+/// utterances without their slashes, de-segmented texts), so that the chunk's records can
+/// borrow them as they borrow the chunk's own bytes.
 ///
 /// A bump allocator over blocks of 64 KB: a text costs a copy into the current block, where a
 /// string would cost an allocation and a release per text. A block is never moved or freed
-/// before the arena is, so every text written stays valid as long as the arena lives: the
-/// parse of one chunk (``ByteConversation`` borrows only for that long). No block is made
-/// until the first text is written. Not for two threads at once.
+/// before ``reset()`` or the arena's end, so every text written stays valid until then: the
+/// processing of one chunk (``ByteConversation`` borrows only for that long). No block is made
+/// until the first text is written, and ``reset()`` keeps the first block for the next chunk.
+/// Not for two threads at once.
 public final class TextArena {
     public static let blockBytes = 64 << 10
 
@@ -20,6 +19,13 @@ public final class TextArena {
 
     deinit {
         for block in blocks { block.deallocate() }
+    }
+
+    /// Forgets every text written (they must no longer be read), keeping the first block.
+    public func reset() {
+        for block in blocks.dropFirst() { block.deallocate() }
+        blocks.removeSubrange(min(1, blocks.count)...)
+        used = 0
     }
 
     /// Lets `body` write at most `capacity` bytes into the arena, and returns the bytes it says
