@@ -86,6 +86,37 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         }
     }
 
+    /// Lines with nothing to escape, byte for byte: every layout, ordinals of every width (and a
+    /// negative one), empty texts and long ones, appended after what the buffer holds.
+    @Test(arguments: [ConversationLayout.sharegpt, .messages])
+    func plainLinesByteForByte(_ layout: ConversationLayout) throws {
+        let (human, gpt, list) =
+            layout == .sharegpt
+            ? (#"{"from":"human","value":""#, #"{"from":"gpt","value":""#, "conversations")
+            : (#"{"role":"user","content":""#, #"{"role":"assistant","content":""#, "messages")
+        var rng = SystemRandomNumberGenerator()
+        for ordinal in [0, 7, 10, 99_999, 1 << 40, Int.max, -12] {
+            for length in [0, 1, 15, 300, 2_100, 5_000] {
+                let alphabet = Array("ab中文😀 /")
+                let texts = (0..<(1 + Int.random(in: 0..<4, using: &rng))).map { _ in
+                    String((0..<length).map { _ in alphabet[Int.random(in: alphabet.indices, using: &rng)] })
+                }
+                let c = Conversation.session(
+                    source: "src", origin: RecordOrigin(file: "a.txt", line: 1, ordinal: ordinal), utterances: texts)
+                var out: [UInt8] = [1, 2]  // appended after what is there
+                JSONLEncoder(layout: layout).encode(c, into: &out)
+                let turns = zip(c.turns.indices, c.turns).map { i, t in
+                    (i > 0 ? "," : "") + (t.role == .human ? human : gpt) + t.text + "\"}"
+                }
+                let expected =
+                    #"{"id":"src:a.txt:\#(ordinal)","source":"src",""# + list + "\":[" + turns.joined() + "]"
+                    + #","metadata":"{}"}"# + "\n"
+                #expect(out.prefix(2) == [1, 2])
+                #expect(String(decoding: out.dropFirst(2), as: UTF8.self) == expected, "\(ordinal) \(length)")
+            }
+        }
+    }
+
     @Test func jsonlMessagesLayout() {
         var out: [UInt8] = []
         JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)
