@@ -136,6 +136,8 @@ public struct ConvSessionExtractor: SourceExtractor {
         mutating func start(at line: Int) {
             started = true
             self.line = line
+            // Room for the usual session at once, rather than growing one utterance at a time.
+            utterances.reserveCapacity(4)
         }
     }
 }
