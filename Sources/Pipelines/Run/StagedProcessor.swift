@@ -112,8 +112,8 @@ final class StagedProcessor: @unchecked Sendable {
         var itemsHint = 0
         var bytesHint = 0
         var keysHint = 0
-        /// Where the steps write the texts they make for the records of one chunk on the byte
-        /// lane (see ``TextArena``); reset once the chunk's records are staged.
+        /// Where the steps write the texts they make for the records of one batch on the byte
+        /// lane (see ``TextArena``); reset once the batch's records are staged.
         let arena = TextArena()
         init(_ pipeline: Pipeline) { self.pipeline = pipeline }
     }
@@ -352,6 +352,8 @@ final class StagedProcessor: @unchecked Sendable {
         batch.bytes.reserveCapacity(worker.bytesHint)
         batch.keys.reserveCapacity(worker.keysHint)
         for record in records { stage(record, worker, into: &batch) }
+        // Every record of the batch is encoded or dropped by now: nothing borrows the arena.
+        worker.arena.reset()
         (worker.itemsHint, worker.bytesHint, worker.keysHint) = (batch.items.count, batch.bytes.count, batch.keys.count)
         return batch
     }
@@ -363,8 +365,6 @@ final class StagedProcessor: @unchecked Sendable {
             stage(make(), worker, into: &batch)
         case .chunk(let records):
             records { stage($0, worker, into: &batch) }
-            // Every record of the chunk is encoded or dropped by now: nothing borrows the arena.
-            worker.arena.reset()
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
         case .bytes(let record):
