@@ -67,7 +67,7 @@ public struct BatchRunner {
         }
         group.wait()
         let done = reports.compactMap { $0 }
-        try writeRunManifest(failures: done.filter(\.failed))
+        try StagingFolders.unlessClosed { try writeRunManifest(failures: done.filter(\.failed)) }
         return done
     }
 

@@ -33,6 +33,17 @@ public enum StagingFolders {
         try publish()
     }
 
+    /// Runs `body` (which writes what describes the published output, such as the run-wide
+    /// manifest) unless the process is ending: an interrupt then writes its own, once the
+    /// staging folders are gone, and a source that failed only because its staging folder was
+    /// removed must not be listed after it.
+    static func unlessClosed(_ body: () throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        try body()
+    }
+
     /// Removes every staging folder in use and stops any more from being made or published; returns
     /// the folders removed, sorted.
     ///
