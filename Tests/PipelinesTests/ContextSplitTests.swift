@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Normalize
 import Pipelines
 import Testing
 import Tokenize
@@ -222,6 +223,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let m = one.manifest
         #expect(m.counts.balanced)
         #expect(m.pipeline.map(\.id).contains("tokens.count"))
+        #expect(m.pipeline.first { $0.id == "tokens.count" }?.parameters["icu"] == ICUTransform.libraryVersion)
         #expect(m.pipeline.last?.id == "split.context-length")
         #expect(m.options["max-tokens"] == "40")
         #expect(m.options["token-counter"]?.hasPrefix("zh-en-bbpe-16k.json.zst (bpe-byte-level, sha256 ") == true)

@@ -1,4 +1,5 @@
 import Formats
+import Normalize
 import Tokenize
 
 /// How tokens are counted and conversations split to a context length (`--tokenizer`,
@@ -68,7 +69,13 @@ struct TokenCountStep: PipelineStep {
         counter = options.makeCounter()
     }
 
-    var parameters: [String: String] { ["counter": options.counterLabel] }
+    /// The counter, and with a tokenizer the system ICU version (its pre-tokenizers and
+    /// normalizers run on ICU, whose Unicode data a new version may change).
+    var parameters: [String: String] {
+        var p = ["counter": options.counterLabel]
+        if options.tokenizer != nil { p["icu"] = ICUTransform.libraryVersion }
+        return p
+    }
 
     func copyForWorker() -> any PipelineStep { TokenCountStep(options: options) }
 
