@@ -5,19 +5,20 @@
 /// per turn, an array of turns and a ``Conversation`` per record costs more than the steps
 /// themselves when, as for most records, the steps change nothing. A byte conversation borrows
 /// its texts from the extractor's buffer; a step that changes a text replaces it with bytes of
-/// its own. ``conversation()`` gives the ``Conversation`` the extractor would have built, for
-/// the general path.
+/// its own, in the conversation's ``arena`` when it has one, else in a string.
+/// ``conversation()`` gives the ``Conversation`` the extractor would have built, for the
+/// general path.
 ///
-/// Borrowed texts (from a line chunk, or from a BELLE record as simdjson parsed it) are valid
-/// only while the extractor's chunk is being parsed, so a byte conversation never outlives the
-/// call that receives it. Every text is well-formed UTF-8
-/// (the extractor checks it before borrowing).
+/// Borrowed texts (from a line chunk, from a BELLE record as simdjson parsed it, or from a
+/// ``TextArena``) are valid only while the chunk's records are being processed, so a byte
+/// conversation never outlives the call that receives it. Every text is well-formed UTF-8
+/// (the extractor checks it before borrowing; what a step writes stays so).
 public struct ByteConversation {
     /// One turn's text.
     public enum Text {
-        /// Bytes of the input, valid only during the extractor's call.
+        /// Bytes of the input or of a ``TextArena``, valid only while the chunk is processed.
         case borrowed(UnsafeBufferPointer<UInt8>)
-        /// Text a step wrote.
+        /// Text a step wrote into a string of its own.
         case owned(String)
     }
 
