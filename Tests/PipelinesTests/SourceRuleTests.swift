@@ -164,7 +164,7 @@ import Testing
                     kinds.append("pair:\(c.origin.line):\(c.turns.map(\.text).joined(separator: "|"))")
                 case .malformed(let i): kinds.append("\(i.kind.rawValue):\(i.file):\(i.line)")
                 case .conversations(let group): kinds.append("group:\(group.count)")
-                case .deferred, .chunk, .bytes: kinds.append("unresolved")
+                case .deferred, .chunk, .batch, .bytes: kinds.append("unresolved")
                 }
             }
         }

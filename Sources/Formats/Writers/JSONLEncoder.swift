@@ -40,6 +40,11 @@ public struct JSONLEncoder: Sendable {
         encodeTurns(conversation, into: &out)
     }
 
+    /// Appends the line of a record of a ``ByteBatch``.
+    public func encode(_ record: ByteBatch.Record, into out: inout [UInt8]) {
+        encodeTurns(record, into: &out)
+    }
+
     /// The body of both: specialised here, in this module, for each.
     private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) {
         JSONString.appendRaw(#"{"id":"#, to: &out)

@@ -22,7 +22,13 @@ public struct TSVEncoder: Sendable {
         encodeTurns(conversation, into: &out)
     }
 
-    /// The body of both: specialised here, in this module, for each.
+    /// The same for a record of a ``ByteBatch``.
+    @discardableResult
+    public func encode(_ record: ByteBatch.Record, into out: inout [UInt8]) -> Int {
+        encodeTurns(record, into: &out)
+    }
+
+    /// The body of all three: specialised here, in this module, for each.
     private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) -> Int {
         let opening = conversation.metadata[Self.openingKey]
         let first = opening == nil ? 0 : -1  // the opening utterance, when kept, is text -1

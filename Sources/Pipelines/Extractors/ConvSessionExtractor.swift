@@ -67,77 +67,71 @@ public struct ConvSessionExtractor: SourceExtractor {
             parse: { [source, utterance] chunk in
                 let first = before
                 before = sessions
-                return { out in
-                    Self.parse(chunk, after: first, file: file, source: source, utterance: utterance, emit: out)
+                return .batch { arena in
+                    var batch = ByteBatch(chunk, source: source, file: file.name, arena: arena)
+                    Self.parse(chunk, after: first, file: file, utterance: utterance, into: &batch)
+                    return batch
                 }
             })
     }
 
-    /// Turns a chunk that starts at a session's start (or the file's) into records; `after`
-    /// is the number of sessions before it.
+    /// Adds the records of a chunk that starts at a session's start (or the file's) to
+    /// `batch`; `after` is the number of sessions before it.
     static func parse(
-        _ chunk: LineChunk, after: Int, file: InputFileRef, source: String,
-        utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?, emit: (ExtractedRecord) -> Void
+        _ chunk: LineChunk, after: Int, file: InputFileRef,
+        utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?, into batch: inout ByteBatch
     ) {
-        var session = Session()
         var ordinal = after
-        // The texts `utterance` makes, borrowed like the chunk's bytes until the parse ends.
-        let arena = TextArena()
+        // The session being read: its first line, and its first line that is not valid UTF-8.
+        // Its utterances are the texts of the batch's open record.
+        var start: Int?
+        var badLine: (line: Int, raw: [UInt8])?
 
         func flush() {
-            defer { session = Session() }
-            guard session.started, !session.utterances.isEmpty || session.badLine != nil else { return }
+            defer {
+                start = nil
+                badLine = nil
+            }
+            guard let line = start else { return }
+            guard (batch.openTexts ?? 0) > 0 || badLine != nil else { return batch.discard() }
             ordinal += 1
-            if let bad = session.badLine {
-                emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .invalidUTF8, file: file.name, line: bad.line,
-                            detail: "utterance is not valid UTF-8 (session starting at line \(session.line))",
-                            raw: bad.raw)))
+            if let bad = badLine {
+                batch.discard()
+                batch.append(
+                    malformed: InputIssue(
+                        kind: .invalidUTF8, file: file.name, line: bad.line,
+                        detail: "utterance is not valid UTF-8 (session starting at line \(line))", raw: bad.raw))
                 return
             }
-            let origin = RecordOrigin(file: file.name, line: session.line, ordinal: ordinal)
-            // Borrows the chunk's bytes: `flush` runs while they are valid (see below).
-            emit(.bytes(ByteConversation(source: source, origin: origin, texts: session.utterances)))
+            batch.close(ordinal: ordinal)
+        }
+
+        func begin(at line: Int) {
+            start = line
+            batch.open(line: line)
         }
 
         func read(_ line: RawLine) {
             let b = line.bytes
             if isSessionStart(b) {
                 flush()
-                session.start(at: line.number)
+                begin(at: line.number)
             } else if isUtterance(b) {
-                if !session.started { session.start(at: line.number) }
-                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), arena) {
-                    session.utterances.append(text)
-                } else if session.badLine == nil {
-                    session.badLine = (line.number, Array(b))
+                if start == nil { begin(at: line.number) }
+                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), batch.arena) {
+                    batch.add(batch.borrowed(text))
+                } else if badLine == nil {
+                    badLine = (line.number, Array(b))
                 }
             } else if let text = line.text {
-                emit(
-                    .malformed(
-                        InputIssue(
-                            kind: .strayLine, file: file.name, line: line.number,
-                            detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8))))
+                batch.append(
+                    malformed: InputIssue(
+                        kind: .strayLine, file: file.name, line: line.number,
+                        detail: "expected an `E` line or an `M <text>` line", raw: Array(text.utf8)))
             } else {
-                emit(.malformed(.invalidUTF8(file, line)))
+                batch.append(malformed: .invalidUTF8(file, line))
             }
         }
         chunk.forEachLine(read, then: flush)
-    }
-
-    private struct Session {
-        var started = false
-        var line = 0
-        var utterances: [ByteConversation.Text] = []
-        var badLine: (line: Int, raw: [UInt8])?
-
-        mutating func start(at line: Int) {
-            started = true
-            self.line = line
-            // Room for the usual session at once, rather than growing one utterance at a time.
-            utterances.reserveCapacity(4)
-        }
     }
 }

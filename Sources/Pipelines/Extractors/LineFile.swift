@@ -7,17 +7,18 @@ public enum LineFile {
     /// handing one to a worker costs little against parsing it.
     public static let chunkBytes = 1 << 17
 
-    /// Emits `file` as ``ExtractedRecord/chunk(_:)`` records of whole lines, each turned into
-    /// records by `parse` on a worker thread; `cutBefore` and `scan` as in
+    /// Emits `file` as chunks of whole lines, each turned into a ``ExtractedRecord/chunk(_:)`` or
+    /// ``ExtractedRecord/batch(_:)`` record by `parse`, parsed on a worker thread; `cutBefore`
+    /// and `scan` as in
     /// ``LineReader/nextChunk(minBytes:maxLines:cutBefore:scan:)``.
     static func forEachChunk(
         _ file: InputFileRef, chunkBytes: Int, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void,
         cutBefore: (RawLine) -> Bool = { _ in true }, scan: (RawLine) -> Void = { _ in },
-        parse: @escaping (LineChunk) -> @Sendable ((ExtractedRecord) -> Void) -> Void
+        parse: (LineChunk) -> ExtractedRecord
     ) throws {
         let reader = try LineReader(path: file.path)
         while let chunk = try reader.nextChunk(minBytes: max(1, chunkBytes), cutBefore: cutBefore, scan: scan) {
-            try emit(.chunk(parse(chunk)))
+            try emit(parse(chunk))
             progress(reader.bytesRead)
         }
         progress(reader.bytesRead)
@@ -29,8 +30,31 @@ public enum LineFile {
         record: @escaping @Sendable (RawLine) -> ExtractedRecord
     ) throws {
         try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
-            { out in chunk.forEachLine { out(record($0)) } }
+            .chunk { out in chunk.forEachLine { out(record($0)) } }
         }
+    }
+
+    /// Emits `file` as batches (the batch lane), each line added to its chunk's batch by
+    /// `record` on a worker thread.
+    static func forEachLineBatch(
+        _ file: InputFileRef, source: String, chunkBytes: Int, progress: (UInt64) -> Void,
+        emit: (ExtractedRecord) throws -> Void, record: @escaping @Sendable (RawLine, inout ByteBatch) -> Void
+    ) throws {
+        try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
+            .batch { arena in
+                var batch = ByteBatch(chunk, source: source, file: file.name, arena: arena)
+                chunk.forEachLine { record($0, &batch) }
+                return batch
+            }
+        }
+    }
+}
+
+extension ByteBatch {
+    /// An empty batch for the records of `chunk`, which it keeps alive as long as their texts
+    /// borrow its bytes.
+    init(_ chunk: LineChunk, source: String, file: String, arena: TextArena) {
+        self.init(source: source, file: file, arena: arena, holding: chunk.bytes, capacity: chunk.lineCount)
     }
 }
 

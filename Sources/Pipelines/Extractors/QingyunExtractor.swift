@@ -22,35 +22,35 @@ public struct QingyunExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try LineFile.forEachLineRecord(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { [source] line in
-            Self.record(line, file: file, source: source)
+        try LineFile.forEachLineBatch(
+            file, source: source, chunkBytes: chunkBytes, progress: progress, emit: emit
+        ) { line, batch in
+            Self.add(line, file: file, to: &batch)
         }
     }
 
-    static func record(_ line: RawLine, file: InputFileRef, source: String) -> ExtractedRecord {
+    /// Adds the record of `line` to `batch`: a question and its answer, or a malformed record.
+    static func add(_ line: RawLine, file: InputFileRef, to batch: inout ByteBatch) {
         let b = line.bytes
         guard let cut = Self.separator(in: b) else {
-            return .malformed(
-                line.text == nil
+            batch.append(
+                malformed: line.text == nil
                     ? .invalidUTF8(file, line)
                     : InputIssue(
                         kind: .missingSeparator, file: file.name, line: line.number,
                         detail: "expected `question | answer`", raw: Array(b)))
+            return
         }
         // One check for the line: the separator and the spaces cut are ASCII, so both fields are
         // valid UTF-8 exactly when the whole line is.
-        guard UTF8Validation.isValid(b) else { return .malformed(.invalidUTF8(file, line)) }
+        guard UTF8Validation.isValid(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
+        // Fields without white space at their ends: the bar's spaces, then any other (a trim of
+        // the bytes, as the normaliser's).
         let q = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound]))
         let a = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[cut.upperBound...]))
-        // Fields with no other white space at their ends (nearly all) are borrowed as they are:
-        // the byte lane. Borrows the line's bytes: the record is consumed before the next line.
-        if TextNormalizer.trimmedRange(q).count == q.count, TextNormalizer.trimmedRange(a).count == a.count {
-            return .bytes(.pair(source: source, origin: .line(file, line), q, a))
-        }
-        return .conversation(
-            .pair(
-                source: source, origin: .line(file, line), TextNormalizer.trim(String(knownValidUTF8: q)),
-                TextNormalizer.trim(String(knownValidUTF8: a))))
+        batch.append(
+            line: line.number, ordinal: line.number, UnsafeBufferPointer(rebasing: q[TextNormalizer.trimmedRange(q)]),
+            UnsafeBufferPointer(rebasing: a[TextNormalizer.trimmedRange(a)]))
     }
 
     /// The byte range of the separator: the first ` | `, else the first `|`.

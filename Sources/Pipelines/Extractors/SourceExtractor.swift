@@ -34,6 +34,10 @@ public enum ExtractedRecord {
     /// worker thread. Line sources emit runs of whole lines this way, so that the reading
     /// thread only finds line ends.
     case chunk(@Sendable (_ emit: (ExtractedRecord) -> Void) -> Void)
+    /// The records of a chunk on the batch lane (see ``ByteBatch``), whose parsing is left to
+    /// the parallel stage: the closure parses them into a batch whose texts it writes into the
+    /// arena it is given (valid while the batch is processed), and may run on a worker thread.
+    case batch(@Sendable (TextArena) -> ByteBatch)
 
     /// Calls `body` with this record, or with each record a deferred record or a chunk holds,
     /// parsed here.
@@ -48,6 +52,9 @@ public enum ExtractedRecord {
             for record in parsed { try body(record) }
         case .bytes(let c):
             try body(.conversation(c.conversation()))
+        case .batch(let make):
+            let batch = make(TextArena())
+            for r in 0..<batch.count { try batch.record(r).resolve(body) }
         default:
             try body(self)
         }
@@ -93,5 +100,13 @@ extension SourceExtractor {
             try extract(file, progress: { progress(before + $0) }, emit: emit)
             before += file.bytes
         }
+    }
+}
+
+extension ByteBatch {
+    /// Record `r` on its own: malformed, or a byte conversation (borrowing the batch's texts).
+    public func record(_ r: Int) -> ExtractedRecord {
+        if let issue = issue(r) { return .malformed(issue) }
+        return .bytes(byteConversation(r))
     }
 }

@@ -129,6 +129,22 @@ public struct Pipeline {
         return .passed(modified: modified)
     }
 
+    /// Runs every step on the records of a batch (see ``LaneBatch``), counting nothing.
+    ///
+    /// ``countBytes(_:)`` then counts each record's outcome. Every record takes the general
+    /// path when the pipeline has no byte lane.
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        guard keyed.isEmpty, plain.count <= 64 else {
+            for r in 0..<batch.count { batch.record(.general, for: r) }
+            return
+        }
+        for i in plain.indices {
+            batch.step = i
+            batch.stepID = stats.steps[i].id
+            plain[i].applyBatch(&batch)
+        }
+    }
+
     /// Counts the steps for a record as ``applyBytes(_:)`` left it (nothing for `.general`).
     public mutating func countBytes(_ outcome: ByteOutcome) {
         let end: Int

@@ -27,6 +27,11 @@ public protocol PipelineStep {
     /// A step that answers `.general` may have changed `conversation`: the caller starts the
     /// general path from the record as the extractor gave it.
     mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict
+    /// The step on the batch lane (see ``LaneBatch``): does to every record still on the lane
+    /// what ``applyBytes(_:)`` would do to it, and records the verdict with
+    /// ``LaneBatch/record(_:for:)``. The default calls ``applyBytes(_:)`` on each record as a
+    /// byte conversation.
+    mutating func applyBatch(_ batch: inout LaneBatch)
     /// Whether the step can run now without waiting: a step whose tables are still being built
     /// on another thread (`convert.t2s`) is not, and the steps before it may go ahead on the
     /// records meanwhile. A step that is not ready waits in ``apply(_:)`` until it is.
@@ -53,6 +58,14 @@ extension PipelineStep {
     public var isStateful: Bool { false }
     public func copyForWorker() -> any PipelineStep { self }
     public mutating func applyBytes(_ conversation: inout ByteConversation) -> ByteVerdict { .general }
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        for r in 0..<batch.count where batch.isLive(r) {
+            var c = batch.records.byteConversation(r)
+            let verdict = applyBytes(&c)
+            if case .modified = verdict { batch.store(c, at: r) }
+            batch.record(verdict, for: r)
+        }
+    }
     public var isReady: Bool { true }
     public func awaitReady() throws {}
 }
@@ -75,6 +88,12 @@ public struct RecordIdentity: Sendable {
         explicitID = c.explicitID
     }
 
+    public init(_ r: ByteBatch.Record) {
+        source = r.source
+        origin = r.origin
+        explicitID = nil
+    }
+
     /// The conversation's id (see ``Conversation/id``).
     public var id: String { explicitID ?? "\(source):\(origin.file):\(origin.ordinal)" }
 }
@@ -95,6 +114,8 @@ public protocol KeyedStep: PipelineStep {
     /// ``ByteConversation/conversation()``, or `nil` (the default) when the step has no byte
     /// form, and records take the general path.
     static func key(bytes conversation: ByteConversation) -> StableHash?
+    /// The same for a record of a ``ByteBatch`` (`nil`, the default: the general path).
+    static func key(record: ByteBatch.Record) -> StableHash?
     /// A hint that ``decide(key:record:)`` will soon be asked about `key`: a step whose state
     /// is a large table may start loading the part the key needs (the default does nothing).
     func prefetch(key: StableHash)
@@ -104,6 +125,8 @@ extension KeyedStep {
     public var isStateful: Bool { true }
 
     public static func key(bytes conversation: ByteConversation) -> StableHash? { nil }
+
+    public static func key(record: ByteBatch.Record) -> StableHash? { nil }
 
     public func prefetch(key: StableHash) {}
 

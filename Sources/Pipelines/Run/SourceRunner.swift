@@ -148,12 +148,17 @@ public struct SourceRunner {
                 encodeBytes: { c, out in
                     encoder.encode(c, into: &out)
                     return 1
+                },
+                encodeRecord: { r, out in
+                    encoder.encode(r, into: &out)
+                    return 1
                 })
         }
         let tsv = TSVEncoder()
         return RecordEncoder(
             keepsConversations: options.keepRejects, encode: { c, out in tsv.encode(c, into: &out) },
-            encodeBytes: { c, out in tsv.encode(c, into: &out) })
+            encodeBytes: { c, out in tsv.encode(c, into: &out) },
+            encodeRecord: { r, out in tsv.encode(r, into: &out) })
     }
 
     private func extractAll(

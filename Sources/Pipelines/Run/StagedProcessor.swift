@@ -56,16 +56,21 @@ public struct RecordEncoder: Sendable {
     /// The same for a conversation on the byte lane (the same bytes as `encode` gives its
     /// ``ByteConversation/conversation()``), or `nil`: such records then take the general path.
     public var encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
+    /// The same for a record of the batch lane (``ByteBatch``), or `nil`: such records then
+    /// take the byte lane one by one.
+    public var encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)?
     /// Keep each conversation until its stateful steps have run, so a rejected one can be
     /// written to a rejects file.
     public var keepsConversations: Bool
 
     public init(
         keepsConversations: Bool, encode: @escaping @Sendable (Conversation, inout [UInt8]) -> Int,
-        encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)? = nil
+        encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)? = nil,
+        encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)? = nil
     ) {
         self.encode = encode
         self.encodeBytes = encodeBytes
+        self.encodeRecord = encodeRecord
         self.keepsConversations = keepsConversations
     }
 }
@@ -141,6 +146,8 @@ final class StagedProcessor: @unchecked Sendable {
     /// The encoder's byte-lane half, when records on the byte lane may be encoded by the
     /// workers (read once here, not per record: a copy of the encoder retains its closures).
     private let encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
+    /// The same for records of the batch lane.
+    private let encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)?
     private let keyTypes: [any KeyedStep.Type]
     private let lock = NSLock()
     /// Signalled when a batch task ends (a slot frees up).
@@ -173,6 +180,7 @@ final class StagedProcessor: @unchecked Sendable {
         let prepares = splitter == nil && (split == steps.count || sequential.isKeyed)
         self.encoder = prepares ? encoder : nil
         encodeBytes = prepares && encoder?.keepsConversations == false ? encoder?.encodeBytes : nil
+        encodeRecord = encodeBytes == nil ? nil : encoder?.encodeRecord
         keyTypes = prepares ? sequential.keyTypes : []
         let count = max(1, workers)
         maxWorkers = count
@@ -225,12 +233,15 @@ final class StagedProcessor: @unchecked Sendable {
             try submit(.conversation(c.conversation()), deliver: deliver)
             return
         }
-        if case .chunk = record {
+        switch record {
+        case .chunk, .batch:
             // A chunk holds thousands of records: a batch of its own.
             try flushBatch(deliver: deliver)
             batch.append(record)
             try flushBatch(deliver: deliver)
             return
+        default:
+            break
         }
         batch.append(record)
         guard batch.count >= batchSize else { return }
@@ -346,7 +357,10 @@ final class StagedProcessor: @unchecked Sendable {
 
     /// Runs the parallel steps on a batch (on a worker thread: reads only constants of `self`).
     private func stage(_ records: [ExtractedRecord], _ worker: Worker) -> StagedBatch {
-        if let waiting = worker.pipeline.firstUnreadyStep { return stage(records, worker, aheadOf: waiting) }
+        if let waiting = worker.pipeline.firstUnreadyStep {
+            defer { worker.arena.reset() }
+            return stage(records, worker, aheadOf: waiting)
+        }
         var batch = StagedBatch()
         batch.items.reserveCapacity(max(records.count, worker.itemsHint))
         batch.bytes.reserveCapacity(worker.bytesHint)
@@ -367,6 +381,13 @@ final class StagedProcessor: @unchecked Sendable {
             records { stage($0, worker, into: &batch) }
         case .malformed(let issue):
             batch.items.append(.malformed(issue))
+        case .batch(let make):
+            let records = make(worker.arena)
+            if let encodeRecord {
+                stage(records, worker, encodeRecord, into: &batch)
+            } else {
+                for r in 0..<records.count { stage(records.record(r), worker, into: &batch) }
+            }
         case .bytes(let record):
             if let encodeBytes {
                 var c = record
@@ -417,6 +438,55 @@ final class StagedProcessor: @unchecked Sendable {
         }
     }
 
+    /// Runs the parallel steps on the records of a ``ByteBatch`` (the batch lane), and adds
+    /// each to `batch` as ``stage(_:_:into:)`` would have: encoded with its keys when kept, and
+    /// on the general path, from the record as extracted, when a step or a key asks for it.
+    private func stage(
+        _ records: ByteBatch, _ worker: Worker, _ encode: (ByteBatch.Record, inout [UInt8]) -> Int,
+        into batch: inout StagedBatch
+    ) {
+        var lane = LaneBatch(records)
+        worker.pipeline.applyBatch(&lane)
+        for r in 0..<lane.count {
+            if let issue = records.issue(r) {
+                batch.items.append(.malformed(issue))
+                continue
+            }
+            let outcome = lane.outcomes[r]
+            switch outcome {
+            case .rejected(_, _, let rejection):
+                worker.pipeline.countBytes(outcome)
+                batch.items.append(.dropped(rejection))
+                continue
+            case .general:
+                break
+            case .passed:
+                let prepared = lane.records.withRecord(r) { record -> Bool in
+                    let mark = batch.keys.count
+                    for type in keyTypes {
+                        guard let key = type.key(record: record) else {
+                            batch.keys.removeSubrange(mark...)
+                            return false
+                        }
+                        batch.keys.append(key)
+                    }
+                    let lines = encode(record, &batch.bytes)
+                    batch.items.append(
+                        .prepared(
+                            RecordIdentity(record), end: batch.bytes.count, lines: lines, tokens: nil,
+                            conversation: nil))
+                    return true
+                }
+                if prepared {
+                    worker.pipeline.countBytes(outcome)
+                    continue
+                }
+            }
+            // The record as the extractor gave it (the steps' changes are in `lane` only).
+            stage(.conversation(records.byteConversation(r).conversation()), worker, into: &batch)
+        }
+    }
+
     /// Adds a conversation that went through the parallel steps to `batch`: encoded, with its
     /// keys, when kept and the workers encode.
     private func finish(_ c: Conversation, _ why: Rejection?, into batch: inout StagedBatch) {
@@ -458,6 +528,9 @@ final class StagedProcessor: @unchecked Sendable {
             case .bytes(let record):
                 // Its bytes live only during this call.
                 hold(.conversation(record.conversation()))
+            case .batch(let make):
+                let records = make(worker.arena)
+                for r in 0..<records.count { hold(records.record(r)) }
             case .conversation(var c):
                 if let why = worker.pipeline.apply(&c, steps: 0..<k) {
                     held.append(.staged(.one(c, why)))

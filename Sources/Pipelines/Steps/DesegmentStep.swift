@@ -20,4 +20,8 @@ public struct DesegmentStep: PipelineStep {
         guard let arena = c.arena else { return c.mapTexts { desegmenter.desegmented(bytes: $0) } }
         return c.mapTexts(into: arena) { desegmenter.desegmented(bytes: $0, into: $1) }
     }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.mapTexts(shrinking: { desegmenter.desegmented(bytes: $0, into: $1) })
+    }
 }

@@ -21,4 +21,8 @@ public struct EmptyTurnFilter: PipelineStep {
         }
         return .unchanged
     }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.reject { text, i in text.isEmpty ? .rejected(.emptyTurn, detail: "turn \(i + 1) is empty") : nil }
+    }
 }

@@ -20,6 +20,8 @@ public struct ExactDeduplicator: KeyedStep {
 
     public static func key(bytes c: ByteConversation) -> StableHash? { key(of: c) }
 
+    public static func key(record r: ByteBatch.Record) -> StableHash? { key(of: r) }
+
     /// Roles and texts, in order: the same hash for a conversation and its byte form.
     static func key<C: TurnBytes>(of c: C) -> StableHash {
         var h = StableHasher()

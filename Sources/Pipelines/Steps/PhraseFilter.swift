@@ -39,6 +39,10 @@ public struct PhraseFilter: PipelineStep {
         return .unchanged
     }
 
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.reject { [self] text, _ in firstPhrase(in: text).map { .rejected(reason, detail: phrases[$0]) } }
+    }
+
     private func firstPhrase(in text: String) -> Int? {
         text.withUTF8Bytes(firstPhrase(in:))
     }

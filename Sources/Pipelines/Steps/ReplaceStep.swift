@@ -32,15 +32,22 @@ public struct ReplaceStep: PipelineStep {
     /// Texts without any of the targets stay borrowed; the others are replaced as
     /// ``apply(_:)`` replaces them.
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
-        c.mapTexts { bytes in
-            guard byteReplacements.contains(where: { UTF8Search.firstOffset(of: $0.0, in: bytes) != nil }) else {
-                return nil
-            }
-            var text = String(knownValidUTF8: bytes)
-            for (from, to) in byteReplacements {
-                if let replaced = UTF8Search.replacingAll(from, with: to, in: text) { text = replaced }
-            }
-            return text
+        c.mapTexts(replaced(bytes:))
+    }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.mapTexts(replaced(bytes:))
+    }
+
+    /// The text with every replacement made, or `nil` when there is none to make.
+    private func replaced(bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard byteReplacements.contains(where: { UTF8Search.firstOffset(of: $0.0, in: bytes) != nil }) else {
+            return nil
         }
+        var text = String(knownValidUTF8: bytes)
+        for (from, to) in byteReplacements {
+            if let replaced = UTF8Search.replacingAll(from, with: to, in: text) { text = replaced }
+        }
+        return text
     }
 }

@@ -29,4 +29,17 @@ public struct RolePairingStep: PipelineStep {
         c.texts.removeFirst()
         return .modified
     }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        for r in 0..<batch.count where batch.isLive(r) {
+            let n = batch.records.textCount(r)
+            if n < 2 {
+                batch.record(.rejected(.tooFewTurns, detail: "\(n) turn(s)"), for: r)
+            } else if n % 2 == 1 {
+                let opening = batch.records.removeFirstText(r)
+                batch.records.metadata[r, default: [:]][TSVEncoder.openingKey] = String(knownValidUTF8: opening)
+                batch.record(.modified, for: r)
+            }
+        }
+    }
 }

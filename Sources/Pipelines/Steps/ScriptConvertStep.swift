@@ -63,4 +63,9 @@ public struct ScriptConvertStep: PipelineStep {
         guard let converter = resolved() else { return .unchanged }
         return c.mapTexts { converter.converted(bytes: $0) }
     }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        guard let converter = resolved() else { return }
+        batch.mapTexts { converter.converted(bytes: $0) }
+    }
 }

@@ -30,6 +30,12 @@ public struct TemplatePlaceholderFilter: PipelineStep {
         return .unchanged
     }
 
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.reject { text, _ in
+            Self.markup(in: text).map { .rejected(.templatePlaceholder, detail: String($0.prefix(40))) }
+        }
+    }
+
     /// The text from its first `{` to the first `}` after it, or `nil`.
     private static func markup(in b: UnsafeBufferPointer<UInt8>) -> String? {
         guard let open = b.firstIndex(of: UInt8(ascii: "{")), let close = b[open...].firstIndex(of: UInt8(ascii: "}"))

@@ -27,4 +27,8 @@ public struct TextNormalizeStep: PipelineStep {
     public mutating func applyBytes(_ c: inout ByteConversation) -> ByteVerdict {
         c.mapTexts { normalizer.normalized(bytes: $0) }
     }
+
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        batch.mapTexts { normalizer.normalized(bytes: $0) }
+    }
 }

@@ -1,0 +1,128 @@
+import Formats
+
+/// A ``ByteBatch`` on its way through the steps of a pipeline: the batch lane.
+///
+/// Each step runs once over the batch (``PipelineStep/applyBatch(_:)``), on the records still on
+/// the lane, and records what it did to each as ``PipelineStep/applyBytes(_:)`` would have
+/// answered for it: the record stays on the lane (modified or not), is rejected, or leaves for
+/// the general path. ``Pipeline/applyBatch(_:)`` runs the steps and
+/// ``Pipeline/countBytes(_:)`` counts each record's outcome, so the counts are those of the
+/// byte lane and of the general path.
+public struct LaneBatch {
+    public var records: ByteBatch
+    /// What the steps have done to each record so far; a malformed record is `.general` (it
+    /// never reaches the steps).
+    public private(set) var outcomes: [Pipeline.ByteOutcome]
+    /// The step running now: its index in the pipeline, and its id.
+    var step = 0
+    var stepID = ""
+
+    public init(_ records: ByteBatch) {
+        self.records = records
+        outcomes = (0..<records.count).map { records.issue($0) == nil ? .passed(modified: 0) : .general }
+    }
+
+    public var count: Int { records.count }
+
+    /// Whether record `r` is still on the lane: every step so far passed it.
+    @inline(__always)
+    public func isLive(_ r: Int) -> Bool {
+        if case .passed = outcomes[r] { return true }
+        return false
+    }
+
+    /// Records what the running step did to record `r`.
+    public mutating func record(_ verdict: ByteVerdict, for r: Int) {
+        switch verdict {
+        case .unchanged:
+            break
+        case .modified:
+            if case .passed(let m) = outcomes[r] { outcomes[r] = .passed(modified: m | 1 << UInt64(step)) }
+        case .rejected(let reason, let detail):
+            guard case .passed(let m) = outcomes[r] else { return }
+            outcomes[r] = .rejected(
+                step: step, modified: m, Rejection(step: stepID, reason: reason, detail: detail))
+        case .general:
+            outcomes[r] = .general
+        }
+    }
+
+    /// Makes record `r` what a step left of it as a byte conversation: its texts and metadata.
+    public mutating func store(_ c: ByteConversation, at r: Int) {
+        records.setTexts(r, c.texts)
+        records.metadata[r] = c.metadata.isEmpty ? nil : c.metadata
+    }
+
+    /// ``ByteConversation/mapTexts(_:)`` on every record on the lane.
+    ///
+    /// `transform` returns `nil` for a text it leaves as it is; a new text is copied into the
+    /// arena. A kept `opening` utterance (in the record's metadata) is transformed too.
+    mutating func mapTexts(_ transform: (UnsafeBufferPointer<UInt8>) -> String?) {
+        for r in 0..<count where isLive(r) {
+            var modified = false
+            for i in 0..<records.textCount(r) {
+                let old = records.text(r, i)
+                guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { continue }
+                records.setText(r, i, records.copy(t))
+                modified = true
+            }
+            if mapOpening(r, { old in transform(old) }) { modified = true }
+            if modified { record(.modified, for: r) }
+        }
+    }
+
+    /// ``ByteConversation/mapTexts(into:shrinking:)`` on every record on the lane: `write`
+    /// writes the new text of `old` to room for `old.count` bytes in the arena and returns its
+    /// length, or returns `nil` to leave `old` as it is.
+    mutating func mapTexts(shrinking write: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int?) {
+        let arena = records.arena
+        for r in 0..<count where isLive(r) {
+            var modified = false
+            for i in 0..<records.textCount(r) {
+                let old = records.text(r, i)
+                var changed = false
+                let text = arena.write(atMost: old.count) { out in
+                    guard let count = write(old, out) else { return 0 }
+                    changed = true
+                    return count
+                }
+                guard changed, !ByteScan.equal(text, old) else { continue }
+                records.setText(r, i, text)
+                modified = true
+            }
+            let opening = mapOpening(r) { old in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: old.count) { room -> String? in
+                    guard let base = room.baseAddress, let count = write(old, base) else { return nil }
+                    return String(knownValidUTF8: UnsafeBufferPointer(start: base, count: count))
+                }
+            }
+            if modified || opening { record(.modified, for: r) }
+        }
+    }
+
+    /// Rejects every record on the lane for which `test` gives a rejection, given each of its
+    /// texts in order (the first that does decides).
+    mutating func reject(where test: (UnsafeBufferPointer<UInt8>, _ index: Int) -> ByteVerdict?) {
+        for r in 0..<count where isLive(r) {
+            for i in 0..<records.textCount(r) {
+                if let verdict = test(records.text(r, i), i) {
+                    record(verdict, for: r)
+                    break
+                }
+            }
+        }
+    }
+
+    /// Transforms record `r`'s kept `opening` utterance, if it has one; returns whether it
+    /// changed.
+    private mutating func mapOpening(_ r: Int, _ transform: (UnsafeBufferPointer<UInt8>) -> String?) -> Bool {
+        guard !records.metadata.isEmpty, let opening = records.metadata[r]?[TSVEncoder.openingKey],
+            let new = opening.withUTF8Bytes({ old -> String? in
+                guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
+                return t
+            })
+        else { return false }
+        records.metadata[r]?[TSVEncoder.openingKey] = new
+        return true
+    }
+}
