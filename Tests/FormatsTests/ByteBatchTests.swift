@@ -63,7 +63,8 @@ import Testing
     @Test func aRecordEncodesAsItsByteConversation() {
         var batch = ByteBatch(source: "s", file: "f", arena: TextArena())
         batch.append(line: 4, ordinal: 2, texts: [.owned("你\t好"), .owned("\"引\"")])
-        batch.metadata[0] = ["opening": "開場"]
+        batch.setMetadata(0, ["opening": "開場"])
+        #expect(batch.metadata(0) == ["opening": "開場"])
         var a: [UInt8] = []
         var b: [UInt8] = []
         batch.withRecord(0) { JSONLEncoder().encode($0, into: &a) }

@@ -17,6 +17,8 @@ public struct ByteBatch {
         @usableFromInline var end: Int32
         @usableFromInline var line: Int
         @usableFromInline var ordinal: Int
+        /// Where its metadata is in ``metadataStore``, or -1 when it has none.
+        @usableFromInline var metadata: Int32 = -1
     }
 
     public let source: String
@@ -31,8 +33,8 @@ public struct ByteBatch {
     /// The start in ``texts`` of the record being built (see ``open(line:)``), or -1.
     private var openStart = -1
     private var openLine = 0
-    /// Metadata of the records that have any (``ByteConversation/metadata``), by index.
-    public var metadata: [Int: [String: String]] = [:]
+    /// Metadata of the records that have any (``ByteConversation/metadata``).
+    @usableFromInline var metadataStore: [[String: String]] = []
     /// The malformed records, by index.
     public private(set) var issues: [Int: InputIssue] = [:]
 
@@ -92,6 +94,14 @@ public struct ByteBatch {
     public mutating func add(_ text: UnsafeBufferPointer<UInt8>) {
         precondition(openStart >= 0, "no record is open")
         texts.append(text)
+    }
+
+    /// Adds a text to the open record: its bytes, or a copy of the string in the arena.
+    public mutating func add(_ text: ByteConversation.Text) {
+        switch text {
+        case .borrowed(let bytes): add(bytes)
+        case .owned(let string): add(copy(string))
+        }
     }
 
     /// Ends the open record and adds it.
@@ -166,6 +176,24 @@ public struct ByteBatch {
         }
     }
 
+    /// The metadata of record `r` (``ByteConversation/metadata``).
+    @inlinable
+    public func metadata(_ r: Int) -> [String: String] {
+        let slot = entries[r].metadata
+        return slot < 0 ? [:] : metadataStore[Int(slot)]
+    }
+
+    /// Makes `metadata` the metadata of record `r`.
+    public mutating func setMetadata(_ r: Int, _ metadata: [String: String]) {
+        let slot = entries[r].metadata
+        if slot >= 0 {
+            metadataStore[Int(slot)] = metadata
+        } else if !metadata.isEmpty {
+            entries[r].metadata = Int32(metadataStore.count)
+            metadataStore.append(metadata)
+        }
+    }
+
     /// Where record `r` came from.
     public func origin(_ r: Int) -> RecordOrigin {
         RecordOrigin(file: file, line: entries[r].line, ordinal: entries[r].ordinal)
@@ -176,7 +204,7 @@ public struct ByteBatch {
     public func byteConversation(_ r: Int) -> ByteConversation {
         var c = ByteConversation(
             source: source, origin: origin(r), texts: (0..<textCount(r)).map { .borrowed(text(r, $0)) },
-            metadata: metadata.isEmpty ? [:] : metadata[r] ?? [:])
+            metadata: metadata(r))
         c.arena = arena
         return c
     }
@@ -189,7 +217,7 @@ public struct ByteBatch {
             try body(
                 Record(
                     source: source, file: file, line: entry.line, ordinal: entry.ordinal,
-                    metadata: metadata.isEmpty ? [:] : metadata[r] ?? [:],
+                    metadata: entry.metadata < 0 ? [:] : metadataStore[Int(entry.metadata)],
                     texts: UnsafeBufferPointer(rebasing: all[Int(entry.start)..<Int(entry.end)])))
         }
     }

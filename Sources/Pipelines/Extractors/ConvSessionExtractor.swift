@@ -82,6 +82,7 @@ public struct ConvSessionExtractor: SourceExtractor {
         utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?, into batch: inout ByteBatch
     ) {
         var ordinal = after
+        let arena = batch.arena
         // The session being read: its first line, and its first line that is not valid UTF-8.
         // Its utterances are the texts of the batch's open record.
         var start: Int?
@@ -118,8 +119,8 @@ public struct ConvSessionExtractor: SourceExtractor {
                 begin(at: line.number)
             } else if isUtterance(b) {
                 if start == nil { begin(at: line.number) }
-                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), batch.arena) {
-                    batch.add(batch.borrowed(text))
+                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), arena) {
+                    batch.add(text)
                 } else if badLine == nil {
                     badLine = (line.number, Array(b))
                 }

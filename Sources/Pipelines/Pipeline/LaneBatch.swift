@@ -50,7 +50,7 @@ public struct LaneBatch {
     /// Makes record `r` what a step left of it as a byte conversation: its texts and metadata.
     public mutating func store(_ c: ByteConversation, at r: Int) {
         records.setTexts(r, c.texts)
-        records.metadata[r] = c.metadata.isEmpty ? nil : c.metadata
+        records.setMetadata(r, c.metadata)
     }
 
     /// ``ByteConversation/mapTexts(_:)`` on every record on the lane.
@@ -116,13 +116,15 @@ public struct LaneBatch {
     /// Transforms record `r`'s kept `opening` utterance, if it has one; returns whether it
     /// changed.
     private mutating func mapOpening(_ r: Int, _ transform: (UnsafeBufferPointer<UInt8>) -> String?) -> Bool {
-        guard !records.metadata.isEmpty, let opening = records.metadata[r]?[TSVEncoder.openingKey],
+        var metadata = records.metadata(r)
+        guard !metadata.isEmpty, let opening = metadata[TSVEncoder.openingKey],
             let new = opening.withUTF8Bytes({ old -> String? in
                 guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
                 return t
             })
         else { return false }
-        records.metadata[r]?[TSVEncoder.openingKey] = new
+        metadata[TSVEncoder.openingKey] = new
+        records.setMetadata(r, metadata)
         return true
     }
 }

@@ -37,7 +37,9 @@ public struct RolePairingStep: PipelineStep {
                 batch.record(.rejected(.tooFewTurns, detail: "\(n) turn(s)"), for: r)
             } else if n % 2 == 1 {
                 let opening = batch.records.removeFirstText(r)
-                batch.records.metadata[r, default: [:]][TSVEncoder.openingKey] = String(knownValidUTF8: opening)
+                var metadata = batch.records.metadata(r)
+                metadata[TSVEncoder.openingKey] = String(knownValidUTF8: opening)
+                batch.records.setMetadata(r, metadata)
                 batch.record(.modified, for: r)
             }
         }
