@@ -100,6 +100,25 @@ enum Converters {
         }
     }
 
+    /// Once a profile's converter is built, the next pending converter of that profile and quote
+    /// style (another source's, a later run's) is ready at once, and converts the same; one with
+    /// a dictionary of its own is built anew.
+    @Test func aBuiltConverterServesTheNextSourceAtOnce() throws {
+        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/mine.txt"
+        try "說\t讲\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for profile in ConversionProfile.allCases {
+            let first = try PendingConverter(profile: profile, quotes: .mainland).converter()
+            let next = try PendingConverter(profile: profile, quotes: .mainland)
+            #expect(next.isReady, "\(profile)")
+            #expect(try next.converter().convert("他說：「好」") == first.convert("他說：「好」"))
+            let own = try PendingConverter(profile: profile, quotes: .mainland, dictionaries: [path])
+            #expect(try own.converter().convert("說") == "讲")
+        }
+    }
+
     @Test func malformedDictionaryLineNamesFileAndLine() throws {
         let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -241,8 +241,15 @@ public struct ChineseConverter: Sendable {
         try SharedTable.shared.get()
     }
 
-    /// The built-in phrase resource, parsed and validated.
+    /// The built-in phrase resource, parsed and validated once per process (each source's
+    /// converter reads it).
     static func builtinSections() throws -> [String: [PhraseDictionary.Entry]] {
+        try builtin.get()
+    }
+
+    private static let builtin = Result { try parseBuiltinSections() }
+
+    private static func parseBuiltinSections() throws -> [String: [PhraseDictionary.Entry]] {
         guard let url = Bundle.module.url(forResource: "t2s-phrases", withExtension: "txt"),
             let data = FileManager.default.contents(atPath: url.path),
             let text = String(data: data, encoding: .utf8)
@@ -259,6 +266,7 @@ public final class PendingConverter: @unchecked Sendable {
     public let quotes: QuoteStyle
     public let dictionaries: [String]
     private let done = DispatchSemaphore(value: 0)
+    private static let built = BuiltConverters()
     private let lock = NSLock()
     private var result: Result<ChineseConverter, any Error>?
 
@@ -271,8 +279,17 @@ public final class PendingConverter: @unchecked Sendable {
         self.quotes = quotes
         self.dictionaries = dictionaries
         let layers = try ChineseConverter.Layers(profile: profile, quotes: quotes, dictionaries: dictionaries)
+        // Without extra dictionaries (files that could change), a converter built before in
+        // this process, for another source or an earlier run, serves again.
+        let key = dictionaries.isEmpty ? "\(profile.rawValue) \(quotes.rawValue)" : nil
+        if let key, let built = Self.built.converter(for: key) {
+            result = .success(built)
+            done.signal()
+            return
+        }
         let thread = Thread { [self] in
             let built = Result { ChineseConverter(layers: layers, base: try ChineseConverter.baseTable()) }
+            if let key, case .success(let converter) = built { Self.built.keep(converter, for: key) }
             lock.lock()
             result = built
             lock.unlock()
@@ -301,6 +318,24 @@ public final class PendingConverter: @unchecked Sendable {
             done.wait()
             done.signal()  // for the next caller
         }
+    }
+}
+
+/// The converters built in this process, by profile and quote style.
+private final class BuiltConverters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var converters: [String: ChineseConverter] = [:]
+
+    func converter(for key: String) -> ChineseConverter? {
+        lock.lock()
+        defer { lock.unlock() }
+        return converters[key]
+    }
+
+    func keep(_ converter: ChineseConverter, for key: String) {
+        lock.lock()
+        converters[key] = converter
+        lock.unlock()
     }
 }
 

@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
             let shardBytes = b.manifest.outputs.reduce(0) { $0 + $1.bytes }
             print(
                 String(
-                    format: "%@\t%.3f\t%.3f\t%.1f\t%d\t%d\t%.1f\t%.3f\t%.3f", source.rawValue,
+                    format: "%@\t%.3f\t%.4f\t%.1f\t%d\t%d\t%.1f\t%.4f\t%.3f", source.rawValue,
                     Double(b.bytesIn) / 1e6, b.seconds, b.megabytesPerSecond, b.manifest.counts.read,
                     b.manifest.counts.conversationsWritten, peakResidentMegabytes(), cpu, Double(shardBytes) / 1e6))
         }
