@@ -117,6 +117,82 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         }
     }
 
+    /// A record of a batch written with its batch's head is the line ``JSONLEncoder`` writes for
+    /// it otherwise: in one piece, or (texts to escape, metadata) the long way.
+    @Test(arguments: [ConversationLayout.sharegpt, .messages])
+    func batchRecordsWithTheirHeadAreTheSameLines(_ layout: ConversationLayout) {
+        let encoder = JSONLEncoder(layout: layout)
+        var batch = ByteBatch(source: "s\"rc", file: "dir/文件.txt", arena: TextArena())
+        let texts = ["你好", "", "a\"b", "tab\there", "😀 x", String(repeating: "長", count: 3000)]
+        var rng = SystemRandomNumberGenerator()
+        for ordinal in [0, 1, 9, 10, 99_999, 1 << 40, Int.max, -3] {
+            let n = 1 + Int.random(in: 0..<4, using: &rng)
+            batch.append(
+                line: 1, ordinal: ordinal, texts: (0..<n).map { _ in .owned(texts.randomElement(using: &rng) ?? "") })
+            if ordinal == 10 { batch.setMetadata(batch.count - 1, ["opening": "開\n場"]) }
+        }
+        let head = encoder.head(of: batch)
+        for r in 0..<batch.count {
+            var fast: [UInt8] = [7]
+            var plain: [UInt8] = [7]
+            batch.withRecord(r) { encoder.encode($0, head: head, into: &fast) }
+            encoder.encode(batch.byteConversation(r), into: &plain)
+            #expect(fast == plain, "\(String(decoding: plain, as: UTF8.self))")
+        }
+    }
+
+    /// Records written as encoded runs make the same shards as records written one by one,
+    /// whatever the shard size, the runs' lengths, and the line counts (a TSV record may have
+    /// none or several); the buffer fills and drains at the same places.
+    @Test(arguments: [1, 2, 3, 50, 1000])
+    func encodedRunsMakeTheSameShards(shardRecords: Int) throws {
+        var rng = SystemRandomNumberGenerator()
+        var records: [[UInt8]] = []
+        var lines: [Int] = []
+        for i in 0..<400 {
+            let size = [10, 300, 70_000][Int.random(in: 0..<3, using: &rng)]
+            records.append(Array("\(i):\(String(repeating: "x", count: size))\n".utf8))
+            lines.append(Int.random(in: 0..<3, using: &rng))
+        }
+        func shards(_ write: (ShardWriter) throws -> Void) throws -> [(ShardInfo, [UInt8])] {
+            let dir = try TempDir()
+            let w = ShardWriter(
+                directory: dir.path, relativeDirectory: "", prefix: "s", fileExtension: "tsv", compression: .zstd,
+                level: 1, shardRecords: shardRecords)
+            try write(w)
+            return try w.finish().map {
+                ($0, Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir.path)/\($0.path)"))))
+            }
+        }
+        let one = try shards { w in
+            for (record, n) in zip(records, lines) {
+                try w.write { out in
+                    out.append(contentsOf: record); return n
+                }
+            }
+        }
+        let runs = try shards { w in
+            var k = 0
+            while k < records.count {
+                let count = min(records.count - k, Int.random(in: 1..<60, using: &rng))
+                var bytes: [UInt8] = []
+                var ends: [Int] = []
+                let offset = 1_000  // as where a run starts in a worker's bytes
+                for record in records[k..<(k + count)] {
+                    bytes += record
+                    ends.append(offset + bytes.count)
+                }
+                try bytes.withUnsafeBufferPointer { b in
+                    try w.write(encoded: b, ends: ends[...], offset: offset, lines: lines[k..<(k + count)])
+                }
+                k += count
+            }
+        }
+        #expect(one.map(\.0) == runs.map(\.0))
+        #expect(one.map(\.1) == runs.map(\.1))
+        #expect(one.count > 1 || shardRecords == 1000)
+    }
+
     @Test func jsonlMessagesLayout() {
         var out: [UInt8] = []
         JSONLEncoder(layout: .messages).encode(sample([(.human, "q"), (.gpt, "a")]), into: &out)

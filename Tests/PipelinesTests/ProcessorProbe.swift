@@ -17,10 +17,20 @@ enum ProcessorProbe {
             }, budget: budget)
     }
 
+    /// The text of each record of a run.
+    static func lines(_ run: EncodedRecords) -> [String] {
+        var from = 0
+        return run.ends.map { end in
+            defer { from = end - run.offset }
+            return String(decoding: UnsafeBufferPointer(rebasing: run.bytes[from..<(end - run.offset)]), as: UTF8.self)
+        }
+    }
+
     /// A delivery as text: the JSON line of a kept conversation, or what became of the record.
     static func text(_ r: ProcessedRecord) -> String {
         switch r {
         case .encoded(let bytes, _, _): return String(decoding: bytes, as: UTF8.self)
+        case .encodedRun(let run): return lines(run).joined()
         case .dropped(let why): return "dropped \(why.reason.rawValue)"
         case .one(let c, let why): return "\(c.id) \(why?.reason.rawValue ?? "kept")"
         case .conversations(let group):

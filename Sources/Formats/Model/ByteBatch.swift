@@ -227,9 +227,10 @@ public struct ByteBatch {
         public let source: String
         @usableFromInline let file: String
         @usableFromInline let line: Int
-        @usableFromInline let ordinal: Int
+        public let ordinal: Int
         public let metadata: [String: String]
-        @usableFromInline let texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
+        /// The record's texts, in order.
+        public let texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
 
         @inlinable
         init(

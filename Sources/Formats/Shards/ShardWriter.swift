@@ -91,6 +91,38 @@ public final class ShardWriter {
         return lines
     }
 
+    /// Appends records already encoded one after another: record `k` is the bytes up to
+    /// `ends[k] - offset` in `bytes` (from where the one before it ends) and holds `lines[k]`
+    /// output lines.
+    ///
+    /// The shards are the same as when each record is written in turn with ``write(_:)``: the
+    /// records are copied in runs that end where a shard ends or the buffer fills.
+    public func write(
+        encoded bytes: UnsafeBufferPointer<UInt8>, ends: ArraySlice<Int>, offset: Int, lines: ArraySlice<Int>
+    )
+        throws
+    {
+        precondition(ends.count == lines.count, "one line count per record")
+        var from = 0  // where the records not yet in the buffer begin, in `bytes`
+        var line = lines.startIndex
+        for end in ends {
+            if file == nil {
+                try rethrowCloseError()
+                try openShard()
+            }
+            let to = end - offset
+            recordsInShard += lines[line]
+            line += 1
+            let full = recordsInShard >= shardRecords
+            guard full || buffer.count + (to - from) >= 1 << 18 else { continue }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
+            from = to
+            if buffer.count >= 1 << 18 { try drain() }
+            if full { try closeShard() }
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<(ends.last.map { $0 - offset } ?? 0)]))
+    }
+
     /// Closes the open shard; returns every shard written.
     public func finish() throws -> [ShardInfo] {
         if file != nil { try closeShard() }

@@ -45,6 +45,79 @@ public struct JSONLEncoder: Sendable {
         encodeTurns(record, into: &out)
     }
 
+    /// What the lines of a batch's records have in common, escaped once for the batch: the
+    /// line up to the ordinal in the id, and from the ordinal to the first turn.
+    public struct Head: Sendable {
+        let id: [UInt8]
+        let source: [UInt8]
+
+        init(source: String, file: String, listOpen: StaticString) {
+            var id: [UInt8] = []
+            JSONString.appendRaw(#"{"id":""#, to: &id)
+            JSONString.appendEscaped(source, to: &id)
+            id.append(UInt8(ascii: ":"))
+            JSONString.appendEscaped(file, to: &id)
+            id.append(UInt8(ascii: ":"))
+            self.id = id
+            var rest: [UInt8] = []
+            JSONString.appendRaw(#"","source":"#, to: &rest)
+            JSONString.append(source, to: &rest)
+            JSONString.appendRaw(listOpen, to: &rest)
+            self.source = rest
+        }
+    }
+
+    /// The ``Head`` of `batch`'s lines.
+    public func head(of batch: ByteBatch) -> Head {
+        Head(source: batch.source, file: batch.file, listOpen: listOpen)
+    }
+
+    /// ``encode(_:into:)`` with the batch's ``Head`` (`head(of:)` of the record's batch): the
+    /// same line, written in one piece when no text needs escaping and the record has no
+    /// metadata (nearly all), else as ``encode(_:into:)`` writes it.
+    public func encode(_ record: ByteBatch.Record, head: Head, into out: inout [UInt8]) {
+        let closing: StaticString = "],\"metadata\":\"{}\"}\n"
+        guard record.metadata.isEmpty, record.ordinal >= 0 else { return encodeTurns(record, into: &out) }
+        var length = head.id.count + 20 + head.source.count + closing.utf8CodeUnitCount
+        for i in 0..<record.turnCount {
+            let text = record.texts[i]
+            guard ByteScan.firstJSONSpecial(text, from: 0) == text.count else { return encodeTurns(record, into: &out) }
+            let open = record.role(at: i) == .human ? humanOpen : gptOpen
+            length += open.utf8CodeUnitCount + text.count + 4
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            var p = base + start
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                guard let from = bytes.baseAddress else { return }
+                p.update(from: from, count: bytes.count)
+                p += bytes.count
+            }
+            func put(_ s: StaticString) { put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+            head.id.withUnsafeBufferPointer(put)
+            p += JSONString.writeDecimal(record.ordinal, to: p)
+            head.source.withUnsafeBufferPointer(put)
+            for i in 0..<record.turnCount {
+                if i > 0 {
+                    p.pointee = UInt8(ascii: ",")
+                    p += 1
+                }
+                put(record.role(at: i) == .human ? humanOpen : gptOpen)
+                p.pointee = UInt8(ascii: "\"")
+                p += 1
+                put(record.texts[i])
+                p[0] = UInt8(ascii: "\"")
+                p[1] = UInt8(ascii: "}")
+                p += 2
+            }
+            put(closing)
+            return p - (base + start)
+        }
+        out.removeLast(length - written)
+    }
+
     /// The body of both: specialised here, in this module, for each.
     private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) {
         JSONString.appendRaw(#"{"id":"#, to: &out)
@@ -133,6 +206,22 @@ public enum JSONString {
         out.append(UInt8(ascii: ":"))
         appendDecimal(origin.ordinal, to: &out)
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes the digits of `n` (not negative) at `p`; returns how many (at most 20).
+    static func writeDecimal(_ n: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1
+        var v = n.magnitude
+        while v >= 10 {
+            v /= 10
+            digits += 1
+        }
+        v = n.magnitude
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            p[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+        return digits
     }
 
     static func appendDecimal(_ n: Int, to out: inout [UInt8]) {

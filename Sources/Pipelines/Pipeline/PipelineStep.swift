@@ -88,10 +88,10 @@ public struct RecordIdentity: Sendable {
         explicitID = c.explicitID
     }
 
-    public init(_ r: ByteBatch.Record) {
-        source = r.source
-        origin = r.origin
-        explicitID = nil
+    public init(source: String, origin: RecordOrigin, explicitID: String? = nil) {
+        self.source = source
+        self.origin = origin
+        self.explicitID = explicitID
     }
 
     /// The conversation's id (see ``Conversation/id``).

@@ -149,16 +149,25 @@ public struct SourceRunner {
                     encoder.encode(c, into: &out)
                     return 1
                 },
-                encodeRecord: { r, out in
-                    encoder.encode(r, into: &out)
-                    return 1
+                encodeRecords: { batch, records, out, ends, lines in
+                    let head = encoder.head(of: batch)
+                    for r in records {
+                        batch.withRecord(r) { encoder.encode($0, head: head, into: &out) }
+                        ends.append(out.count)
+                        lines.append(1)
+                    }
                 })
         }
         let tsv = TSVEncoder()
         return RecordEncoder(
             keepsConversations: options.keepRejects, encode: { c, out in tsv.encode(c, into: &out) },
             encodeBytes: { c, out in tsv.encode(c, into: &out) },
-            encodeRecord: { r, out in tsv.encode(r, into: &out) })
+            encodeRecords: { batch, records, out, ends, lines in
+                for r in records {
+                    lines.append(batch.withRecord(r) { tsv.encode($0, into: &out) })
+                    ends.append(out.count)
+                }
+            })
     }
 
     private func extractAll(
@@ -207,6 +216,9 @@ public struct SourceRunner {
                     $0.append(contentsOf: bytes); return lines
                 }
                 state.processor.countWritten(conversations: 1, lines: lines, tokens: tokens)
+            case .encodedRun(let run):
+                try writer.write(encoded: run.bytes, ends: run.ends, offset: run.offset, lines: run.lines)
+                state.processor.countWritten(conversations: run.ends.count, lines: run.lines.reduce(0, +))
             case .dropped:
                 break  // counted by the processor; no rejects file is written
             }

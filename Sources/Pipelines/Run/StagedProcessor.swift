@@ -43,9 +43,21 @@ public enum ProcessedRecord {
     /// ``RecordEncoder``: its bytes (valid only while the delivery runs), its output lines and
     /// its tokens (when counted).
     case encoded(UnsafeBufferPointer<UInt8>, lines: Int, tokens: Int?)
+    /// Kept conversations of consecutive records, each of one record, encoded one after another
+    /// by a worker thread (valid only while the delivery runs): see ``EncodedRecords``.
+    case encodedRun(EncodedRecords)
     /// A conversation rejected by a stateful step whose turns were not kept, because the
     /// encoder does not keep conversations (nothing writes rejected ones). Counted all the same.
     case dropped(Rejection)
+}
+
+/// Records encoded one after another: record `k` is the bytes up to `ends[k] - offset` in
+/// `bytes` (from where the one before it ends), and holds `lines[k]` output lines.
+public struct EncodedRecords {
+    public var bytes: UnsafeBufferPointer<UInt8>
+    public var ends: ArraySlice<Int>
+    public var offset: Int
+    public var lines: ArraySlice<Int>
 }
 
 /// How the writer encodes a kept conversation, so that worker threads can do it ahead of the
@@ -56,9 +68,16 @@ public struct RecordEncoder: Sendable {
     /// The same for a conversation on the byte lane (the same bytes as `encode` gives its
     /// ``ByteConversation/conversation()``), or `nil`: such records then take the general path.
     public var encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
-    /// The same for a record of the batch lane (``ByteBatch``), or `nil`: such records then
-    /// take the byte lane one by one.
-    public var encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)?
+    /// Appends the records of a batch on the batch lane (``ByteBatch``) at the given indices,
+    /// in order, as `encode` would their conversations, and for each the end of its bytes in
+    /// the buffer and its output lines; or `nil`: such records then take the byte lane one by
+    /// one.
+    public var encodeRecords: EncodeRecords?
+
+    public typealias EncodeRecords =
+        @Sendable (
+            _ batch: ByteBatch, _ records: [Int], _ out: inout [UInt8], _ ends: inout [Int], _ lines: inout [Int]
+        ) -> Void
     /// Keep each conversation until its stateful steps have run, so a rejected one can be
     /// written to a rejects file.
     public var keepsConversations: Bool
@@ -66,11 +85,11 @@ public struct RecordEncoder: Sendable {
     public init(
         keepsConversations: Bool, encode: @escaping @Sendable (Conversation, inout [UInt8]) -> Int,
         encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)? = nil,
-        encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)? = nil
+        encodeRecords: EncodeRecords? = nil
     ) {
         self.encode = encode
         self.encodeBytes = encodeBytes
-        self.encodeRecord = encodeRecord
+        self.encodeRecords = encodeRecords
         self.keepsConversations = keepsConversations
     }
 }
@@ -101,6 +120,19 @@ final class StagedProcessor: @unchecked Sendable {
         case prepared(RecordIdentity, end: Int, lines: Int, tokens: Int?, conversation: Conversation?)
         /// Rejected by a parallel step on the byte lane, with no conversation to keep.
         case dropped(Rejection)
+        /// Consecutive records of a batch on the batch lane, each kept by the parallel steps
+        /// and encoded; their keys are the next ones in the batch's keys.
+        case preparedRun(PreparedRun)
+    }
+
+    /// Records of one file kept by the parallel steps and encoded one after another in the
+    /// batch's bytes: record `k` came from `origins[k]`, and its bytes end at `ends[k]`.
+    private struct PreparedRun {
+        let source: String
+        let file: String
+        var origins: [(line: Int, ordinal: Int)] = []
+        var ends: [Int] = []
+        var lines: [Int] = []
     }
 
     private struct StagedBatch {
@@ -147,7 +179,7 @@ final class StagedProcessor: @unchecked Sendable {
     /// workers (read once here, not per record: a copy of the encoder retains its closures).
     private let encodeBytes: (@Sendable (ByteConversation, inout [UInt8]) -> Int)?
     /// The same for records of the batch lane.
-    private let encodeRecord: (@Sendable (ByteBatch.Record, inout [UInt8]) -> Int)?
+    private let encodeRecords: RecordEncoder.EncodeRecords?
     private let keyTypes: [any KeyedStep.Type]
     private let lock = NSLock()
     /// Signalled when a batch task ends (a slot frees up).
@@ -180,7 +212,7 @@ final class StagedProcessor: @unchecked Sendable {
         let prepares = splitter == nil && (split == steps.count || sequential.isKeyed)
         self.encoder = prepares ? encoder : nil
         encodeBytes = prepares && encoder?.keepsConversations == false ? encoder?.encodeBytes : nil
-        encodeRecord = encodeBytes == nil ? nil : encoder?.encodeRecord
+        encodeRecords = encodeBytes == nil ? nil : encoder?.encodeRecords
         keyTypes = prepares ? sequential.keyTypes : []
         let count = max(1, workers)
         maxWorkers = count
@@ -383,8 +415,8 @@ final class StagedProcessor: @unchecked Sendable {
             batch.items.append(.malformed(issue))
         case .batch(let make):
             let records = make(worker.arena)
-            if let encodeRecord {
-                stage(records, worker, encodeRecord, into: &batch)
+            if let encodeRecords {
+                stage(records, worker, encodeRecords, into: &batch)
             } else {
                 for r in 0..<records.count { stage(records.record(r), worker, into: &batch) }
             }
@@ -439,52 +471,64 @@ final class StagedProcessor: @unchecked Sendable {
     }
 
     /// Runs the parallel steps on the records of a ``ByteBatch`` (the batch lane), and adds
-    /// each to `batch` as ``stage(_:_:into:)`` would have: encoded with its keys when kept, and
-    /// on the general path, from the record as extracted, when a step or a key asks for it.
+    /// them to `batch` in order: the kept ones encoded, in runs, with their keys; the general
+    /// path, from the record as extracted, for those a step or a key sends there.
     private func stage(
-        _ records: ByteBatch, _ worker: Worker, _ encode: (ByteBatch.Record, inout [UInt8]) -> Int,
-        into batch: inout StagedBatch
+        _ records: ByteBatch, _ worker: Worker, _ encode: RecordEncoder.EncodeRecords, into batch: inout StagedBatch
     ) {
         var lane = LaneBatch(records)
         worker.pipeline.applyBatch(&lane)
-        for r in 0..<lane.count {
-            if let issue = records.issue(r) {
-                batch.items.append(.malformed(issue))
-                continue
+        // Kept records are encoded a run at a time, so that the items stay in input order and
+        // the bytes of a record of the general path (when a worker encodes it) come between
+        // the runs'.
+        var ends: [Int] = []
+        var lines: [Int] = []
+        var pending: [Int] = []
+        func closeRun() {
+            guard !pending.isEmpty else { return }
+            ends.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            encode(lane.records, pending, &batch.bytes, &ends, &lines)
+            var run = PreparedRun(source: records.source, file: records.file)
+            run.origins = pending.map { r in
+                let origin = records.origin(r)
+                return (origin.line, origin.ordinal)
             }
-            let outcome = lane.outcomes[r]
-            switch outcome {
-            case .rejected(_, _, let rejection):
-                worker.pipeline.countBytes(outcome)
-                batch.items.append(.dropped(rejection))
-                continue
-            case .general:
-                break
-            case .passed:
-                let prepared = lane.records.withRecord(r) { record -> Bool in
-                    let mark = batch.keys.count
+            run.ends = ends
+            run.lines = lines
+            batch.items.append(.preparedRun(run))
+            pending.removeAll(keepingCapacity: true)
+        }
+        for r in 0..<lane.count {
+            // A record kept on the lane joins the run, with its keys (the next in the batch's).
+            if lane.isLive(r) {
+                let mark = batch.keys.count
+                let keyed = lane.records.withRecord(r) { record -> Bool in
                     for type in keyTypes {
-                        guard let key = type.key(record: record) else {
-                            batch.keys.removeSubrange(mark...)
-                            return false
-                        }
+                        guard let key = type.key(record: record) else { return false }
                         batch.keys.append(key)
                     }
-                    let lines = encode(record, &batch.bytes)
-                    batch.items.append(
-                        .prepared(
-                            RecordIdentity(record), end: batch.bytes.count, lines: lines, tokens: nil,
-                            conversation: nil))
                     return true
                 }
-                if prepared {
-                    worker.pipeline.countBytes(outcome)
+                if keyed {
+                    worker.pipeline.countBytes(lane.outcomes[r])
+                    pending.append(r)
                     continue
                 }
+                batch.keys.removeSubrange(mark...)
             }
-            // The record as the extractor gave it (the steps' changes are in `lane` only).
-            stage(.conversation(records.byteConversation(r).conversation()), worker, into: &batch)
+            closeRun()
+            if let issue = records.issue(r) {
+                batch.items.append(.malformed(issue))
+            } else if case .rejected(_, _, let rejection) = lane.outcomes[r] {
+                worker.pipeline.countBytes(lane.outcomes[r])
+                batch.items.append(.dropped(rejection))
+            } else {
+                // The record as the extractor gave it (the steps' changes are in `lane` only).
+                stage(.conversation(records.byteConversation(r).conversation()), worker, into: &batch)
+            }
         }
+        closeRun()
     }
 
     /// Adds a conversation that went through the parallel steps to `batch`: encoded, with its
@@ -641,6 +685,39 @@ final class StagedProcessor: @unchecked Sendable {
                                     UnsafeBufferPointer(rebasing: bytes[start..<end]), lines: lines, tokens: tokens))
                         }
                         start = end
+                    case .preparedRun(let run):
+                        // One identity for the run, its origin set per record: no copy of the
+                        // names per record. Kept records go to the writer in runs.
+                        var record = RecordIdentity(
+                            source: run.source, origin: RecordOrigin(file: run.file, line: 0, ordinal: 0))
+                        var first = 0  // the first record of the kept run not yet delivered
+                        func flush(until k: Int) throws {
+                            guard first < k else { return }
+                            let offset = first == 0 ? start : run.ends[first - 1]
+                            try deliver(
+                                .encodedRun(
+                                    EncodedRecords(
+                                        bytes: UnsafeBufferPointer(rebasing: bytes[offset..<run.ends[k - 1]]),
+                                        ends: run.ends[first..<k], offset: offset, lines: run.lines[first..<k])))
+                        }
+                        for k in run.ends.indices {
+                            guard !keyTypes.isEmpty else {
+                                sequential.countRecord(nil)
+                                continue
+                            }
+                            (record.origin.line, record.origin.ordinal) = run.origins[k]
+                            let rejection = sequential.decide(
+                                keys: batch.keys[key..<key + keyTypes.count], record: record)
+                            key += keyTypes.count
+                            prefetch(until: key + Self.prefetchDistance * stride)
+                            sequential.countRecord(rejection)
+                            guard let rejection else { continue }
+                            try flush(until: k)
+                            first = k + 1
+                            try deliver(.dropped(rejection))
+                        }
+                        try flush(until: run.ends.count)
+                        start = run.ends[run.ends.count - 1]
                     }
                 }
             }
