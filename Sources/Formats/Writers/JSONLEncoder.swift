@@ -45,11 +45,14 @@ public struct JSONLEncoder: Sendable {
         encodeTurns(record, into: &out)
     }
 
-    /// What the lines of a batch's records have in common, escaped once for the batch: the
-    /// line up to the ordinal in the id, and from the ordinal to the first turn.
-    public struct Head: Sendable {
+    /// What the lines of a batch's records have in common, escaped once for the batch (the line
+    /// up to the ordinal in the id, and from the ordinal to the first turn), and room to write a
+    /// line in: for one thread, while it encodes the batch's records.
+    public final class Head {
         let id: [UInt8]
         let source: [UInt8]
+        private var room: UnsafeMutablePointer<UInt8>
+        private var capacity = 1024
 
         init(source: String, file: String, listOpen: StaticString) {
             var id: [UInt8] = []
@@ -64,6 +67,19 @@ public struct JSONLEncoder: Sendable {
             JSONString.append(source, to: &rest)
             JSONString.appendRaw(listOpen, to: &rest)
             self.source = rest
+            room = .allocate(capacity: capacity)
+        }
+
+        deinit { room.deallocate() }
+
+        /// Room for at least `count` bytes.
+        func room(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+            if capacity < count {
+                room.deallocate()
+                capacity = max(count, 2 * capacity)
+                room = .allocate(capacity: capacity)
+            }
+            return room
         }
     }
 
@@ -85,40 +101,34 @@ public struct JSONLEncoder: Sendable {
             let open = record.role(at: i) == .human ? humanOpen : gptOpen
             length += open.utf8CodeUnitCount + text.count + 4
         }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: length))
-        let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var p = base + start
-            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                guard let from = bytes.baseAddress else { return }
-                p.update(from: from, count: bytes.count)
-                p += bytes.count
-            }
-            func put(_ s: StaticString) { put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
-            head.id.withUnsafeBufferPointer(put)
-            p += JSONString.writeDecimal(record.ordinal, to: p)
-            head.source.withUnsafeBufferPointer(put)
-            for i in 0..<record.turnCount {
-                if i > 0 {
-                    p.pointee = UInt8(ascii: ",")
-                    p += 1
-                }
-                put(record.role(at: i) == .human ? humanOpen : gptOpen)
-                p.pointee = UInt8(ascii: "\"")
-                p += 1
-                put(record.texts[i])
-                p[0] = UInt8(ascii: "\"")
-                p[1] = UInt8(ascii: "}")
-                p += 2
-            }
-            put(closing)
-            return p - (base + start)
+        let start = head.room(length)
+        var p = start
+        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let from = bytes.baseAddress else { return }
+            p.update(from: from, count: bytes.count)
+            p += bytes.count
         }
-        out.removeLast(length - written)
+        func put(_ s: StaticString) { put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        head.id.withUnsafeBufferPointer(put)
+        p += JSONString.writeDecimal(record.ordinal, to: p)
+        head.source.withUnsafeBufferPointer(put)
+        for i in 0..<record.turnCount {
+            if i > 0 {
+                p.pointee = UInt8(ascii: ",")
+                p += 1
+            }
+            put(record.role(at: i) == .human ? humanOpen : gptOpen)
+            p.pointee = UInt8(ascii: "\"")
+            p += 1
+            put(record.texts[i])
+            p[0] = UInt8(ascii: "\"")
+            p[1] = UInt8(ascii: "}")
+            p += 2
+        }
+        put(closing)
+        out.append(contentsOf: UnsafeBufferPointer(start: start, count: p - start))
     }
 
-    /// The body of both: specialised here, in this module, for each.
     private func encodeTurns<C: TurnBytes>(_ conversation: C, into out: inout [UInt8]) {
         JSONString.appendRaw(#"{"id":"#, to: &out)
         if let id = conversation.explicitID {
