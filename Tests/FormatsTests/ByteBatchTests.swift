@@ -50,6 +50,16 @@ import Testing
         #expect(Self.texts(batch, 0) == ["二", "三"])
         batch.setText(0, 1, batch.copy("叁"))
         #expect(Self.texts(batch, 0) == ["二", "叁"])
+        // The first text kept as the opening: the metadata's `opening`, and a text of its own.
+        batch.keepFirstTextAsOpening(0)
+        #expect(Self.texts(batch, 0) == ["叁"])
+        #expect(batch.metadata(0) == ["opening": "二"])
+        batch.setMetadata(0, ["opening": "贰", "label": "1"])
+        #expect(batch.opening(0).map { String(decoding: $0, as: UTF8.self) } == "贰")
+        #expect(batch.metadata(0) == ["opening": "贰", "label": "1"])
+        batch.setMetadata(0, ["label": "1"])
+        #expect(batch.opening(0) == nil)
+        batch.setTexts(0, [.owned("二"), .owned("叁")])
         // More texts than the record had: the record moves to the end of the texts.
         batch.setTexts(0, [.owned("a"), .owned("b"), .owned("c")])
         #expect(Self.texts(batch, 0) == ["a", "b", "c"])

@@ -129,7 +129,10 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
             let n = 1 + Int.random(in: 0..<4, using: &rng)
             batch.append(
                 line: 1, ordinal: ordinal, texts: (0..<n).map { _ in .owned(texts.randomElement(using: &rng) ?? "") })
+            // Openings with nothing to escape and with something, other metadata.
+            if ordinal == 9 { batch.setMetadata(batch.count - 1, ["opening": "開場"]) }
             if ordinal == 10 { batch.setMetadata(batch.count - 1, ["opening": "開\n場"]) }
+            if ordinal == 99_999 { batch.setMetadata(batch.count - 1, ["opening": "開場", "label": "1"]) }
         }
         let head = encoder.head(of: batch)
         for r in 0..<batch.count {

@@ -19,6 +19,9 @@ public struct ByteBatch {
         @usableFromInline var ordinal: Int
         /// Where its metadata is in ``metadataStore``, or -1 when it has none.
         @usableFromInline var metadata: Int32 = -1
+        /// Where its kept opening utterance is in ``texts`` (the metadata's `opening`, see
+        /// ``TSVEncoder/openingKey``), or -1 when it has none.
+        @usableFromInline var opening: Int32 = -1
     }
 
     public let source: String
@@ -33,7 +36,8 @@ public struct ByteBatch {
     /// The start in ``texts`` of the record being built (see ``open(line:)``), or -1.
     private var openStart = -1
     private var openLine = 0
-    /// Metadata of the records that have any (``ByteConversation/metadata``).
+    /// Metadata of the records that have any (``ByteConversation/metadata``), but for a kept
+    /// opening utterance, which is a text of its own.
     @usableFromInline var metadataStore: [[String: String]] = []
     /// The malformed records, by index.
     public private(set) var issues: [Int: InputIssue] = [:]
@@ -164,6 +168,34 @@ public struct ByteBatch {
         return first
     }
 
+    /// Makes the first text of record `r` its kept opening utterance (the metadata's
+    /// `opening`), in place of any it had.
+    public mutating func keepFirstTextAsOpening(_ r: Int) {
+        entries[r].opening = entries[r].start
+        entries[r].start += 1
+    }
+
+    /// The kept opening utterance of record `r`, if it has one.
+    @inlinable
+    public func opening(_ r: Int) -> UnsafeBufferPointer<UInt8>? {
+        let i = entries[r].opening
+        return i < 0 ? nil : texts[Int(i)]
+    }
+
+    /// Makes `text` the kept opening utterance of record `r`, or removes it (`nil`).
+    public mutating func setOpening(_ r: Int, _ text: UnsafeBufferPointer<UInt8>?) {
+        guard let text else {
+            entries[r].opening = -1
+            return
+        }
+        if entries[r].opening >= 0 {
+            texts[Int(entries[r].opening)] = text
+        } else {
+            entries[r].opening = Int32(texts.count)
+            texts.append(text)
+        }
+    }
+
     /// Puts `new` in the place of record `r`'s texts.
     public mutating func setTexts(_ r: Int, _ new: [ByteConversation.Text]) {
         if new.count <= textCount(r) {
@@ -176,15 +208,18 @@ public struct ByteBatch {
         }
     }
 
-    /// The metadata of record `r` (``ByteConversation/metadata``).
-    @inlinable
+    /// The metadata of record `r` (``ByteConversation/metadata``), its kept opening included.
     public func metadata(_ r: Int) -> [String: String] {
         let slot = entries[r].metadata
-        return slot < 0 ? [:] : metadataStore[Int(slot)]
+        var metadata = slot < 0 ? [:] : metadataStore[Int(slot)]
+        if let opening = opening(r) { metadata[TSVEncoder.openingKey] = String(knownValidUTF8: opening) }
+        return metadata
     }
 
-    /// Makes `metadata` the metadata of record `r`.
+    /// Makes `metadata` the metadata of record `r` (an `opening` becomes its kept opening).
     public mutating func setMetadata(_ r: Int, _ metadata: [String: String]) {
+        var metadata = metadata
+        setOpening(r, metadata.removeValue(forKey: TSVEncoder.openingKey).map(copy))
         let slot = entries[r].metadata
         if slot >= 0 {
             metadataStore[Int(slot)] = metadata
@@ -217,7 +252,8 @@ public struct ByteBatch {
             try body(
                 Record(
                     source: source, file: file, line: entry.line, ordinal: entry.ordinal,
-                    metadata: entry.metadata < 0 ? [:] : metadataStore[Int(entry.metadata)],
+                    otherMetadata: entry.metadata < 0 ? [:] : metadataStore[Int(entry.metadata)],
+                    opening: entry.opening < 0 ? nil : all[Int(entry.opening)],
                     texts: UnsafeBufferPointer(rebasing: all[Int(entry.start)..<Int(entry.end)])))
         }
     }
@@ -228,21 +264,33 @@ public struct ByteBatch {
         @usableFromInline let file: String
         @usableFromInline let line: Int
         public let ordinal: Int
-        public let metadata: [String: String]
+        /// The metadata but for the kept opening utterance.
+        public let otherMetadata: [String: String]
+        /// The kept opening utterance, if any (the metadata's `opening`).
+        public let opening: UnsafeBufferPointer<UInt8>?
         /// The record's texts, in order.
         public let texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
 
         @inlinable
         init(
-            source: String, file: String, line: Int, ordinal: Int, metadata: [String: String],
-            texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
+            source: String, file: String, line: Int, ordinal: Int, otherMetadata: [String: String],
+            opening: UnsafeBufferPointer<UInt8>?, texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
         ) {
             self.source = source
             self.file = file
             self.line = line
             self.ordinal = ordinal
-            self.metadata = metadata
+            self.otherMetadata = otherMetadata
+            self.opening = opening
             self.texts = texts
+        }
+
+        /// The whole metadata, the opening included.
+        public var metadata: [String: String] {
+            guard let opening else { return otherMetadata }
+            var metadata = otherMetadata
+            metadata[TSVEncoder.openingKey] = String(knownValidUTF8: opening)
+            return metadata
         }
 
         @inlinable public var origin: RecordOrigin { RecordOrigin(file: file, line: line, ordinal: ordinal) }

@@ -90,11 +90,21 @@ public struct JSONLEncoder: Sendable {
 
     /// ``encode(_:into:)`` with the batch's ``Head`` (`head(of:)` of the record's batch): the
     /// same line, written in one piece when no text needs escaping and the record has no
-    /// metadata (nearly all), else as ``encode(_:into:)`` writes it.
+    /// metadata but a kept opening (nearly all), else as ``encode(_:into:)`` writes it.
     public func encode(_ record: ByteBatch.Record, head: Head, into out: inout [UInt8]) {
+        // The metadata string: `"{}"`, or `"{\"opening\":\"…\"}"` (an opening with nothing to
+        // escape is the same escaped twice).
         let closing: StaticString = "],\"metadata\":\"{}\"}\n"
-        guard record.metadata.isEmpty, record.ordinal >= 0 else { return encodeTurns(record, into: &out) }
+        let openingStart: StaticString = "],\"metadata\":\"{\\\"opening\\\":\\\""
+        let openingEnd: StaticString = "\\\"}\"}\n"
+        guard record.otherMetadata.isEmpty, record.ordinal >= 0 else { return encodeTurns(record, into: &out) }
         var length = head.id.count + 20 + head.source.count + closing.utf8CodeUnitCount
+        if let opening = record.opening {
+            guard ByteScan.firstJSONSpecial(opening, from: 0) == opening.count else {
+                return encodeTurns(record, into: &out)
+            }
+            length += openingStart.utf8CodeUnitCount + opening.count + openingEnd.utf8CodeUnitCount
+        }
         for i in 0..<record.turnCount {
             let text = record.texts[i]
             guard ByteScan.firstJSONSpecial(text, from: 0) == text.count else { return encodeTurns(record, into: &out) }
@@ -125,7 +135,13 @@ public struct JSONLEncoder: Sendable {
             p[1] = UInt8(ascii: "}")
             p += 2
         }
-        put(closing)
+        if let opening = record.opening {
+            put(openingStart)
+            put(opening)
+            put(openingEnd)
+        } else {
+            put(closing)
+        }
         out.append(contentsOf: UnsafeBufferPointer(start: start, count: p - start))
     }
 

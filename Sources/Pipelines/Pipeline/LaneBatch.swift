@@ -56,7 +56,7 @@ public struct LaneBatch {
     /// ``ByteConversation/mapTexts(_:)`` on every record on the lane.
     ///
     /// `transform` returns `nil` for a text it leaves as it is; a new text is copied into the
-    /// arena. A kept `opening` utterance (in the record's metadata) is transformed too.
+    /// arena. A kept `opening` utterance is transformed too.
     mutating func mapTexts(_ transform: (UnsafeBufferPointer<UInt8>) -> String?) {
         for r in 0..<count where isLive(r) {
             var modified = false
@@ -66,7 +66,10 @@ public struct LaneBatch {
                 records.setText(r, i, records.copy(t))
                 modified = true
             }
-            if mapOpening(r, { old in transform(old) }) { modified = true }
+            if let old = records.opening(r), let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) {
+                records.setOpening(r, records.copy(t))
+                modified = true
+            }
             if modified { record(.modified, for: r) }
         }
     }
@@ -76,27 +79,27 @@ public struct LaneBatch {
     /// length, or returns `nil` to leave `old` as it is.
     mutating func mapTexts(shrinking write: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int?) {
         let arena = records.arena
+        func rewritten(_ old: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+            var changed = false
+            let text = arena.write(atMost: old.count) { out in
+                guard let count = write(old, out) else { return 0 }
+                changed = true
+                return count
+            }
+            return changed && !ByteScan.equal(text, old) ? text : nil
+        }
         for r in 0..<count where isLive(r) {
             var modified = false
             for i in 0..<records.textCount(r) {
-                let old = records.text(r, i)
-                var changed = false
-                let text = arena.write(atMost: old.count) { out in
-                    guard let count = write(old, out) else { return 0 }
-                    changed = true
-                    return count
-                }
-                guard changed, !ByteScan.equal(text, old) else { continue }
+                guard let text = rewritten(records.text(r, i)) else { continue }
                 records.setText(r, i, text)
                 modified = true
             }
-            let opening = mapOpening(r) { old in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: old.count) { room -> String? in
-                    guard let base = room.baseAddress, let count = write(old, base) else { return nil }
-                    return String(knownValidUTF8: UnsafeBufferPointer(start: base, count: count))
-                }
+            if let old = records.opening(r), let text = rewritten(old) {
+                records.setOpening(r, text)
+                modified = true
             }
-            if modified || opening { record(.modified, for: r) }
+            if modified { record(.modified, for: r) }
         }
     }
 
@@ -111,20 +114,5 @@ public struct LaneBatch {
                 }
             }
         }
-    }
-
-    /// Transforms record `r`'s kept `opening` utterance, if it has one; returns whether it
-    /// changed.
-    private mutating func mapOpening(_ r: Int, _ transform: (UnsafeBufferPointer<UInt8>) -> String?) -> Bool {
-        var metadata = records.metadata(r)
-        guard !metadata.isEmpty, let opening = metadata[TSVEncoder.openingKey],
-            let new = opening.withUTF8Bytes({ old -> String? in
-                guard let t = transform(old), !t.withUTF8Bytes({ ByteScan.equal($0, old) }) else { return nil }
-                return t
-            })
-        else { return false }
-        metadata[TSVEncoder.openingKey] = new
-        records.setMetadata(r, metadata)
-        return true
     }
 }

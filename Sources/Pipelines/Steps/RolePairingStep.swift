@@ -36,10 +36,7 @@ public struct RolePairingStep: PipelineStep {
             if n < 2 {
                 batch.record(.rejected(.tooFewTurns, detail: "\(n) turn(s)"), for: r)
             } else if n % 2 == 1 {
-                let opening = batch.records.removeFirstText(r)
-                var metadata = batch.records.metadata(r)
-                metadata[TSVEncoder.openingKey] = String(knownValidUTF8: opening)
-                batch.records.setMetadata(r, metadata)
+                batch.records.keepFirstTextAsOpening(r)
                 batch.record(.modified, for: r)
             }
         }
