@@ -96,31 +96,41 @@ public final class ShardWriter {
     /// output lines.
     ///
     /// The shards are the same as when each record is written in turn with ``write(_:)``: the
-    /// records are copied in runs that end where a shard ends or the buffer fills.
+    /// records between two shard ends go to zstd (or the file) in one piece, without a copy
+    /// into the buffer unless they are few (zstd's output does not depend on how its input is
+    /// cut).
     public func write(
         encoded bytes: UnsafeBufferPointer<UInt8>, ends: ArraySlice<Int>, offset: Int, lines: ArraySlice<Int>
-    )
-        throws
-    {
+    ) throws {
         precondition(ends.count == lines.count, "one line count per record")
-        var from = 0  // where the records not yet in the buffer begin, in `bytes`
+        var from = 0  // where the records not yet written begin, in `bytes`
         var line = lines.startIndex
         for end in ends {
             if file == nil {
                 try rethrowCloseError()
                 try openShard()
             }
-            let to = end - offset
             recordsInShard += lines[line]
             line += 1
-            let full = recordsInShard >= shardRecords
-            guard full || buffer.count + (to - from) >= 1 << 18 else { continue }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
-            from = to
-            if buffer.count >= 1 << 18 { try drain() }
-            if full { try closeShard() }
+            guard recordsInShard >= shardRecords else { continue }
+            try put(UnsafeBufferPointer(rebasing: bytes[from..<(end - offset)]))
+            from = end - offset
+            try closeShard()
         }
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<(ends.last.map { $0 - offset } ?? 0)]))
+        try put(UnsafeBufferPointer(rebasing: bytes[from..<(ends.last.map { $0 - offset } ?? 0)]))
+    }
+
+    /// Writes `bytes` to the open shard after what the buffer holds: through the buffer when
+    /// they are few, else straight to zstd (or the file).
+    private func put(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard bytes.count >= 1 << 16, file != nil else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 18 { try drain() }
+            return
+        }
+        try drain()
+        let raw = UnsafeRawBufferPointer(bytes)
+        if let zstd { try zstd.write(raw) } else { try file?.write(raw) }
     }
 
     /// Closes the open shard; returns every shard written.

@@ -61,6 +61,45 @@ public struct Pipeline {
         return nil
     }
 
+    /// ``decide(keys:record:)`` for consecutive records of one file, counted as records too
+    /// (``countRecord(_:)``): record `k` has the keys `keys[k × steps ..< (k + 1) × steps]` and
+    /// comes from `origins[k]`.
+    ///
+    /// One call for many records, so that the pipeline is reached once (it is a stored property
+    /// of the runner's), and the steps' slots are asked for `distance` records ahead.
+    ///
+    /// - Returns: the rejected records, by index, in order.
+    public mutating func decide(
+        keys: ArraySlice<StableHash>, source: String, file: String, origins: [(line: Int, ordinal: Int)],
+        prefetchDistance distance: Int
+    ) -> [(Int, Rejection)] {
+        let stride = keyed.count
+        var rejected: [(Int, Rejection)] = []
+        guard stride > 0 else {
+            stats.read += origins.count
+            stats.kept += origins.count
+            return rejected
+        }
+        var record = RecordIdentity(source: source, origin: RecordOrigin(file: file, line: 0, ordinal: 0))
+        let base = keys.startIndex
+        func prefetch(_ k: Int) {
+            guard k < origins.count else { return }
+            for i in keyed.indices { keyed[i].prefetch(key: keys[base + k * stride + i]) }
+        }
+        for k in 0..<min(distance, origins.count) { prefetch(k) }
+        for k in origins.indices {
+            prefetch(k + distance)
+            (record.origin.line, record.origin.ordinal) = origins[k]
+            if let rejection = decide(keys: keys[(base + k * stride)..<(base + (k + 1) * stride)], record: record) {
+                rejected.append((k, rejection))
+                countRecord(rejection)
+            }
+        }
+        stats.read += origins.count - rejected.count
+        stats.kept += origins.count - rejected.count
+        return rejected
+    }
+
     /// Runs every step on `conversation`, in place, and counts the record as kept or rejected.
     ///
     /// - Returns: `nil` when the conversation is kept (as `conversation` now holds it), or the

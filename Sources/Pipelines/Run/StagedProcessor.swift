@@ -686,10 +686,14 @@ final class StagedProcessor: @unchecked Sendable {
                         }
                         start = end
                     case .preparedRun(let run):
-                        // One identity for the run, its origin set per record: no copy of the
-                        // names per record. Kept records go to the writer in runs.
-                        var record = RecordIdentity(
-                            source: run.source, origin: RecordOrigin(file: run.file, line: 0, ordinal: 0))
+                        // Decided all at once; the kept records go to the writer in runs, between
+                        // the rejected ones.
+                        let rejected = sequential.decide(
+                            keys: batch.keys[key..<key + run.ends.count * stride], source: run.source,
+                            file: run.file, origins: run.origins, prefetchDistance: Self.prefetchDistance)
+                        key += run.ends.count * stride
+                        ahead = max(ahead, key)
+                        prefetch(until: key + Self.prefetchDistance * stride)
                         var first = 0  // the first record of the kept run not yet delivered
                         func flush(until k: Int) throws {
                             guard first < k else { return }
@@ -700,18 +704,7 @@ final class StagedProcessor: @unchecked Sendable {
                                         bytes: UnsafeBufferPointer(rebasing: bytes[offset..<run.ends[k - 1]]),
                                         ends: run.ends[first..<k], offset: offset, lines: run.lines[first..<k])))
                         }
-                        for k in run.ends.indices {
-                            guard !keyTypes.isEmpty else {
-                                sequential.countRecord(nil)
-                                continue
-                            }
-                            (record.origin.line, record.origin.ordinal) = run.origins[k]
-                            let rejection = sequential.decide(
-                                keys: batch.keys[key..<key + keyTypes.count], record: record)
-                            key += keyTypes.count
-                            prefetch(until: key + Self.prefetchDistance * stride)
-                            sequential.countRecord(rejection)
-                            guard let rejection else { continue }
+                        for (k, rejection) in rejected {
                             try flush(until: k)
                             first = k + 1
                             try deliver(.dropped(rejection))
