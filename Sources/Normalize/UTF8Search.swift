@@ -38,6 +38,40 @@ public enum UTF8Search {
         return at < hay.count ? at : nil
     }
 
+    /// A few needles searched for one after another, held in one array: a search reaches
+    /// them without a reference count per needle and per text.
+    public struct Needles: Sendable {
+        private let bytes: [UInt8]
+        /// Needle `i` is `bytes[starts[i]..<starts[i + 1]]`.
+        private let starts: [Int]
+        private let asciiCaseInsensitive: Bool
+
+        /// - Parameter asciiCaseInsensitive: as for ``firstOffset(of:in:asciiCaseInsensitive:)``
+        ///   (the needles must then be lowercase).
+        public init(_ needles: [[UInt8]], asciiCaseInsensitive: Bool = false) {
+            bytes = needles.flatMap { $0 }
+            starts = needles.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
+            self.asciiCaseInsensitive = asciiCaseInsensitive
+        }
+
+        public var count: Int { starts.count - 1 }
+
+        /// The index of the first needle (in their order) that occurs in `hay`, if any.
+        public func firstFound(in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+            bytes.withUnsafeBufferPointer { all -> Int? in
+                for i in 0..<count {
+                    let m = starts[i + 1] - starts[i]
+                    if m == 0 { return i }  // the empty needle is everywhere
+                    guard m <= hay.count, let base = hay.baseAddress, let needle = all.baseAddress else { continue }
+                    if ccs_find(base, hay.count, needle + starts[i], m, asciiCaseInsensitive ? 1 : 0) < hay.count {
+                        return i
+                    }
+                }
+                return nil
+            }
+        }
+    }
+
     /// `text` with every occurrence of `target` replaced by `replacement`; `nil` when there
     /// is none (so callers can tell that nothing changed without comparing).
     public static func replacingAll(_ target: [UInt8], with replacement: [UInt8], in text: String) -> String? {

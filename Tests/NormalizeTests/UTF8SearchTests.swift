@@ -33,6 +33,28 @@ import Testing
         }
     }
 
+    /// ``UTF8Search/Needles`` finds the first needle, in their order, that occurs anywhere:
+    /// as searching for each in turn does.
+    @Test(arguments: [false, true]) func needlesFindTheFirstNeedleThatOccurs(caseInsensitive: Bool) {
+        let pieces = ["a", "A", "q", "Q", "菲", "{", "}", "br", " ", "qq", "QQ"]
+        let lists = [["qq", "菲菲"], ["{br}"], ["a", "qq"], ["", "q"], ["菲菲菲菲菲菲", "q"], []].map {
+            $0.map { Array($0.utf8) }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }
+                .joined()
+            for list in lists {
+                let needles = UTF8Search.Needles(list, asciiCaseInsensitive: caseInsensitive)
+                let expected = list.firstIndex {
+                    UTF8Search.firstOffset(of: $0, in: text, asciiCaseInsensitive: caseInsensitive) != nil
+                }
+                let found = Array(text.utf8).withUnsafeBufferPointer { needles.firstFound(in: $0) }
+                #expect(found == expected, "\(text.debugDescription) \(list)")
+            }
+        }
+    }
+
     @Test func replacingAllReplacesEveryOccurrence() {
         #expect(UTF8Search.replacingAll(Array("|".utf8), with: Array("\\|".utf8), in: "a|b||c") == "a\\|b\\|\\|c")
         #expect(UTF8Search.replacingAll(Array("{br}".utf8), with: Array("\n".utf8), in: "一{br}二{br}") == "一\n二\n")

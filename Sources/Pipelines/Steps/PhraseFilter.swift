@@ -10,13 +10,13 @@ public struct PhraseFilter: PipelineStep {
     public let id: String
     public let reason: RejectionReason
     public let phrases: [String]
-    private let needles: [[UInt8]]
+    private let needles: UTF8Search.Needles
 
     public init(id: String, reason: RejectionReason, phrases: [String]) {
         self.id = id
         self.reason = reason
         self.phrases = phrases
-        self.needles = phrases.map { Array($0.lowercased().utf8) }
+        self.needles = UTF8Search.Needles(phrases.map { Array($0.lowercased().utf8) }, asciiCaseInsensitive: true)
     }
 
     public var parameters: [String: String] {
@@ -48,6 +48,6 @@ public struct PhraseFilter: PipelineStep {
     }
 
     private func firstPhrase(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        needles.firstIndex { UTF8Search.firstOffset(of: $0, in: bytes, asciiCaseInsensitive: true) != nil }
+        needles.firstFound(in: bytes)
     }
 }

@@ -6,10 +6,13 @@ public struct ReplaceStep: PipelineStep {
     public let id = "normalize.replace"
     public let replacements: [(String, String)]
     private let byteReplacements: [([UInt8], [UInt8])]
+    /// The targets, to tell at once whether a text has any.
+    private let targets: UTF8Search.Needles
 
     public init(_ replacements: [(String, String)]) {
         self.replacements = replacements
         self.byteReplacements = replacements.map { (Array($0.0.utf8), Array($0.1.utf8)) }
+        targets = UTF8Search.Needles(byteReplacements.map(\.0))
     }
 
     public var parameters: [String: String] {
@@ -41,9 +44,7 @@ public struct ReplaceStep: PipelineStep {
 
     /// The text with every replacement made, or `nil` when there is none to make.
     private func replaced(bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard byteReplacements.contains(where: { UTF8Search.firstOffset(of: $0.0, in: bytes) != nil }) else {
-            return nil
-        }
+        guard targets.firstFound(in: bytes) != nil else { return nil }
         var text = String(knownValidUTF8: bytes)
         for (from, to) in byteReplacements {
             if let replaced = UTF8Search.replacingAll(from, with: to, in: text) { text = replaced }
