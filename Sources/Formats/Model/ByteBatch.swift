@@ -24,9 +24,22 @@ public struct ByteBatch {
         @usableFromInline var opening: Int32 = -1
     }
 
-    public let source: String
+    /// The source's and the file's names, held once for the batch.
+    public final class Names: Sendable {
+        public let source: String
+        /// The input file, relative to the source's folder (``RecordOrigin/file``).
+        public let file: String
+
+        init(source: String, file: String) {
+            self.source = source
+            self.file = file
+        }
+    }
+
+    public let names: Names
+    public var source: String { names.source }
     /// The input file, relative to the source's folder (``RecordOrigin/file``).
-    public let file: String
+    public var file: String { names.file }
     /// Where the texts the extractor and the steps make are written.
     public let arena: TextArena
     /// The bytes the texts borrow from (a chunk's), kept alive with the batch.
@@ -45,8 +58,7 @@ public struct ByteBatch {
     /// An empty batch whose texts will borrow from `bytes` and `arena`, with room for `capacity`
     /// records.
     public init(source: String, file: String, arena: TextArena, holding bytes: [UInt8] = [], capacity: Int = 0) {
-        self.source = source
-        self.file = file
+        names = Names(source: source, file: file)
         self.arena = arena
         self.bytes = bytes
         entries.reserveCapacity(capacity)
@@ -229,6 +241,10 @@ public struct ByteBatch {
         }
     }
 
+    /// The line and the ordinal of record `r` (its ``origin(_:)`` without the file's name).
+    @inlinable
+    public func position(_ r: Int) -> (line: Int, ordinal: Int) { (entries[r].line, entries[r].ordinal) }
+
     /// Where record `r` came from.
     public func origin(_ r: Int) -> RecordOrigin {
         RecordOrigin(file: file, line: entries[r].line, ordinal: entries[r].ordinal)
@@ -251,7 +267,7 @@ public struct ByteBatch {
         return try texts.withUnsafeBufferPointer { all in
             try body(
                 Record(
-                    source: source, file: file, line: entry.line, ordinal: entry.ordinal,
+                    names: names, line: entry.line, ordinal: entry.ordinal,
                     otherMetadata: entry.metadata < 0 ? [:] : metadataStore[Int(entry.metadata)],
                     opening: entry.opening < 0 ? nil : all[Int(entry.opening)],
                     texts: UnsafeBufferPointer(rebasing: all[Int(entry.start)..<Int(entry.end)])))
@@ -260,8 +276,9 @@ public struct ByteBatch {
 
     /// One record of a batch, read through ``withRecord(_:_:)``.
     public struct Record: TurnBytes {
-        public let source: String
-        @usableFromInline let file: String
+        /// Not counted: the record lives only while ``withRecord(_:_:)`` runs, and its batch,
+        /// which holds the names, longer.
+        @usableFromInline unowned(unsafe) let names: Names
         @usableFromInline let line: Int
         public let ordinal: Int
         /// The metadata but for the kept opening utterance.
@@ -273,11 +290,10 @@ public struct ByteBatch {
 
         @inlinable
         init(
-            source: String, file: String, line: Int, ordinal: Int, otherMetadata: [String: String],
+            names: Names, line: Int, ordinal: Int, otherMetadata: [String: String],
             opening: UnsafeBufferPointer<UInt8>?, texts: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
         ) {
-            self.source = source
-            self.file = file
+            self.names = names
             self.line = line
             self.ordinal = ordinal
             self.otherMetadata = otherMetadata
@@ -293,7 +309,8 @@ public struct ByteBatch {
             return metadata
         }
 
-        @inlinable public var origin: RecordOrigin { RecordOrigin(file: file, line: line, ordinal: ordinal) }
+        @inlinable public var source: String { names.source }
+        @inlinable public var origin: RecordOrigin { RecordOrigin(file: names.file, line: line, ordinal: ordinal) }
         @inlinable public var explicitID: String? { nil }
         @inlinable public var turnCount: Int { texts.count }
 

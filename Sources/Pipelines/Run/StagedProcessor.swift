@@ -490,10 +490,7 @@ final class StagedProcessor: @unchecked Sendable {
             lines.removeAll(keepingCapacity: true)
             encode(lane.records, pending, &batch.bytes, &ends, &lines)
             var run = PreparedRun(source: records.source, file: records.file)
-            run.origins = pending.map { r in
-                let origin = records.origin(r)
-                return (origin.line, origin.ordinal)
-            }
+            run.origins = pending.map { records.position($0) }
             run.ends = ends
             run.lines = lines
             batch.items.append(.preparedRun(run))
