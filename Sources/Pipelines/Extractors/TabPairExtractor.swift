@@ -34,35 +34,37 @@ public struct TabPairExtractor: SourceExtractor {
     public func extract(
         _ file: InputFileRef, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void
     ) throws {
-        try LineFile.forEachLineRecord(file, chunkBytes: chunkBytes, progress: progress, emit: emit) {
-            [source, separator] line in
-            Self.record(line, file: file, source: source, separator: separator)
+        try LineFile.forEachLineBatch(
+            file, source: source, chunkBytes: chunkBytes, progress: progress, emit: emit
+        ) { [separator] line, batch in
+            Self.add(line, file: file, separator: separator, to: &batch)
         }
     }
 
-    static func record(_ line: RawLine, file: InputFileRef, source: String, separator: Separator) -> ExtractedRecord {
+    /// Adds the record of `line` to `batch`: a query and its answer, or a malformed record.
+    static func add(_ line: RawLine, file: InputFileRef, separator: Separator, to batch: inout ByteBatch) {
         let b = line.bytes
-        guard let tab = b.firstIndex(of: 0x09) else {
-            return .malformed(
-                line.text == nil
+        let tab = ByteScan.first(of: 0x09, in: b, from: 0)
+        guard tab < b.count else {
+            return batch.append(
+                malformed: line.text == nil
                     ? .invalidUTF8(file, line)
                     : InputIssue(
                         kind: separator == .firstTab ? .missingSeparator : .wrongFieldCount, file: file.name,
                         line: line.number, detail: "expected `query\\tanswer`, found no TAB", raw: Array(b)))
         }
-        if separator == .exactlyOneTab, b[(tab + 1)...].contains(0x09) {
+        if separator == .exactlyOneTab, ByteScan.first(of: 0x09, in: b, from: tab + 1) < b.count {
             let fields = b.reduce(1) { $0 + ($1 == 0x09 ? 1 : 0) }
-            return .malformed(
-                InputIssue(
+            return batch.append(
+                malformed: InputIssue(
                     kind: .wrongFieldCount, file: file.name, line: line.number,
                     detail: "expected 2 TAB-separated fields, found \(fields)", raw: Array(b)))
         }
         // One check for the line: the TAB is ASCII, so both fields are valid UTF-8 exactly when
         // the whole line is.
-        guard UTF8Validation.isValid(b) else { return .malformed(.invalidUTF8(file, line)) }
-        let q = UnsafeBufferPointer(rebasing: b[..<tab])
-        let a = UnsafeBufferPointer(rebasing: b[(tab + 1)...])
-        // Borrows the line's bytes: the record is consumed before the next line is read.
-        return .bytes(.pair(source: source, origin: .line(file, line), q, a))
+        guard UTF8Validation.isValid(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
+        batch.append(
+            line: line.number, ordinal: line.number, UnsafeBufferPointer(rebasing: b[..<tab]),
+            UnsafeBufferPointer(rebasing: b[(tab + 1)...]))
     }
 }

@@ -42,6 +42,15 @@ public struct AnswerFilter: PipelineStep {
     }
 
     /// Whether `text` is one of the answers, byte for byte.
+    public mutating func applyBatch(_ batch: inout LaneBatch) {
+        for r in 0..<batch.count where batch.isLive(r) {
+            let n = batch.records.textCount(r)
+            guard n > 0 else { continue }
+            let last = batch.records.text(r, n - 1)
+            if isAnswer(last) { batch.record(.rejected(reason, detail: String(knownValidUTF8: last)), for: r) }
+        }
+    }
+
     private func isAnswer(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         answerBytes.contains { a in a.withUnsafeBufferPointer { ByteScan.equal(text, $0) } }
     }
