@@ -42,8 +42,9 @@ public struct ByteBatch {
     public var file: String { names.file }
     /// Where the texts the extractor and the steps make are written.
     public let arena: TextArena
-    /// The bytes the texts borrow from (a chunk's), kept alive with the batch.
-    public let bytes: [UInt8]
+    /// The bytes the texts borrow from (a chunk's, or two files' chunks), kept alive with the
+    /// batch.
+    public let storage: [[UInt8]]
     @usableFromInline var texts: [UnsafeBufferPointer<UInt8>] = []
     @usableFromInline var entries: [Entry] = []
     /// The start in ``texts`` of the record being built (see ``open(line:)``), or -1.
@@ -55,12 +56,12 @@ public struct ByteBatch {
     /// The malformed records, by index.
     public private(set) var issues: [Int: InputIssue] = [:]
 
-    /// An empty batch whose texts will borrow from `bytes` and `arena`, with room for `capacity`
-    /// records.
-    public init(source: String, file: String, arena: TextArena, holding bytes: [UInt8] = [], capacity: Int = 0) {
+    /// An empty batch whose texts will borrow from `storage` and `arena`, with room for
+    /// `capacity` records.
+    public init(source: String, file: String, arena: TextArena, holding storage: [[UInt8]] = [], capacity: Int = 0) {
         names = Names(source: source, file: file)
         self.arena = arena
-        self.bytes = bytes
+        self.storage = storage
         entries.reserveCapacity(capacity)
         texts.reserveCapacity(2 * capacity)
     }

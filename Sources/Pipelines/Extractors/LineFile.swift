@@ -54,7 +54,7 @@ extension ByteBatch {
     /// An empty batch for the records of `chunk`, which it keeps alive as long as their texts
     /// borrow its bytes.
     init(_ chunk: LineChunk, source: String, file: String, arena: TextArena) {
-        self.init(source: source, file: file, arena: arena, holding: chunk.bytes, capacity: chunk.lineCount)
+        self.init(source: source, file: file, arena: arena, holding: [chunk.bytes], capacity: chunk.lineCount)
     }
 }
 

@@ -48,7 +48,14 @@ public struct WeiboExtractor: SourceExtractor {
         while true {
             if let p = try posts.nextChunk(minBytes: max(1, chunkBytes)) {
                 let r = try responses.nextChunk(minBytes: .max, maxLines: p.lineCount)
-                try emit(.chunk { Self.pair(p, r, post: post, response: response, source: source, emit: $0) })
+                try emit(
+                    .batch { arena in
+                        var batch = ByteBatch(
+                            source: source, file: post.name, arena: arena, holding: [p.bytes, r?.bytes ?? []],
+                            capacity: p.lineCount)
+                        Self.pair(p, r, post: post, response: response, into: &batch)
+                        return batch
+                    })
             } else if let r = try responses.nextChunk(minBytes: max(1, chunkBytes)) {
                 try emit(
                     .chunk { out in r.forEachLine { out(.malformed(Self.unpaired($0, in: response, other: post))) } })
@@ -67,10 +74,10 @@ public struct WeiboExtractor: SourceExtractor {
     }
 
     /// Pairs the lines of `posts` with those of `responses` (the same line numbers, as many or
-    /// fewer); post lines past the responses are unpaired.
+    /// fewer) into `batch`; post lines past the responses are unpaired.
     private static func pair(
-        _ posts: LineChunk, _ responses: LineChunk?, post: InputFileRef, response: InputFileRef, source: String,
-        emit: (ExtractedRecord) -> Void
+        _ posts: LineChunk, _ responses: LineChunk?, post: InputFileRef, response: InputFileRef,
+        into batch: inout ByteBatch
     ) {
         // The response lines' bytes, borrowed while the posts are paired with them.
         var answers: [UnsafeBufferPointer<UInt8>] = []
@@ -80,23 +87,21 @@ public struct WeiboExtractor: SourceExtractor {
             posts.forEachLine { p in
                 defer { i += 1 }
                 guard i < answers.count else {
-                    emit(.malformed(unpaired(p, in: post, other: response)))
+                    batch.append(malformed: unpaired(p, in: post, other: response))
                     return
                 }
                 let q = p.bytes
                 let a = answers[i]
                 let postValid = UTF8Validation.isValid(q)
                 guard postValid, UTF8Validation.isValid(a) else {
-                    emit(
-                        .malformed(
-                            InputIssue(
-                                kind: .invalidUTF8, file: postValid ? response.name : post.name, line: p.number,
-                                detail: "line is not valid UTF-8; pair \(p.number) is dropped",
-                                raw: Array(postValid ? a : q))))
+                    batch.append(
+                        malformed: InputIssue(
+                            kind: .invalidUTF8, file: postValid ? response.name : post.name, line: p.number,
+                            detail: "line is not valid UTF-8; pair \(p.number) is dropped",
+                            raw: Array(postValid ? a : q)))
                     return
                 }
-                let origin = RecordOrigin(file: post.name, line: p.number, ordinal: p.number)
-                emit(.bytes(.pair(source: source, origin: origin, q, a)))
+                batch.append(line: p.number, ordinal: p.number, q, a)
             }
         }
         if let responses {
