@@ -73,11 +73,9 @@ enum Converters {
     }
 
     @Test func extraDictionaryComesFirst() throws {
-        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/extra.txt"
-        try "乾隆\t干隆 乾隆\n台北車站\t台北站\n\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let dictionary = try DictionaryFile("乾隆\t干隆 乾隆\n台北車站\t台北站\n\n")
+        defer { withExtendedLifetime(dictionary) {} }
+        let path = dictionary.path
         let conv = try ChineseConverter(dictionaries: [path])
         #expect(conv.convert("乾隆在台北車站") == "干隆在台北站")
     }
@@ -104,11 +102,9 @@ enum Converters {
     /// style (another source's, a later run's) is ready at once, and converts the same; one with
     /// a dictionary of its own is built anew.
     @Test func aBuiltConverterServesTheNextSourceAtOnce() throws {
-        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/mine.txt"
-        try "說\t讲\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let dictionary = try DictionaryFile("說\t讲\n")
+        defer { withExtendedLifetime(dictionary) {} }
+        let path = dictionary.path
         for profile in ConversionProfile.allCases {
             let first = try PendingConverter(profile: profile, quotes: .mainland).converter()
             let next = try PendingConverter(profile: profile, quotes: .mainland)
@@ -120,11 +116,9 @@ enum Converters {
     }
 
     @Test func malformedDictionaryLineNamesFileAndLine() throws {
-        let dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/bad.txt"
-        try "好\t好\n沒有值的一行\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let dictionary = try DictionaryFile("好\t好\n沒有值的一行\n")
+        defer { withExtendedLifetime(dictionary) {} }
+        let path = dictionary.path
         #expect(throws: NormalizeError.dictionary(path: path, line: 2, reason: "expected key<TAB>value")) {
             _ = try ChineseConverter(dictionaries: [path])
         }
@@ -197,4 +191,19 @@ enum Converters {
         #expect(conv.convert("plain ASCII 123") == "plain ASCII 123")
         #expect(conv.convert("") == "")
     }
+}
+
+/// A dictionary file holding the given text, in a folder of its own that goes with the value.
+final class DictionaryFile {
+    let path: String
+    private let dir: String
+
+    init(_ text: String) throws {
+        dir = NSTemporaryDirectory() + "dict-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        path = dir + "/dictionary.txt"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
 }

@@ -85,24 +85,7 @@ struct UpperXStep: PipelineStep {
         let encoder = JSONLEncoder()
         let processor = StagedProcessor(
             steps: try steps(), workers: 2, batchSize: 7,
-            encoder: RecordEncoder(
-                keepsConversations: general,
-                encode: { c, out in
-                    encoder.encode(c, into: &out)
-                    return 1
-                },
-                encodeBytes: { c, out in
-                    encoder.encode(c, into: &out)
-                    return 1
-                },
-                encodeRecords: { batch, records, out, ends, lines in
-                    let head = encoder.head(of: batch)
-                    for r in records {
-                        batch.withRecord(r) { encoder.encode($0, head: head, into: &out) }
-                        ends.append(out.count)
-                        lines.append(1)
-                    }
-                }))
+            encoder: .jsonl(encoder, keepsConversations: general))
         var out: [String] = []
         func deliver(_ r: ProcessedRecord) {
             switch r {

@@ -28,6 +28,22 @@ public final class TextArena {
         used = 0
     }
 
+    /// What `write` makes of `old`, written here, or `nil` when it leaves `old` as it is.
+    ///
+    /// `write` gets room for `old.count` bytes and returns how many it wrote, or `nil` to leave
+    /// `old` as it is. The answer is `nil` too when it wrote the same bytes.
+    public func rewrite(
+        _ old: UnsafeBufferPointer<UInt8>, _ write: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int?
+    ) -> UnsafeBufferPointer<UInt8>? {
+        var changed = false
+        let text = self.write(atMost: old.count) { out in
+            guard let count = write(old, out) else { return 0 }
+            changed = true
+            return count
+        }
+        return changed && !ByteScan.equal(text, old) ? text : nil
+    }
+
     /// Lets `body` write at most `capacity` bytes into the arena, and returns the bytes it says
     /// it wrote (`body` returns their count).
     public func write(

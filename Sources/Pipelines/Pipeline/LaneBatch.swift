@@ -79,15 +79,7 @@ public struct LaneBatch {
     /// length, or returns `nil` to leave `old` as it is.
     mutating func mapTexts(shrinking write: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int?) {
         let arena = records.arena
-        func rewritten(_ old: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-            var changed = false
-            let text = arena.write(atMost: old.count) { out in
-                guard let count = write(old, out) else { return 0 }
-                changed = true
-                return count
-            }
-            return changed && !ByteScan.equal(text, old) ? text : nil
-        }
+        func rewritten(_ old: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? { arena.rewrite(old, write) }
         for r in 0..<count where isLive(r) {
             var modified = false
             for i in 0..<records.textCount(r) {

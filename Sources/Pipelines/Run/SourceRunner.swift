@@ -137,37 +137,9 @@ public struct SourceRunner {
 
     /// Encodes a kept conversation as the shards want it (see ``RecordEncoder``).
     private var recordEncoder: RecordEncoder {
-        if options.format == .jsonl {
-            let encoder = JSONLEncoder(layout: options.layout)
-            return RecordEncoder(
-                keepsConversations: options.keepRejects,
-                encode: { c, out in
-                    encoder.encode(c, into: &out)
-                    return 1
-                },
-                encodeBytes: { c, out in
-                    encoder.encode(c, into: &out)
-                    return 1
-                },
-                encodeRecords: { batch, records, out, ends, lines in
-                    let head = encoder.head(of: batch)
-                    for r in records {
-                        batch.withRecord(r) { encoder.encode($0, head: head, into: &out) }
-                        ends.append(out.count)
-                        lines.append(1)
-                    }
-                })
-        }
-        let tsv = TSVEncoder()
-        return RecordEncoder(
-            keepsConversations: options.keepRejects, encode: { c, out in tsv.encode(c, into: &out) },
-            encodeBytes: { c, out in tsv.encode(c, into: &out) },
-            encodeRecords: { batch, records, out, ends, lines in
-                for r in records {
-                    lines.append(batch.withRecord(r) { tsv.encode($0, into: &out) })
-                    ends.append(out.count)
-                }
-            })
+        options.format == .jsonl
+            ? .jsonl(JSONLEncoder(layout: options.layout), keepsConversations: options.keepRejects)
+            : .tsv(TSVEncoder(), keepsConversations: options.keepRejects)
     }
 
     private func extractAll(

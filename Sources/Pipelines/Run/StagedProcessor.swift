@@ -51,6 +51,43 @@ public enum ProcessedRecord {
     case dropped(Rejection)
 }
 
+extension RecordEncoder {
+    /// The encoder of JSON Lines, one line a conversation, on every lane.
+    public static func jsonl(_ encoder: JSONLEncoder, keepsConversations: Bool) -> RecordEncoder {
+        RecordEncoder(
+            keepsConversations: keepsConversations,
+            encode: { c, out in
+                encoder.encode(c, into: &out)
+                return 1
+            },
+            encodeBytes: { c, out in
+                encoder.encode(c, into: &out)
+                return 1
+            },
+            encodeRecords: { batch, records, out, ends, lines in
+                let head = encoder.head(of: batch)
+                for r in records {
+                    batch.withRecord(r) { encoder.encode($0, head: head, into: &out) }
+                    ends.append(out.count)
+                    lines.append(1)
+                }
+            })
+    }
+
+    /// The encoder of TSV pairs, on every lane.
+    public static func tsv(_ encoder: TSVEncoder, keepsConversations: Bool) -> RecordEncoder {
+        RecordEncoder(
+            keepsConversations: keepsConversations, encode: { c, out in encoder.encode(c, into: &out) },
+            encodeBytes: { c, out in encoder.encode(c, into: &out) },
+            encodeRecords: { batch, records, out, ends, lines in
+                for r in records {
+                    lines.append(batch.withRecord(r) { encoder.encode($0, into: &out) })
+                    ends.append(out.count)
+                }
+            })
+    }
+}
+
 /// Records encoded one after another: record `k` is the bytes up to `ends[k] - offset` in
 /// `bytes` (from where the one before it ends), and holds `lines[k]` output lines.
 public struct EncodedRecords {

@@ -65,15 +65,7 @@ extension ByteConversation {
     ) -> ByteVerdict {
         var modified = false
         for i in texts.indices {
-            let new = withText(at: i) { old -> UnsafeBufferPointer<UInt8>? in
-                var changed = false
-                let text = arena.write(atMost: old.count) { out in
-                    guard let count = write(old, out) else { return 0 }
-                    changed = true
-                    return count
-                }
-                return changed && !ByteScan.equal(text, old) ? text : nil
-            }
+            let new = withText(at: i) { arena.rewrite($0, write) }
             if let new {
                 texts[i] = .borrowed(new)
                 modified = true
