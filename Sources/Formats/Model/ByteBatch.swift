@@ -115,10 +115,7 @@ public struct ByteBatch {
 
     /// Adds a text to the open record: its bytes, or a copy of the string in the arena.
     public mutating func add(_ text: ByteConversation.Text) {
-        switch text {
-        case .borrowed(let bytes): add(bytes)
-        case .owned(let string): add(copy(string))
-        }
+        add(borrowed(text))
     }
 
     /// Ends the open record and adds it.
@@ -172,13 +169,6 @@ public struct ByteBatch {
     /// Puts `new` in the place of text `i` of record `r`.
     public mutating func setText(_ r: Int, _ i: Int, _ new: UnsafeBufferPointer<UInt8>) {
         texts[Int(entries[r].start) + i] = new
-    }
-
-    /// Removes the first text of record `r` and returns it.
-    public mutating func removeFirstText(_ r: Int) -> UnsafeBufferPointer<UInt8> {
-        let first = text(r, 0)
-        entries[r].start += 1
-        return first
     }
 
     /// Makes the first text of record `r` its kept opening utterance (the metadata's
