@@ -85,9 +85,9 @@ public struct ByteBatch {
     /// Adds a record with the texts of ``ByteConversation/Text`` values: a string is copied into
     /// the arena.
     public mutating func append(line: Int, ordinal: Int, texts new: [ByteConversation.Text]) {
-        let start = Int32(texts.count)
-        for text in new { texts.append(borrowed(text)) }
-        entries.append(Entry(start: start, end: Int32(texts.count), line: line, ordinal: ordinal))
+        open(line: line)
+        for text in new { add(text) }
+        close(ordinal: ordinal)
     }
 
     /// Adds a malformed record.
@@ -213,10 +213,7 @@ public struct ByteBatch {
 
     /// The metadata of record `r` (``ByteConversation/metadata``), its kept opening included.
     public func metadata(_ r: Int) -> [String: String] {
-        let slot = entries[r].metadata
-        var metadata = slot < 0 ? [:] : metadataStore[Int(slot)]
-        if let opening = opening(r) { metadata[TSVEncoder.openingKey] = String(knownValidUTF8: opening) }
-        return metadata
+        withRecord(r) { $0.metadata }
     }
 
     /// Makes `metadata` the metadata of record `r` (an `opening` becomes its kept opening).

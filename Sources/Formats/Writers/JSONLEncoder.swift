@@ -234,7 +234,7 @@ public enum JSONString {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Writes the digits of `n` (not negative) at `p`; returns how many (at most 20).
+    /// Writes the digits of `n`'s magnitude at `p`; returns how many (at most 20).
     static func writeDecimal(_ n: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         var digits = 1
         var v = n.magnitude
@@ -252,17 +252,12 @@ public enum JSONString {
 
     static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
-        // Digits from the last, into a fixed buffer (Int.min has 19), then appended in order.
+        // Into a fixed buffer (Int.min has 19 digits), then appended.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
-            var v = n.magnitude
-            var i = buffer.count
-            repeat {
-                i -= 1
-                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            } while v > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+            let p = buffer.bindMemory(to: UInt8.self)
+            guard let base = p.baseAddress else { return }
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: writeDecimal(n, to: base)))
         }
     }
 
