@@ -44,6 +44,14 @@ public enum StagingFolders {
         try body()
     }
 
+    /// Whether ``removeAllAndClose()`` has run: the process is ending on an interrupt, and what
+    /// failed since (a source whose staging folder was removed under it) is not to be reported.
+    public static var isClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return closed
+    }
+
     /// Removes every staging folder in use and stops any more from being made or published; returns
     /// the folders removed, sorted.
     ///

@@ -34,4 +34,15 @@ enum Interrupts {
             return source
         }
     }
+
+    /// Returns unless an interrupt has begun ending the process; then never returns, and the
+    /// handler, which is still writing the run-wide manifest, exits with the signal's code.
+    ///
+    /// For the thread that ran the sources, before it reports on them: a source that failed
+    /// because the interrupt removed its staging folder is no failure of its own, and exiting
+    /// with 1 here would cut the handler short.
+    static func yieldToAnInterrupt() {
+        guard StagingFolders.isClosed else { return }
+        while true { sleep(60) }
+    }
 }

@@ -25,9 +25,11 @@ struct SourceExecution {
         do {
             reports = try batch.run(work)
         } catch {
+            Interrupts.yieldToAnInterrupt()
             line.stop()
             throw error
         }
+        Interrupts.yieldToAnInterrupt()
         line.stop()
         SummaryTable.print(reports)
         if reports.contains(where: \.failed) { throw ExitCode.failure }
