@@ -4,8 +4,8 @@ import Pipelines
 
 /// `corpus-clean bench SOURCE…`: throughput and peak memory of a source run.
 ///
-/// Runs each source alone (one at a time, so the figures are its own), `--repeat` times, into a
-/// scratch output folder, and prints input MB, best wall time, MB/s and the process's peak
+/// Runs each source alone (one at a time, so the figures are its own), `--repeat` times, each
+/// time into an emptied scratch output folder, and prints input MB, best wall time, MB/s and the process's peak
 /// resident memory; then, for the best run, the CPU seconds of all its threads and the MB of
 /// shards it wrote. Use a release build; generate input with ../shared/tools/gen_raw_corpus.py.
 struct BenchCommand: ParsableCommand {
@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A raw root, a source folder, or a source file.")
     var input = "raw_chat_corpus"
 
-    @Option(help: "Scratch output root (replaced).")
+    @Option(help: "Scratch output root (emptied before each run, removed at the end).")
     var output = ".bench_output"
 
     @Option(name: .customLong("repeat"), help: "Runs per source; the best is reported.")
@@ -44,6 +44,10 @@ struct BenchCommand: ParsableCommand {
             }
             var best: (report: SourceReport, cpu: Double)?
             for _ in 0..<max(1, repetitions) {
+                // Every run starts from an empty output folder, as a first run does (and as
+                // scripts/bench.py runs the original pipelines): replacing the previous run's
+                // output is work a first run does not do.
+                try? FileManager.default.removeItem(atPath: output)
                 var runner = SourceRunner(source: source, files: files, outputRoot: output, options: opts)
                 runner.log = { _ in }
                 let cpuBefore = cpuSeconds()
