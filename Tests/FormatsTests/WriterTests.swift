@@ -247,6 +247,31 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(try r.next()?.text == #"{"n":2}"#)
     }
 
+    /// `complete()` gives the shards' sizes and digests at once; `waitUntilRenamed()` returns
+    /// when they are under their final names, with those very bytes.
+    @Test func completeDescribesTheShardsAndWaitingRenamesThem() throws {
+        let dir = try TempDir()
+        let w = ShardWriter(
+            directory: dir.path, relativeDirectory: "", prefix: "src", fileExtension: "jsonl",
+            compression: .zstd, level: 1, shardRecords: 2)
+        for i in 0..<3 {
+            try w.write { out in
+                out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1
+            }
+        }
+        let shards = try w.complete()
+        #expect(shards.map(\.path) == ["src-00000.jsonl.zst", "src-00001.jsonl.zst"])
+        #expect(shards.map(\.records) == [2, 1])
+        try w.waitUntilRenamed()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["src-00000.jsonl.zst", "src-00001.jsonl.zst"])
+        for s in shards {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir.path)/\(s.path)")))
+            #expect(UInt64(bytes.count) == s.bytes)
+            #expect(try SHA256Digest.hex(of: bytes) == s.sha256)
+        }
+    }
+
     /// Shards are synced and renamed off the writing thread; a rename that fails still fails
     /// the writer, at `finish()` at the latest.
     @Test func aShardThatCannotBeRenamedFailsTheWriter() throws {

@@ -25,7 +25,8 @@ public struct ShardInfo: Sendable, Codable, Equatable {
 /// A complete shard waits for its bytes to reach the disk (`fsync`) before it is renamed. That
 /// wait, tens of milliseconds a shard, happens on a queue of the writer's own, while the next
 /// shard is written; ``finish()`` returns once every shard is renamed, and throws the first
-/// error of a sync or rename (as does the next ``write(_:)`` after one).
+/// error of a sync or rename (as does the next ``write(_:)`` after one). ``complete()`` and
+/// ``waitUntilRenamed()`` are its two halves, for a caller with something to do between them.
 public final class ShardWriter {
     public let directory: String
     /// The part of `directory` that shard paths in the manifest are relative to.
@@ -133,12 +134,29 @@ public final class ShardWriter {
         if let zstd { try zstd.write(raw) } else { try file?.write(raw) }
     }
 
-    /// Closes the open shard; returns every shard written.
+    /// Closes the open shard; returns every shard written, once each is on disk and renamed.
     public func finish() throws -> [ShardInfo] {
+        let all = try complete()
+        try waitUntilRenamed()
+        return all
+    }
+
+    /// Closes the open shard and returns every shard written, with its size and SHA-256.
+    ///
+    /// The last shards may still be reaching the disk: what describes them (a manifest) can be
+    /// written meanwhile. ``waitUntilRenamed()`` then waits for them; nothing may be written
+    /// after this.
+    public func complete() throws -> [ShardInfo] {
         if file != nil { try closeShard() }
-        pending.wait()
         try rethrowCloseError()
         return shards
+    }
+
+    /// Returns once every closed shard is on disk under its final name; throws the first error
+    /// of a sync or rename.
+    public func waitUntilRenamed() throws {
+        pending.wait()
+        try rethrowCloseError()
     }
 
     /// A writer given up without ``finish()`` (its run failed) still ends the shards it

@@ -52,6 +52,8 @@ public struct SourceRunner {
         var state = RunState(processor: StagedProcessor(steps: [], workers: 1))
         var error: String?
         var resumeRecord: ResumeRecord?
+        // Their last shards may still be reaching the disk when the manifest is written.
+        var writers: [ShardWriter] = []
         let totalBytes = files.reduce(0) { $0 + $1.bytes }
         progress?.update(name) { $0.bytesTotal = totalBytes }
         do {
@@ -88,9 +90,10 @@ public struct SourceRunner {
                     compression: options.compression, level: options.zstdLevel, threads: options.zstdThreads,
                     shardRecords: options.shardRecords)
                 : nil
+            writers = [writer] + (rejects.map { [$0] } ?? [])
             try extractAll(into: &state, writer: writer, rejects: rejects, totalBytes: totalBytes)
-            state.outputs = try writer.finish()
-            state.rejectOutputs = try rejects?.finish() ?? []
+            state.outputs = try writer.complete()
+            state.rejectOutputs = try rejects?.complete() ?? []
         } catch let e {
             error = "\(e)"
             // No batch of a failed source may still run when the process ends.
@@ -110,6 +113,7 @@ public struct SourceRunner {
                 guard complete else { return }
                 try resumeRecord?.write(into: staging)
                 try JSONFile.write(manifest, to: "\(staging)/manifest.json")
+                for w in writers { try w.waitUntilRenamed() }
                 try Self.replace(final, with: staging)
             }
         } catch let e {
