@@ -1,3 +1,4 @@
+import CShims
 import Formats
 import Foundation
 
@@ -120,6 +121,7 @@ public struct SourceRunner {
             manifest.status = "failed"
             manifest.error = "\(e)"
         }
+        // A failed run's staging folder, or the old output a swap left under its name.
         try? FileManager.default.removeItem(atPath: staging)
         progress?.update(name) { $0.finished = true }
         return SourceReport(
@@ -249,8 +251,14 @@ public struct SourceRunner {
         }
     }
 
-    /// Puts `staging` in the place of `final`, removing what was there.
+    /// Puts `staging` in the place of `final`.
+    ///
+    /// Where the file system can swap two folders in one step, it does: `final` names the new
+    /// output at every moment, and the old one is left under the name `staging`, for the caller
+    /// to remove. Elsewhere (and on a first run) what `final` held is removed and `staging`
+    /// renamed.
     static func replace(_ final: String, with staging: String) throws {
+        if ccs_exchange_paths(staging, final) == 0 { return }
         let fm = FileManager.default
         if fm.fileExists(atPath: final) { try fm.removeItem(atPath: final) }
         if rename(staging, final) != 0 {
