@@ -191,6 +191,44 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         }
     }
 
+    /// A chunk checked whole for UTF-8 tells each line what checking the line, or a part of it
+    /// cut next to an ASCII byte, would: at once when the chunk is valid, line by line when
+    /// one of its lines is not (a lone lead byte, a stray continuation byte, a cut sequence).
+    @Test(arguments: [1, 64, 1 << 20])
+    func checkingAChunkWholeGivesEachLinesValidity(minBytes: Int) throws {
+        var rng = SystemRandomNumberGenerator()
+        let dir = try TempDir()
+        var knownLines = 0
+        for trial in 0..<30 {
+            var bytes: [UInt8] = trial % 2 == 0 ? [0xEF, 0xBB, 0xBF] : []
+            let dirty = trial % 3 == 0
+            for _ in 0..<Int.random(in: 0...40, using: &rng) {
+                var pieces: [[UInt8]] = [Array("问".utf8), Array("ab".utf8), [0x0D], [0x20], Array("😀".utf8)]
+                if dirty { pieces += [[0xE9], [0x80], [0xF0, 0x9F]] }
+                for _ in 0..<Int.random(in: 0...12, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+                bytes += Bool.random(using: &rng) ? [0x0A] : [0x0D, 0x0A]
+            }
+            let path = dir.file("u\(trial)", bytes)
+            let r = LineReader(source: try InputFile.open(path), bufferSize: 16)
+            while let chunk = try r.nextChunk(minBytes: minBytes) {
+                let chunkValid = chunk.bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                chunk.forEachLine(checkingUTF8: true) { line in
+                    #expect(line.knownValidUTF8 == chunkValid)
+                    if line.knownValidUTF8 { knownLines += 1 }
+                    let b = line.bytes
+                    #expect(line.isValidUTF8(b) == UTF8Validation.isValid(b))
+                    #expect((line.text != nil) == UTF8Validation.isValid(b))
+                    if let cut = b.firstIndex(of: UInt8(ascii: "a")) {
+                        let part = UnsafeBufferPointer(rebasing: b[(cut + 1)...])
+                        #expect(line.isValidUTF8(part) == UTF8Validation.isValid(part))
+                    }
+                }
+                chunk.forEachLine { #expect(!$0.knownValidUTF8) }  // not asked: nothing known
+            }
+        }
+        #expect(knownLines > 0)
+    }
+
     /// A line longer than the reader's limit stops the file with an error naming the file and
     /// the line, line by line and in chunks alike; the lines before it are read, and a line one
     /// byte shorter than the limit is not an error.

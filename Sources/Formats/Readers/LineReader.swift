@@ -32,9 +32,29 @@ public struct RawLine {
     public var number: Int
     public var offset: UInt64
     public var bytes: UnsafeBufferPointer<UInt8>
+    /// Whether the bytes are known to be valid UTF-8 already: set for the lines of a chunk
+    /// that was checked whole (see ``LineChunk/forEachLine(checkingUTF8:_:then:)``).
+    public var knownValidUTF8 = false
+
+    public init(number: Int, offset: UInt64, bytes: UnsafeBufferPointer<UInt8>, knownValidUTF8: Bool = false) {
+        self.number = number
+        self.offset = offset
+        self.bytes = bytes
+        self.knownValidUTF8 = knownValidUTF8
+    }
 
     /// The line as a string, or `nil` when it is not valid UTF-8.
-    public var text: String? { UTF8Validation.string(bytes) }
+    public var text: String? {
+        knownValidUTF8 ? String(knownValidUTF8: bytes) : UTF8Validation.string(bytes)
+    }
+
+    /// Whether `part` (the line's bytes, or a part of them that begins and ends next to ASCII
+    /// bytes or the line's ends, so at character boundaries) is valid UTF-8: at once when the
+    /// line is known to be, since every such part of valid UTF-8 is valid.
+    @inline(__always)
+    public func isValidUTF8(_ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        knownValidUTF8 || UTF8Validation.isValid(part)
+    }
 
     /// `bytes[from...]` as a string, or `nil` when not valid UTF-8.
     public func text(from: Int) -> String? {
@@ -61,16 +81,24 @@ public struct LineChunk: Sendable {
     /// and bytes.
     ///
     /// The bytes are valid only during the call.
-    public func forEachLine(_ body: (RawLine) throws -> Void) rethrows {
-        try forEachLine(body, then: {})
+    public func forEachLine(checkingUTF8: Bool = false, _ body: (RawLine) throws -> Void) rethrows {
+        try forEachLine(checkingUTF8: checkingUTF8, body, then: {})
     }
 
     /// Calls `body` with each line, then `end`, while the lines' bytes are still valid: a
     /// parser that keeps lines' bytes between calls (a session of several lines) uses them
     /// last in `end`.
-    public func forEachLine(_ body: (RawLine) throws -> Void, then end: () throws -> Void) rethrows {
+    ///
+    /// With `checkingUTF8`, the chunk is checked whole first, in one pass: when it is valid
+    /// UTF-8, so is every line (a line break is ASCII, never inside a character), and each
+    /// line says so (``RawLine/knownValidUTF8``); otherwise no line does, and each is checked
+    /// on its own as before, so one bad byte still spoils one record only.
+    public func forEachLine(
+        checkingUTF8: Bool = false, _ body: (RawLine) throws -> Void, then end: () throws -> Void
+    ) rethrows {
         try bytes.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return try end() }
+            let valid = checkingUTF8 && UTF8Validation.isValid(p)
             var start = 0
             var number = firstLine
             while start < p.count {
@@ -78,9 +106,10 @@ public struct LineChunk: Sendable {
                     memchr(base + start, 0x0A, p.count - start).map {
                         base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
                     } ?? p.count
-                try body(
-                    LineReader.line(
-                        p, from: start, to: terminator, number: number, offset: offset + UInt64(start)))
+                var line = LineReader.line(
+                    p, from: start, to: terminator, number: number, offset: offset + UInt64(start))
+                line.knownValidUTF8 = valid
+                try body(line)
                 number += 1
                 start = terminator + 1
             }

@@ -18,10 +18,9 @@ import Formats
 /// Role assignment and the minimum length are the recipe's job (`roles.pair-alternation`).
 public struct ConvSessionExtractor: SourceExtractor {
     public let source: String
-    /// Turns the bytes after `M ` into the utterance (the bytes themselves, once checked, for
-    /// unsegmented files; a text it makes is written into the chunk's arena); `nil` means the
-    /// bytes are not valid UTF-8.
-    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?
+    /// Turns the bytes after `M `, once checked to be valid UTF-8, into the utterance (the bytes
+    /// themselves for unsegmented files; a text it makes is written into the chunk's arena).
+    public let utterance: @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text
 
     /// Bytes of lines handed to a worker at a time (see ``LineFile``); chunks end before an
     /// `E` line, so a session never spans two.
@@ -29,8 +28,8 @@ public struct ConvSessionExtractor: SourceExtractor {
 
     public init(
         source: String,
-        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text? = {
-            bytes, _ in UTF8Validation.isValid(bytes) ? .borrowed(bytes) : nil
+        utterance: @escaping @Sendable (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text = {
+            bytes, _ in .borrowed(bytes)
         }
     ) {
         self.source = source
@@ -79,7 +78,7 @@ public struct ConvSessionExtractor: SourceExtractor {
     /// `batch`; `after` is the number of sessions before it.
     static func parse(
         _ chunk: LineChunk, after: Int, file: InputFileRef,
-        utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text?, into batch: inout ByteBatch
+        utterance: (UnsafeBufferPointer<UInt8>, TextArena) -> ByteConversation.Text, into batch: inout ByteBatch
     ) {
         var ordinal = after
         let arena = batch.arena
@@ -119,8 +118,10 @@ public struct ConvSessionExtractor: SourceExtractor {
                 begin(at: line.number)
             } else if isUtterance(b) {
                 if start == nil { begin(at: line.number) }
-                if let text = utterance(UnsafeBufferPointer(rebasing: b[min(2, b.count)...]), arena) {
-                    batch.add(text)
+                // After `M ` (ASCII): a part of the line that is valid when the line is.
+                let bytes = UnsafeBufferPointer(rebasing: b[min(2, b.count)...])
+                if line.isValidUTF8(bytes) {
+                    batch.add(utterance(bytes, arena))
                 } else if badLine == nil {
                     badLine = (line.number, Array(b))
                 }
@@ -133,6 +134,6 @@ public struct ConvSessionExtractor: SourceExtractor {
                 batch.append(malformed: .invalidUTF8(file, line))
             }
         }
-        chunk.forEachLine(read, then: flush)
+        chunk.forEachLine(checkingUTF8: true, read, then: flush)
     }
 }

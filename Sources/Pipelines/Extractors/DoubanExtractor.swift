@@ -42,7 +42,7 @@ public struct DoubanExtractor: SourceExtractor {
         // the bytes are split on TAB; the utterances are borrowed as they are (the byte lane).
         // A String split would walk grapheme clusters, several times slower.
         let b = line.bytes
-        guard UTF8Validation.isValid(b) else { return .malformed(.invalidUTF8(file, line)) }
+        guard line.isValidUTF8(b) else { return .malformed(.invalidUTF8(file, line)) }
         let labelEnd = ByteScan.first(of: 0x09, in: b, from: 0)
         var fields: [ByteConversation.Text] = []
         var start = labelEnd + 1

@@ -24,18 +24,20 @@ public enum LineFile {
         progress(reader.bytesRead)
     }
 
-    /// Emits `file`, one record per line, as chunks parsed by `record` on a worker thread.
+    /// Emits `file`, one record per line, as chunks parsed by `record` on a worker thread; a
+    /// chunk is checked for UTF-8 whole first (``RawLine/knownValidUTF8``).
     static func forEachLineRecord(
         _ file: InputFileRef, chunkBytes: Int, progress: (UInt64) -> Void, emit: (ExtractedRecord) throws -> Void,
         record: @escaping @Sendable (RawLine) -> ExtractedRecord
     ) throws {
         try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
-            .chunk { out in chunk.forEachLine { out(record($0)) } }
+            .chunk { out in chunk.forEachLine(checkingUTF8: true) { out(record($0)) } }
         }
     }
 
     /// Emits `file` as batches (the batch lane), each line added to its chunk's batch by
-    /// `record` on a worker thread.
+    /// `record` on a worker thread; a chunk is checked for UTF-8 whole first
+    /// (``RawLine/knownValidUTF8``).
     static func forEachLineBatch(
         _ file: InputFileRef, source: String, chunkBytes: Int, progress: (UInt64) -> Void,
         emit: (ExtractedRecord) throws -> Void, record: @escaping @Sendable (RawLine, inout ByteBatch) -> Void
@@ -43,7 +45,7 @@ public enum LineFile {
         try forEachChunk(file, chunkBytes: chunkBytes, progress: progress, emit: emit) { chunk in
             .batch { arena in
                 var batch = ByteBatch(chunk, source: source, file: file.name, arena: arena)
-                chunk.forEachLine { record($0, &batch) }
+                chunk.forEachLine(checkingUTF8: true) { record($0, &batch) }
                 return batch
             }
         }

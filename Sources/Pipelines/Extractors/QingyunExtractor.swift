@@ -43,7 +43,7 @@ public struct QingyunExtractor: SourceExtractor {
         }
         // One check for the line: the separator and the spaces cut are ASCII, so both fields are
         // valid UTF-8 exactly when the whole line is.
-        guard UTF8Validation.isValid(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
+        guard line.isValidUTF8(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
         // Fields without white space at their ends: the bar's spaces, then any other (a trim of
         // the bytes, as the normaliser's).
         let q = Self.spaceTrimmed(UnsafeBufferPointer(rebasing: b[..<cut.lowerBound]))

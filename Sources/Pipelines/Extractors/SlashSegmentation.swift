@@ -17,11 +17,11 @@ public enum SlashSegmentation {
         return unslashed(bytes) ?? String(knownValidUTF8: bytes)
     }
 
-    /// ``join(_:)`` for the byte lane: the bytes themselves when they are not segmented, else
-    /// the joined text written into `arena` (valid as long as the arena is).
+    /// ``join(_:)`` for the byte lane, on bytes already known to be valid UTF-8: the bytes
+    /// themselves when they are not segmented, else the joined text written into `arena` (valid
+    /// as long as the arena is).
     @Sendable
-    public static func joined(_ bytes: UnsafeBufferPointer<UInt8>, into arena: TextArena) -> ByteConversation.Text? {
-        guard UTF8Validation.isValid(bytes) else { return nil }
+    public static func joined(_ bytes: UnsafeBufferPointer<UInt8>, into arena: TextArena) -> ByteConversation.Text {
         guard let kept = segmentedLength(bytes) else { return .borrowed(bytes) }
         return .borrowed(arena.write(atMost: kept) { unslash(bytes, into: $0) })
     }

@@ -62,7 +62,7 @@ public struct TabPairExtractor: SourceExtractor {
         }
         // One check for the line: the TAB is ASCII, so both fields are valid UTF-8 exactly when
         // the whole line is.
-        guard UTF8Validation.isValid(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
+        guard line.isValidUTF8(b) else { return batch.append(malformed: .invalidUTF8(file, line)) }
         batch.append(
             line: line.number, ordinal: line.number, UnsafeBufferPointer(rebasing: b[..<tab]),
             UnsafeBufferPointer(rebasing: b[(tab + 1)...]))

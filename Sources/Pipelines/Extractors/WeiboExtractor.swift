@@ -79,12 +79,14 @@ public struct WeiboExtractor: SourceExtractor {
         _ posts: LineChunk, _ responses: LineChunk?, post: InputFileRef, response: InputFileRef,
         into batch: inout ByteBatch
     ) {
-        // The response lines' bytes, borrowed while the posts are paired with them.
+        // The response lines' bytes, borrowed while the posts are paired with them, and whether
+        // their chunk was valid UTF-8 whole (then every line of it is).
         var answers: [UnsafeBufferPointer<UInt8>] = []
+        var answersValid = false
         answers.reserveCapacity(responses?.lineCount ?? 0)
         func pairPosts() {
             var i = 0
-            posts.forEachLine { p in
+            posts.forEachLine(checkingUTF8: true) { p in
                 defer { i += 1 }
                 guard i < answers.count else {
                     batch.append(malformed: unpaired(p, in: post, other: response))
@@ -92,8 +94,8 @@ public struct WeiboExtractor: SourceExtractor {
                 }
                 let q = p.bytes
                 let a = answers[i]
-                let postValid = UTF8Validation.isValid(q)
-                guard postValid, UTF8Validation.isValid(a) else {
+                let postValid = p.isValidUTF8(q)
+                guard postValid, answersValid || UTF8Validation.isValid(a) else {
                     batch.append(
                         malformed: InputIssue(
                             kind: .invalidUTF8, file: postValid ? response.name : post.name, line: p.number,
@@ -105,7 +107,12 @@ public struct WeiboExtractor: SourceExtractor {
             }
         }
         if let responses {
-            responses.forEachLine({ answers.append($0.bytes) }, then: pairPosts)
+            responses.forEachLine(
+                checkingUTF8: true,
+                {
+                    answers.append($0.bytes)
+                    answersValid = $0.knownValidUTF8
+                }, then: pairPosts)
         } else {
             pairPosts()
         }
