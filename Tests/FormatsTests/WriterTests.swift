@@ -222,7 +222,11 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(String(decoding: out, as: UTF8.self) == "a\tb\nb\tc\n")
     }
 
-    @Test func shardsRotateAndRecordDigests() throws {
+    /// Through `finish()`, or its two halves: `complete()` gives the shards' sizes and digests
+    /// at once, and once `waitUntilRenamed()` returns they are under their final names with
+    /// those very bytes.
+    @Test(arguments: [false, true])
+    func shardsRotateAndRecordDigests(inTwoHalves: Bool) throws {
         let dir = try TempDir()
         let w = ShardWriter(
             directory: dir.path, relativeDirectory: "src", prefix: "src", fileExtension: "jsonl",
@@ -232,7 +236,13 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
                 out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1
             }
         }
-        let shards = try w.finish()
+        let shards: [ShardInfo]
+        if inTwoHalves {
+            shards = try w.complete()
+            try w.waitUntilRenamed()
+        } else {
+            shards = try w.finish()
+        }
         #expect(
             shards.map(\.path) == ["src/src-00000.jsonl.zst", "src/src-00001.jsonl.zst", "src/src-00002.jsonl.zst"])
         #expect(shards.map(\.records) == [2, 2, 1])
@@ -245,31 +255,6 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         }
         let r = try LineReader(path: "\(dir.path)/src-00001.jsonl.zst")
         #expect(try r.next()?.text == #"{"n":2}"#)
-    }
-
-    /// `complete()` gives the shards' sizes and digests at once; `waitUntilRenamed()` returns
-    /// when they are under their final names, with those very bytes.
-    @Test func completeDescribesTheShardsAndWaitingRenamesThem() throws {
-        let dir = try TempDir()
-        let w = ShardWriter(
-            directory: dir.path, relativeDirectory: "", prefix: "src", fileExtension: "jsonl",
-            compression: .zstd, level: 1, shardRecords: 2)
-        for i in 0..<3 {
-            try w.write { out in
-                out.append(contentsOf: "{\"n\":\(i)}\n".utf8); return 1
-            }
-        }
-        let shards = try w.complete()
-        #expect(shards.map(\.path) == ["src-00000.jsonl.zst", "src-00001.jsonl.zst"])
-        #expect(shards.map(\.records) == [2, 1])
-        try w.waitUntilRenamed()
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(names == ["src-00000.jsonl.zst", "src-00001.jsonl.zst"])
-        for s in shards {
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir.path)/\(s.path)")))
-            #expect(UInt64(bytes.count) == s.bytes)
-            #expect(try SHA256Digest.hex(of: bytes) == s.sha256)
-        }
     }
 
     /// Shards are synced and renamed off the writing thread; a rename that fails still fails
