@@ -5,9 +5,9 @@ import Pipelines
 /// `corpus-clean bench SOURCE…`: throughput and peak memory of a source run.
 ///
 /// Runs each source alone (one at a time, so the figures are its own), `--repeat` times, each
-/// time into an emptied scratch output folder, and prints input MB, best wall time, MB/s and the process's peak
-/// resident memory; then, for the best run, the CPU seconds of all its threads and the MB of
-/// shards it wrote. Use a release build; generate input with ../shared/tools/gen_raw_corpus.py.
+/// time into an emptied scratch output folder, and prints input MB, best wall time, MB/s and
+/// the process's peak resident memory; then, for the best run, the CPU seconds of all its
+/// threads and the MB of shards it wrote. Use a release build; generate input with ../shared/tools/gen_raw_corpus.py.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure MB/s and peak memory of source runs.")
