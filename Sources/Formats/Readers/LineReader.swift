@@ -36,13 +36,6 @@ public struct RawLine {
     /// that was checked whole (see ``LineChunk/forEachLine(checkingUTF8:_:then:)``).
     public var knownValidUTF8 = false
 
-    public init(number: Int, offset: UInt64, bytes: UnsafeBufferPointer<UInt8>, knownValidUTF8: Bool = false) {
-        self.number = number
-        self.offset = offset
-        self.bytes = bytes
-        self.knownValidUTF8 = knownValidUTF8
-    }
-
     /// The line as a string, or `nil` when it is not valid UTF-8.
     public var text: String? {
         knownValidUTF8 ? String(knownValidUTF8: bytes) : UTF8Validation.string(bytes)
