@@ -287,9 +287,9 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         #expect(FileManager.default.fileExists(atPath: "\(dir.path)/src-00000.jsonl"))
     }
 
-    /// A file several times longer than the stretch after which its bytes are sent on to
-    /// the disk is written whole, in order, with its digest: the disk hint changes nothing.
-    @Test func aLongFileIsWrittenWholeAcrossWritebacks() throws {
+    /// A file many times longer than the stretch after which a background sync starts is
+    /// written whole, in order, with its digest: the syncs change nothing written.
+    @Test func aLongFileIsWrittenWholeAcrossBackgroundSyncs() throws {
         let dir = try TempDir()
         let path = "\(dir.path)/long.bin"
         let out = try FileOutput(path: path)
@@ -307,16 +307,54 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
             expected += piece
             try out.write(Array(piece))
         }
-        #expect(expected.count > 3 * FileOutput.writebackBytes)
+        #expect(expected.count > 20 * FileOutput.earlySyncBytes)
         let sha = try out.close()
         let written = Array(try #require(FileManager.default.contents(atPath: path)))
         #expect(written == expected)
         #expect(sha == (try SHA256Digest.hex(of: expected)))
     }
 
+    /// A background sync that fails fails the file when it is closed, even though the last
+    /// `fsync` succeeds (it may, for bytes a failed sync lost); one that succeeds does not.
+    @Test(arguments: [true, false])
+    func aFailedBackgroundSyncFailsTheFile(fails: Bool) throws {
+        let dir = try TempDir()
+        let path = "\(dir.path)/synced.bin"
+        let calls = Counter()
+        let out = try FileOutput(path: path) { _ in
+            calls.add()
+            return fails ? EIO : nil
+        }
+        for _ in 0..<8 { try out.write([UInt8](repeating: 7, count: FileOutput.earlySyncBytes / 2)) }
+        if fails {
+            #expect(throws: FormatsError.writeFailed(path: path, errno: EIO)) { _ = try out.close() }
+        } else {
+            _ = try out.close()
+            #expect(try #require(FileManager.default.contents(atPath: path)).count == 4 * FileOutput.earlySyncBytes)
+        }
+        // Bytes went to the kernel in 256 KiB writes: a sync was asked for at least once.
+        #expect(calls.value >= 1)
+    }
+
     @Test func sha256KnownVector() throws {
         #expect(
             try SHA256Digest.hex(of: Array("abc".utf8))
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
+
+/// A count kept across threads.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return n
+    }
+    func add() {
+        lock.lock()
+        n += 1
+        lock.unlock()
     }
 }

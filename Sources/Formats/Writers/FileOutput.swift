@@ -1,4 +1,5 @@
-import CShims
+import Dispatch
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -10,30 +11,46 @@ import CShims
 ///
 /// The file is created under the given path (the caller picks a temporary name and renames it
 /// when complete, see ``ShardWriter``). Owns its descriptor; `close()` flushes and closes it.
+///
+/// Its bytes go to the disk while it is written: whenever 256 KiB have reached the kernel since
+/// the last, a background `fdatasync` starts (unless one still runs), so the `fsync` that ends
+/// the file, on the critical path at the end of a run, waits for little more than the last
+/// bytes. A background sync that fails fails ``syncAndClose()``.
 public final class FileOutput {
     public let path: String
     private var fd: Int32
     private var buffer: [UInt8] = []
-    private let capacity = 1 << 20
+    private let capacity = 1 << 18
     private var digest = SHA256Digest()
     /// Bytes written so far.
     public private(set) var byteCount: UInt64 = 0
-    /// Bytes written since the disk was last asked to take them.
-    private var sinceWriteback = 0
-    /// How many bytes are written between requests to start writing them to disk, so that the
-    /// `fsync` that ends the file (on the critical path at the end of a run) finds little left.
-    static let writebackBytes = 8 << 20
+    /// Bytes handed to the kernel since the last background sync began.
+    private var unsynced = 0
+    private let early: EarlySync
+    /// How many bytes reach the kernel before a background sync starts (when none runs).
+    static let earlySyncBytes = 1 << 18
 
     /// Creates (or truncates) `path`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, sync: EarlySync.fdatasync)
+    }
+
+    /// Creates (or truncates) `path`; `sync` is the background sync (tests give one that fails).
+    init(path: String, sync: @escaping EarlySync.Sync) throws {
         self.path = path
+        early = EarlySync(sync)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw FormatsError.cannotOpen(path: path, errno: errno) }
         self.fd = fd
         buffer.reserveCapacity(capacity)
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
+    deinit {
+        if fd >= 0 {
+            _ = early.wait()
+            Glibc.close(fd)
+        }
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         byteCount += UInt64(bytes.count)
@@ -71,6 +88,7 @@ public final class FileOutput {
     /// May run on another thread than the writes, once ``complete()`` has returned.
     public func syncAndClose() throws {
         guard fd >= 0 else { return }
+        if let failed = early.wait() { throw FormatsError.writeFailed(path: path, errno: failed) }
         if fsync(fd) != 0 && errno != EINVAL { throw FormatsError.writeFailed(path: path, errno: errno) }
         Glibc.close(fd)
         fd = -1
@@ -85,11 +103,8 @@ public final class FileOutput {
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
         defer {
-            sinceWriteback += bytes.count
-            if sinceWriteback >= Self.writebackBytes {
-                ccs_start_writeback(fd)
-                sinceWriteback = 0
-            }
+            unsynced += bytes.count
+            if unsynced >= Self.earlySyncBytes && early.startIfIdle(fd) { unsynced = 0 }
         }
         var done = 0
         while done < bytes.count {
@@ -100,5 +115,53 @@ public final class FileOutput {
             }
             done += n
         }
+    }
+}
+
+/// One background sync of a file at a time, while the file is still being written.
+///
+/// A sync asked for while one runs would wait for it: it is not started, and the next write
+/// asks again. The first error is kept for ``wait()``: after a failed sync, a later one may
+/// report success for the same lost bytes.
+final class EarlySync: @unchecked Sendable {
+    /// Syncs a descriptor's data; returns the errno of a failure, or `nil`.
+    typealias Sync = @Sendable (Int32) -> Int32?
+
+    /// `fdatasync`; a descriptor that cannot be synced (EINVAL: a pipe, say) is no failure.
+    static let fdatasync: Sync = { fd in
+        Glibc.fdatasync(fd) != 0 && errno != EINVAL ? errno : nil
+    }
+
+    private let sync: Sync
+    private let lock = NSLock()
+    private var running = false
+    private var failure: Int32?
+    private let group = DispatchGroup()
+    private static let queue = DispatchQueue(label: "corpus-clean.early-sync", attributes: .concurrent)
+
+    init(_ sync: @escaping Sync) { self.sync = sync }
+
+    /// Starts a sync of `fd` unless one is running; returns whether it started one.
+    func startIfIdle(_ fd: Int32) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !running else { return false }
+        running = true
+        Self.queue.async(group: group) { [self] in
+            let failed = sync(fd)
+            lock.lock()
+            running = false
+            if failure == nil { failure = failed }
+            lock.unlock()
+        }
+        return true
+    }
+
+    /// Waits for the running sync; returns the errno of the first that failed.
+    func wait() -> Int32? {
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
     }
 }
