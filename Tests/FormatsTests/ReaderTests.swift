@@ -10,10 +10,10 @@ private func lines(_ path: String) throws -> [Line] {
     return out
 }
 
-private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3) throws -> String {
+private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3, workers: Int = 0) throws -> String {
     let path = "\(dir.path)/\(name)"
     let out = try FileOutput(path: path)
-    let enc = try ZstdEncoder(sink: out, level: level)
+    let enc = try ZstdEncoder(sink: out, level: level, workers: workers)
     try data.withUnsafeBytes { try enc.write($0) }
     try enc.finish()
     _ = try out.close()
@@ -93,6 +93,34 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
             let j = try JSONRecordReader(path: path)
             while try j.next(parsing: false) != nil {}
             #expect(j.bytesRead == expected, "\(path)")
+        }
+    }
+
+    /// Input of several zstd jobs (1 MiB each at level 1) compresses to the same bytes with one
+    /// worker or two, into one frame that reads back whole; without workers too.
+    @Test(arguments: [1, 3])
+    func zstdWorkersDoNotChangeTheBytes(level: Int) throws {
+        let dir = try TempDir()
+        var text = ""
+        var x: UInt32 = 7
+        for i in 0..<120_000 {
+            x = x &* 1_664_525 &+ 1_013_904_223
+            text += "{\"n\":\(i),\"v\":\"第\(x >> 20)句\(x % 977)\"}\n"
+        }
+        let data = Array(text.utf8)
+        #expect(data.count > 3 * Int(ZstdEncoder.levelOneJobBytes))
+        let paths = try [0, 1, 2].map { try zstd(data, in: dir, name: "w\($0).zst", level: level, workers: $0) }
+        let bytes = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        // Compared as booleans: a failed `==` of two large collections makes the test library
+        // diff them, which takes hours.
+        let sameForOneAndTwo = bytes[1] == bytes[2]
+        #expect(sameForOneAndTwo)
+        for (path, file) in zip(paths, bytes) {
+            let readsBack = try InputFile.readAll(path) == data
+            #expect(readsBack, "\(path)")
+            // One frame: its magic number appears once, at the start.
+            #expect(file.starts(with: InputFile.zstdMagic))
+            #expect(file.dropFirst().firstRange(of: Data(InputFile.zstdMagic)) == nil, "\(path)")
         }
     }
 

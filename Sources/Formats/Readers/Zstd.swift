@@ -92,6 +92,13 @@ public final class ZstdEncoder {
     private let sink: FileOutput
     private var output: [UInt8]
 
+    /// The input of one zstd job when workers compress at level 1 (`ZSTD_c_jobSize`): half of
+    /// what zstd picks there (2 MiB), so that when the input ends, what is left to compress is
+    /// at most two jobs, which two workers compress at once. Other levels keep zstd's choice
+    /// (compression, not its tail, is most of their time). The bytes depend on it, not on the
+    /// number of workers.
+    static let levelOneJobBytes: Int32 = 1 << 20
+
     /// - Parameters:
     ///   - sink: where the compressed bytes go.
     ///   - level: the zstd compression level (1…19).
@@ -109,6 +116,9 @@ public final class ZstdEncoder {
         _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 1), fail)
         if workers > 0 {
             _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, Int32(workers)), fail)
+            if level <= 1 {
+                _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_jobSize, Self.levelOneJobBytes), fail)
+            }
         }
     }
 

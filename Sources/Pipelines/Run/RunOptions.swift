@@ -7,7 +7,7 @@ public struct RunOptions: Sendable, Equatable {
     public var compression: Compression = .zstd
     public var zstdLevel = 1
     /// zstd worker threads per shard writer; 0 compresses on the writing thread.
-    public var zstdThreads = 1
+    public var zstdThreads = 2
     public var shardRecords = 100_000
     public var keepRejects = false
     /// Malformed records fail the source.

@@ -28,7 +28,7 @@ struct OutputOptions: ParsableArguments {
     @Option(
         name: .customLong("zstd-threads"),
         help: "zstd worker threads per shard writer (0: compress on the writing thread).")
-    var zstdThreads = 1
+    var zstdThreads = 2
 
     @Option(name: .customLong("shard-records"), help: "Output records (lines) per shard.")
     var shardRecords = 100_000
