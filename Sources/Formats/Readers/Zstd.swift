@@ -92,11 +92,12 @@ public final class ZstdEncoder {
     private let sink: FileOutput
     private var output: [UInt8]
 
-    /// The input of one zstd job when workers compress at level 1 (`ZSTD_c_jobSize`): half of
-    /// what zstd picks there (2 MiB), so that when the input ends, what is left to compress is
-    /// at most two jobs, which two workers compress at once. Other levels keep zstd's choice
-    /// (compression, not its tail, is most of their time). The bytes depend on it, not on the
-    /// number of workers.
+    /// The input of one zstd job when workers compress at level 1 (`ZSTD_c_jobSize`).
+    ///
+    /// Half of what zstd picks there (2 MiB), so that when the input ends, what is left to
+    /// compress is at most two jobs, which two workers compress at once. Other levels keep
+    /// zstd's choice (compression, not its tail, is most of their time). The bytes depend on
+    /// it, not on the number of workers.
     static let levelOneJobBytes: Int32 = 1 << 20
 
     /// - Parameters:
