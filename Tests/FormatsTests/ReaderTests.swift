@@ -10,10 +10,12 @@ private func lines(_ path: String) throws -> [Line] {
     return out
 }
 
-private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3, workers: Int = 0) throws -> String {
+private func zstd(
+    _ data: [UInt8], in dir: TempDir, name: String, level: Int = 3, workers: Int = 0, jobBytes: Int32? = nil
+) throws -> String {
     let path = "\(dir.path)/\(name)"
     let out = try FileOutput(path: path)
-    let enc = try ZstdEncoder(sink: out, level: level, workers: workers)
+    let enc = try ZstdEncoder(sink: out, level: level, workers: workers, jobBytes: jobBytes)
     try data.withUnsafeBytes { try enc.write($0) }
     try enc.finish()
     _ = try out.close()
@@ -96,8 +98,11 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
         }
     }
 
-    /// Input of several zstd jobs (1 MiB each at level 1) compresses to the same bytes with one
-    /// worker or two, into one frame that reads back whole; without workers too.
+    /// Input of several zstd jobs compresses to the same bytes with one worker or two.
+    ///
+    /// Each is one frame that reads back whole; without workers too. At level 1 a small
+    /// stream's jobs are 1 MiB (and the bytes differ from zstd's own job size); at level 3 zstd
+    /// chooses.
     @Test(arguments: [1, 3])
     func zstdWorkersDoNotChangeTheBytes(level: Int) throws {
         let dir = try TempDir()
@@ -108,8 +113,20 @@ private func zstd(_ data: [UInt8], in dir: TempDir, name: String, level: Int = 3
             text += "{\"n\":\(i),\"v\":\"第\(x >> 20)句\(x % 977)\"}\n"
         }
         let data = Array(text.utf8)
-        #expect(data.count > 3 * Int(ZstdEncoder.levelOneJobBytes))
-        let paths = try [0, 1, 2].map { try zstd(data, in: dir, name: "w\($0).zst", level: level, workers: $0) }
+        let jobBytes = ZstdEncoder.jobBytes(level: level, inputBytes: UInt64(data.count))
+        #expect((jobBytes != nil) == (level == 1))
+        #expect(data.count > 3 * Int(jobBytes ?? 1 << 20))
+        #expect(ZstdEncoder.jobBytes(level: level, inputBytes: ZstdEncoder.smallInputBytes) == nil)
+        let paths = try [0, 1, 2].map {
+            try zstd(data, in: dir, name: "w\($0).zst", level: level, workers: $0, jobBytes: jobBytes)
+        }
+        if level == 1 {
+            // zstd's own job size (2 MiB) cuts the stream elsewhere: other bytes, same text.
+            let own = try zstd(data, in: dir, name: "own.zst", level: level, workers: 2)
+            let ownBytes = try Data(contentsOf: URL(fileURLWithPath: own))
+            let differ = try ownBytes != Data(contentsOf: URL(fileURLWithPath: paths[2]))
+            #expect(differ)
+        }
         let bytes = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         // Compared as booleans: a failed `==` of two large collections makes the test library
         // diff them, which takes hours.

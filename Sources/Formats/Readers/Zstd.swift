@@ -92,19 +92,29 @@ public final class ZstdEncoder {
     private let sink: FileOutput
     private var output: [UInt8]
 
-    /// The input of one zstd job when workers compress at level 1 (`ZSTD_c_jobSize`).
+    /// The input of one zstd job (`ZSTD_c_jobSize`) for a stream of `inputBytes` at `level`,
+    /// when workers compress it; `nil` leaves zstd's choice.
     ///
-    /// Half of what zstd picks there (2 MiB), so that when the input ends, what is left to
-    /// compress is at most two jobs, which two workers compress at once. Other levels keep
-    /// zstd's choice (compression, not its tail, is most of their time). The bytes depend on
-    /// it, not on the number of workers.
-    static let levelOneJobBytes: Int32 = 1 << 20
+    /// At level 1, zstd's jobs are 2 MiB, and when a stream ends, its last job is compressed
+    /// alone: in a run of a few MB, that wait is a tenth of the run. Jobs of 1 MiB halve it, and
+    /// two workers compress the last two at once; but in a long stream they cost 2-3% more
+    /// time. So a stream whose input is under 64 MiB (the caller's estimate: a source's input
+    /// bytes) gets 1 MiB jobs at level 1, and every other keeps zstd's choice. The bytes depend
+    /// on the job size, not on the number of workers.
+    public static func jobBytes(level: Int, inputBytes: UInt64) -> Int32? {
+        level <= 1 && inputBytes < smallInputBytes ? 1 << 20 : nil
+    }
+
+    /// Below this, a stream counts as small (see ``jobBytes(level:inputBytes:)``).
+    public static let smallInputBytes: UInt64 = 64 << 20
 
     /// - Parameters:
     ///   - sink: where the compressed bytes go.
     ///   - level: the zstd compression level (1…19).
     ///   - workers: zstd worker threads (`ZSTD_c_nbWorkers`); 0 compresses on the caller's thread.
-    public init(sink: FileOutput, level: Int, workers: Int = 0) throws {
+    ///   - jobBytes: the input of one job when workers compress (see
+    ///     ``jobBytes(level:inputBytes:)``); `nil`: zstd's choice.
+    public init(sink: FileOutput, level: Int, workers: Int = 0, jobBytes: Int32? = nil) throws {
         guard let ctx = ZSTD_createCCtx() else {
             throw FormatsError.zstdCompression(path: sink.path, status: "ZSTD_createCCtx failed")
         }
@@ -117,8 +127,8 @@ public final class ZstdEncoder {
         _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 1), fail)
         if workers > 0 {
             _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, Int32(workers)), fail)
-            if level <= 1 {
-                _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_jobSize, Self.levelOneJobBytes), fail)
+            if let jobBytes {
+                _ = try ZstdStatus.check(ZSTD_CCtx_setParameter(ctx, ZSTD_c_jobSize, jobBytes), fail)
             }
         }
     }

@@ -37,6 +37,8 @@ public final class ShardWriter {
     public let level: Int
     /// zstd worker threads (`ZSTD_c_nbWorkers`): 0 compresses on the writing thread.
     public let threads: Int
+    /// zstd's job size (`ZSTD_c_jobSize`) when workers compress; `nil`: zstd's choice.
+    public let zstdJobBytes: Int32?
     public let shardRecords: Int
 
     private var file: FileOutput?
@@ -61,11 +63,14 @@ public final class ShardWriter {
     ///   - threads: zstd worker threads; 0 compresses on the writing thread. The bytes are
     ///     the same for every run with the same value (zstd's multi-threaded output depends on
     ///     parameters, not timing), and the same for any value of 1 or more.
+    ///   - zstdJobBytes: the input of one zstd job when workers compress
+    ///     (``ZstdEncoder/jobBytes(level:inputBytes:)``); `nil`: zstd's choice.
     ///   - shardRecords: records per shard before rotating (at least 1).
     public init(
         directory: String, relativeDirectory: String, prefix: String, fileExtension: String,
-        compression: Compression, level: Int, threads: Int = 1, shardRecords: Int
+        compression: Compression, level: Int, threads: Int = 1, zstdJobBytes: Int32? = nil, shardRecords: Int
     ) {
+        self.zstdJobBytes = zstdJobBytes
         self.directory = directory
         self.relativeDirectory = relativeDirectory
         self.prefix = prefix
@@ -174,7 +179,9 @@ public final class ShardWriter {
         finalName = name
         let out = try FileOutput(path: "\(directory)/.\(name).partial")
         file = out
-        zstd = compression == .zstd ? try ZstdEncoder(sink: out, level: level, workers: threads) : nil
+        zstd =
+            compression == .zstd
+            ? try ZstdEncoder(sink: out, level: level, workers: threads, jobBytes: zstdJobBytes) : nil
         recordsInShard = 0
     }
 

@@ -27,8 +27,11 @@ public final class FileOutput {
     /// Bytes handed to the kernel since the last background sync began.
     private var unsynced = 0
     private let early: EarlySync
-    /// How many bytes reach the kernel before a background sync starts (when none runs).
+    /// How many bytes reach the kernel before a background sync starts (when none runs): 256 KiB
+    /// in the first 4 MiB of a file, 8 MiB after that.
     static let earlySyncBytes = 1 << 18
+    static let earlySyncSmallFile: UInt64 = 4 << 20
+    static let earlySyncLargeBytes = 8 << 20
 
     /// Creates (or truncates) `path`.
     public convenience init(path: String) throws {
@@ -104,7 +107,8 @@ public final class FileOutput {
         guard let base = bytes.baseAddress else { return }
         defer {
             unsynced += bytes.count
-            if unsynced >= Self.earlySyncBytes && early.startIfIdle(fd) { unsynced = 0 }
+            let step = byteCount < Self.earlySyncSmallFile ? Self.earlySyncBytes : Self.earlySyncLargeBytes
+            if unsynced >= step && early.startIfIdle(fd) { unsynced = 0 }
         }
         var done = 0
         while done < bytes.count {

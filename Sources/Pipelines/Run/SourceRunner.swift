@@ -80,16 +80,19 @@ public struct SourceRunner {
                 }
             }
             try StagingFolders.add(staging) { try Self.recreate(staging) }
+            // A small source's shards end sooner with smaller zstd jobs (see ZstdEncoder.jobBytes).
+            let jobBytes = ZstdEncoder.jobBytes(level: options.zstdLevel, inputBytes: totalBytes)
             let writer = ShardWriter(
                 directory: staging, relativeDirectory: name, prefix: name,
                 fileExtension: options.format.fileExtension, compression: options.compression,
-                level: options.zstdLevel, threads: options.zstdThreads, shardRecords: options.shardRecords)
+                level: options.zstdLevel, threads: options.zstdThreads, zstdJobBytes: jobBytes,
+                shardRecords: options.shardRecords)
             let rejects =
                 options.keepRejects
                 ? ShardWriter(
                     directory: staging, relativeDirectory: name, prefix: "rejects", fileExtension: "jsonl",
                     compression: options.compression, level: options.zstdLevel, threads: options.zstdThreads,
-                    shardRecords: options.shardRecords)
+                    zstdJobBytes: jobBytes, shardRecords: options.shardRecords)
                 : nil
             writers = [writer] + (rejects.map { [$0] } ?? [])
             try extractAll(into: &state, writer: writer, rejects: rejects, totalBytes: totalBytes)
