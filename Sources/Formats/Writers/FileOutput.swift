@@ -13,9 +13,10 @@ import Foundation
 /// when complete, see ``ShardWriter``). Owns its descriptor; `close()` flushes and closes it.
 ///
 /// Its bytes go to the disk while it is written: whenever 256 KiB have reached the kernel since
-/// the last, a background `fdatasync` starts (unless one still runs), so the `fsync` that ends
-/// the file, on the critical path at the end of a run, waits for little more than the last
-/// bytes. A background sync that fails fails ``syncAndClose()``.
+/// the last (8 MiB once the file is past 4 MiB), a background `fdatasync` starts (unless one
+/// still runs), so the `fsync` that ends the file, on the critical path at the end of a run,
+/// waits for little more than the last bytes. A background sync that fails fails
+/// ``syncAndClose()``.
 public final class FileOutput {
     public let path: String
     private var fd: Int32
