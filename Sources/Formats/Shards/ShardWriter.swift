@@ -70,7 +70,6 @@ public final class ShardWriter {
         directory: String, relativeDirectory: String, prefix: String, fileExtension: String,
         compression: Compression, level: Int, threads: Int = 1, zstdJobBytes: Int32? = nil, shardRecords: Int
     ) {
-        self.zstdJobBytes = zstdJobBytes
         self.directory = directory
         self.relativeDirectory = relativeDirectory
         self.prefix = prefix
@@ -78,6 +77,7 @@ public final class ShardWriter {
         self.compression = compression
         self.level = level
         self.threads = max(0, threads)
+        self.zstdJobBytes = zstdJobBytes
         self.shardRecords = max(1, shardRecords)
         buffer.reserveCapacity(1 << 18)
     }
