@@ -13,24 +13,27 @@ static int plain_id_char(UChar c) {
            c == '_' || c == '/';
 }
 
-/* Opens `transform_id` from ICU's index of rule-based transforms (RuleBasedTransliteratorIDs
- * in the translit data's root), as ICU's registry would: an `alias` entry leads to another id,
- * a `file` or `internal` entry holds the rules and their direction, which are compiled here.
- * Opening by id builds the whole registry first (every id in the index, case-folded), which
- * costs three times as much as compiling the rules. NULL when the id is not such an entry, or
- * an alias is more than a plain id. */
-static UTransliterator *open_from_index(const char *transform_id) {
+/* Finds `transform_id` in ICU's index of rule-based transforms (RuleBasedTransliteratorIDs in
+ * the translit data's root), as ICU's registry would: an `alias` entry leads to another id, a
+ * `file` or `internal` entry holds the rules and their direction. Then either compiles them
+ * (`out` NULL: returns the transform) or copies the direction ('F' or 'R') and the rules into
+ * `out` (at most `capacity` units; the full length, rules + 1, goes to *length). NULL and
+ * *length -1 when the id is not such an entry, or an alias is more than a plain id. Opening by
+ * id builds the whole registry first (every id in the index, case-folded), which costs three
+ * times as much as compiling the rules. */
+static UTransliterator *from_index(const char *transform_id, uint16_t *out, int32_t capacity, int32_t *length) {
     UErrorCode err = U_ZERO_ERROR;
     UResourceBundle *root = ures_openDirect(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "translit", "root", &err);
     UResourceBundle *ids = ures_getByKey(root, "RuleBasedTransliteratorIDs", NULL, &err);
     UResourceBundle *entry = NULL, *item = NULL;
     UTransliterator *t = NULL;
     char key[128];
-    size_t length = strlen(transform_id);
-    if (length >= sizeof key) length = 0;
-    memcpy(key, transform_id, length);
-    key[length] = '\0';
-    for (int hop = 0; hop < 8 && length > 0 && U_SUCCESS(err); hop++) {
+    size_t keyLength = strlen(transform_id);
+    if (keyLength >= sizeof key) keyLength = 0;
+    memcpy(key, transform_id, keyLength);
+    key[keyLength] = '\0';
+    *length = -1;
+    for (int hop = 0; hop < 8 && keyLength > 0 && U_SUCCESS(err); hop++) {
         entry = ures_getByKey(ids, key, entry, &err);
         if (U_FAILURE(err) || ures_getSize(entry) != 1) break;
         item = ures_getByIndex(entry, 0, item, &err);
@@ -54,6 +57,12 @@ static UTransliterator *open_from_index(const char *transform_id) {
             const UChar *rules = ures_getStringByKey(item, "resource", &n, &err);
             const UChar *direction = ures_getStringByKey(item, "direction", &d, &err);
             if (U_FAILURE(err) || d < 1) break;
+            if (out != NULL) {
+                if (capacity > 0) out[0] = direction[0] == 'F' ? 'F' : 'R';
+                for (int32_t i = 0; i < n && i + 1 < capacity; i++) out[i + 1] = rules[i];
+                *length = n + 1;
+                break;
+            }
             UChar id[128];
             int32_t k = 0;
             for (; key[k] != '\0'; k++) id[k] = (UChar)(unsigned char)key[k];
@@ -69,6 +78,18 @@ static UTransliterator *open_from_index(const char *transform_id) {
     ures_close(ids);
     ures_close(root);
     return t;
+}
+
+static UTransliterator *open_from_index(const char *transform_id) {
+    int32_t length = 0;
+    return from_index(transform_id, NULL, 0, &length);
+}
+
+int32_t ccs_transform_rules_indexed(const char *transform_id, uint16_t *out, int32_t capacity) {
+    int32_t length = -1;
+    uint16_t none = 0;
+    from_index(transform_id, out != NULL ? out : &none, out != NULL ? capacity : 0, &length);
+    return length;
 }
 
 ccs_transform *ccs_transform_open_indexed(const char *transform_id) {

@@ -40,6 +40,18 @@ public final class ICUTransform {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
+    /// The rules of `id` in ICU's transliteration index, as ``init(id:registry:)`` compiles them.
+    ///
+    /// Their direction (`F` or `R`) and then the rules, UTF-16; `nil` when `id` is no such entry
+    /// (it is then opened by id). Reading them costs no compile.
+    public static func indexedRules(id: String) -> [UInt16]? {
+        let length = ccs_transform_rules_indexed(id, nil, 0)
+        guard length > 0 else { return nil }
+        var units = [UInt16](repeating: 0, count: Int(length))
+        guard ccs_transform_rules_indexed(id, &units, length) == length else { return nil }
+        return units
+    }
+
     /// Whether the transform was compiled from its rules in ICU's index (see ``init(id:registry:)``).
     public let compiledFromIndex: Bool
     private let handle: OpaquePointer

@@ -22,11 +22,17 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs in `cwd` (default: this process's), with `stdin` as standard input when given.
-    static func run(_ args: [String], cwd: String? = nil, stdin: Data? = nil) throws -> Result {
+    /// Runs in `cwd` (default: this process's), with `stdin` as standard input when given and
+    /// `environment` over this process's.
+    static func run(
+        _ args: [String], cwd: String? = nil, stdin: Data? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let input = Pipe()
         let out = Pipe()
@@ -255,6 +261,39 @@ final class Scratch {
 
 @Suite struct ConvertCommandTests {
     private func run(_ args: [String], stdin: Data) throws -> CLI.Result { try CLI.run(args, stdin: stdin) }
+
+    /// The ICU table is cached between processes, and the output is the same every time.
+    ///
+    /// The first process writes it to the cache folder and the next reads it; a damaged file
+    /// there is replaced; `off` writes none.
+    @Test func theConversionTableIsCachedBetweenProcesses() throws {
+        let scratch = try Scratch()
+        let cache = "\(scratch.path)/cache"
+        let input = Data("漢語簡體轉換，說話\n「乾坤」\n".utf8)
+        func convert(_ folder: String) throws -> String {
+            let r = try CLI.run(["convert"], stdin: input, environment: ["CORPUS_CLEAN_CACHE": folder])
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout
+        }
+        func files() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? [] }
+        let first = try convert(cache)
+        #expect(first == "汉语简体转换，说话\n「乾坤」\n")
+        let written = files()
+        #expect(written.count == 1 && written[0].hasPrefix("t2s-table-"), "\(written)")
+        let path = "\(cache)/\(written[0])"
+        let table = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(try convert(cache) == first)
+        // A damaged file: the table is compiled again, and the file written anew.
+        var damaged = table
+        damaged[damaged.count / 2] ^= 0x01
+        try damaged.write(to: URL(fileURLWithPath: path))
+        #expect(try convert(cache) == first)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == table)
+        #expect(files() == written)
+        try FileManager.default.removeItem(atPath: cache)
+        #expect(try convert("off") == first)
+        #expect(!FileManager.default.fileExists(atPath: cache))
+    }
 
     @Test func convertsLineForLine() throws {
         let r = try run(["convert", "--profile", "tw2sp"], stdin: Data("他看著我的軟體\n\n乾隆\n".utf8))

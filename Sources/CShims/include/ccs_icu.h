@@ -18,6 +18,12 @@ typedef struct ccs_transform ccs_transform;
  *  Returns NULL when the id is no such entry, or ICU fails. */
 ccs_transform *ccs_transform_open_indexed(const char *transform_id);
 
+/** The rules ccs_transform_open_indexed compiles for `transform_id`: their direction ('F' or
+ *  'R') and then the rules, UTF-16, copied into `out` (at most `capacity` units; `out` may be
+ *  NULL to ask the length). Returns the full length (rules + 1), or -1 when the id is no such
+ *  entry. Reading them costs no compile. */
+int32_t ccs_transform_rules_indexed(const char *transform_id, uint16_t *out, int32_t capacity);
+
 /** Opens the ICU transform `transform_id` by id, through ICU's registry (utrans_openU).
  *  Returns NULL and sets *status to the ICU error code on failure. */
 ccs_transform *ccs_transform_open_registered(const char *transform_id, int32_t *status);

@@ -68,6 +68,29 @@ public struct CharacterTable: Sendable {
         }
     }
 
+    /// A table holding `mappings` (as ``mappings`` lists them), such as one read back from
+    /// ``TableCache``.
+    public init(mappings: [(UInt32, String)]) {
+        self.init()
+        for (cp, output) in mappings { set(cp, output) }
+    }
+
+    /// Every code point that maps to something else, with what it becomes, in code point order.
+    public var mappings: [(UInt32, String)] {
+        var out: [(UInt32, String)] = []
+        out.reserveCapacity(count)
+        func add(_ cp: UInt32) {
+            switch lookup(cp) {
+            case .scalar(let v)?: out.append((cp, Unicode.Scalar(v).map { String($0) } ?? ""))
+            case .string(let s)?: out.append((cp, s))
+            case nil: break
+            }
+        }
+        for cp in 0..<UInt32(bmp.count) where bmp[Int(cp)] != 0 { add(cp) }
+        for cp in supplementary.keys.sorted() { add(cp) }
+        return out
+    }
+
     /// Maps `cp` to `output` (no-op when `output` is the character itself).
     public mutating func set(_ cp: UInt32, _ output: String) {
         let scalars = Array(output.unicodeScalars)

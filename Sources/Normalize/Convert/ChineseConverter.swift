@@ -359,7 +359,8 @@ private final class Tables: Sendable {
     }
 }
 
-/// Compiles the ICU character table once per process, on first use.
+/// The ICU character table, once per process, on first use: read from ``TableCache`` when a
+/// process compiled it before, else compiled (and cached).
 private final class SharedTable: @unchecked Sendable {
     static let shared = SharedTable()
     private let lock = NSLock()
@@ -369,8 +370,15 @@ private final class SharedTable: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let table { return table }
-        let icu = try ICUTransform(id: "Traditional-Simplified")
-        let compiled = try CharacterTable(compiling: icu, excluding: Set(ChineseConverter.cornerBrackets.keys))
+        let id = "Traditional-Simplified"
+        let excluded = Set(ChineseConverter.cornerBrackets.keys)
+        let cached = TableCache.directory().flatMap { TableCache.path(transformID: id, excluding: excluded, in: $0) }
+        if let cached, let read = TableCache.load(cached) {
+            table = read
+            return read
+        }
+        let compiled = try CharacterTable(compiling: try ICUTransform(id: id), excluding: excluded)
+        if let cached { TableCache.store(compiled, at: cached) }
         table = compiled
         return compiled
     }
