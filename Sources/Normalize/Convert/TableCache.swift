@@ -12,8 +12,8 @@ import Foundation
 /// Compiling a ``CharacterTable`` takes 12–25 ms of every process that converts: ICU parses
 /// and compiles its rules, then transforms each code point of their source set. The table
 /// depends only on those rules, the ICU library and the code points left out, so it is written
-/// once to a file named by a SHA-256 of them all, and later processes read it back in well
-/// under a millisecond. A file that does not read back whole and as written (it ends with the
+/// once to a file named by a SHA-256 of them all, and later processes read it back in about a
+/// millisecond. A file that does not read back whole and as written (it ends with the
 /// SHA-256 of what comes before) is ignored, and replaced by the next compile. Nothing here
 /// fails a run: a folder that cannot be made or written leaves the table uncached.
 ///
