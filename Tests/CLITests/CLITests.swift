@@ -301,6 +301,25 @@ final class Scratch {
         #expect(r.stdout == "他看着我的软件\n\n乾隆\n")
     }
 
+    /// Processes that compile the table at the same time leave one whole file and no partial
+    /// one, and convert alike.
+    @Test func processesCachingTheTableAtOnceLeaveOneFile() async throws {
+        let scratch = try Scratch()
+        let cache = "\(scratch.path)/cache"
+        let input = Data("漢語簡體轉換\n".utf8)
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try CLI.run(["convert"], stdin: input, environment: ["CORPUS_CLEAN_CACHE": cache]).stdout
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outputs == Array(repeating: "汉语简体转换\n", count: 4))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(files.count == 1 && files[0].hasPrefix("t2s-table-") && files[0].hasSuffix(".bin"), "\(files)")
+    }
+
     @Test func invalidUTF8NamesTheLine() throws {
         let r = try run(["convert"], stdin: Data("好\n".utf8) + Data([0xE5, 0xFF, 0x0A]))
         #expect(r.status == 1)
