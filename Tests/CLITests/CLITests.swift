@@ -111,6 +111,27 @@ final class Scratch {
         #expect(first == second)
     }
 
+    /// Every shard and manifest is the same whether the conversion table was compiled without
+    /// the cache, compiled and cached, or read from the cache.
+    @Test func outputIsTheSameWithAndWithoutTheTableCache() throws {
+        let s = try Scratch()
+        let cache = "\(s.path)/cache"
+        var outputs: [[String: Data]] = []
+        for (folder, name) in [("off", "off"), (cache, "written"), (cache, "read")] {
+            let r = try CLI.run(
+                ["all", "--input", CLI.sample, "--output", "\(s.path)/\(name)"],
+                environment: ["CORPUS_CLEAN_CACHE": folder])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            outputs.append(try s.files(under: name))
+            if name == "written" {
+                #expect(try FileManager.default.contentsOfDirectory(atPath: cache).count == 1)
+            }
+        }
+        #expect(outputs[0].keys.contains("ptt/ptt-00000.jsonl.zst"))
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[1] == outputs[2])
+    }
+
     @Test func runAcceptsRootFolderOrFile() throws {
         let s = try Scratch()
         let folder = "\(CLI.sample)/xiaohuangji-40w"
