@@ -26,13 +26,6 @@ public enum JSONFile {
 
     /// Writes `bytes` to `path` via `.<name>.partial` and a rename.
     public static func write(bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial").path
-        let out = try FileOutput(path: tmp)
-        try out.write(bytes)
-        _ = try out.close()
-        if rename(tmp, path) != 0 {
-            throw FormatsError.renameFailed(from: tmp, to: path, errno: errno)
-        }
+        try FileOutput.writeWhole(bytes, to: path)
     }
 }

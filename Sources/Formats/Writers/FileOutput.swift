@@ -34,6 +34,20 @@ public final class FileOutput {
     static let earlySyncSmallFile: UInt64 = 4 << 20
     static let earlySyncLargeBytes = 8 << 20
 
+    /// Writes `bytes` to `temporary` (by default `.<name>.partial` beside `path`), syncs it and
+    /// renames it to `path`, so that a reader finds the whole file or none.
+    public static func writeWhole(_ bytes: [UInt8], to path: String, temporary: String? = nil) throws {
+        let url = URL(fileURLWithPath: path)
+        let beside = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        let tmp = temporary ?? beside.path
+        let out = try FileOutput(path: tmp)
+        try out.write(bytes)
+        _ = try out.close()
+        if rename(tmp, path) != 0 {
+            throw FormatsError.renameFailed(from: tmp, to: path, errno: errno)
+        }
+    }
+
     /// Creates (or truncates) `path`.
     public convenience init(path: String) throws {
         try self.init(path: path, sync: EarlySync.fdatasync)

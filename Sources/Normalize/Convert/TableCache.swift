@@ -76,12 +76,7 @@ public enum TableCache {
         let partial = "\(folder)/.\(name).\(getpid()).partial"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let out = try FileOutput(path: partial)
-            try out.write(try encode(table))
-            _ = try out.close()
-            guard rename(partial, path) == 0 else {
-                throw FormatsError.renameFailed(from: partial, to: path, errno: errno)
-            }
+            try FileOutput.writeWhole(try encode(table), to: path, temporary: partial)
             return true
         } catch {
             unlink(partial)
