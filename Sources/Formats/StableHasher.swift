@@ -45,12 +45,20 @@ public struct StableHasher {
             mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
+        // The last n - i bytes (under eight), the first of them lowest.
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift += 8
-            i += 1
+        let rest = n - i
+        if rest > 0 && n >= 8 {
+            // One load of the text's last eight bytes, shifted down past those already mixed.
+            let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            tail = last >> UInt64(8 * (8 - rest))
+        } else {
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
         }
         mix(tail ^ (UInt64(n) << 56))
         length &+= UInt64(n)

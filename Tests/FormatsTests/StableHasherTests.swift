@@ -51,3 +51,45 @@ import Testing
         }
     }
 }
+
+@Suite struct StableHasherValueTests {
+    /// The hashes of texts of every length up to 70 stay what they were.
+    ///
+    /// Folded into one number: the value the hasher gave when it read a text's last bytes one
+    /// at a time. Reading them with one load of the last eight bytes gives the same hashes.
+    @Test func theHashesOfEveryLengthStayTheSame() {
+        var fold: UInt64 = 0
+        for length in 0...70 {
+            let text = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let h = StableHasherTests.hash(text)
+            fold = (fold &* 31) ^ h.lo ^ (h.hi &* 7)
+        }
+        #expect(String(fold, radix: 16) == "e6d6331046ab6c9e")
+    }
+
+    /// A text's hash does not depend on the bytes around it in memory.
+    @Test func bytesAroundTheTextDoNotCount() {
+        let wide = (0..<96).map { UInt8(truncatingIfNeeded: $0 &* 53 &+ 7) }
+        var other = wide
+        for length in 0...40 {
+            for start in [0, 3, 8, 17] {
+                let range = start..<(start + length)
+                // Change every byte outside the text.
+                for i in other.indices where !range.contains(i) { other[i] = wide[i] ^ 0xA5 }
+                for i in range { other[i] = wide[i] }
+                let a = wide.withUnsafeBufferPointer { buffer -> StableHash in
+                    var h = StableHasher()
+                    h.combine(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+                    return h.finalize()
+                }
+                let b = other.withUnsafeBufferPointer { buffer -> StableHash in
+                    var h = StableHasher()
+                    h.combine(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+                    return h.finalize()
+                }
+                #expect(a == b, "length \(length) at \(start)")
+                #expect(a == StableHasherTests.hash(Array(wide[range])))
+            }
+        }
+    }
+}

@@ -86,6 +86,31 @@ private func sample(_ turns: [(Role, String)], metadata: [String: String] = [:])
         }
     }
 
+    /// Decimals of every width: each power of ten and its neighbours, the extremes, and random
+    /// numbers, as Swift spells their magnitude.
+    @Test func decimalsOfEveryWidth() {
+        var numbers: [Int] = [0, 1, 9, Int.max, Int.min, Int.min + 1, -1]
+        var power = 1
+        for _ in 1...18 {
+            power *= 10
+            numbers += [power - 1, power, power + 1, -power]
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<1000 {
+            numbers.append(Int.random(in: Int.min...Int.max, using: &rng) >> Int.random(in: 0..<63, using: &rng))
+        }
+        var digits = [UInt8](repeating: 0, count: 20)
+        for n in numbers {
+            let count = digits.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.map { JSONString.writeDecimal(n, to: $0) } ?? 0
+            }
+            #expect(String(decoding: digits[0..<count], as: UTF8.self) == String(n.magnitude), "\(n)")
+            var out: [UInt8] = [0x2A]
+            JSONString.appendDecimal(n, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "*" + String(n), "\(n)")
+        }
+    }
+
     /// Lines with nothing to escape, byte for byte: every layout, ordinals of every width (and a
     /// negative one), empty texts and long ones, appended after what the buffer holds.
     @Test(arguments: [ConversationLayout.sharegpt, .messages])

@@ -235,17 +235,33 @@ public enum JSONString {
     }
 
     /// Writes the digits of `n`'s magnitude at `p`; returns how many (at most 20).
+    ///
+    /// Runs once per output line (the ordinal in the id): the digits are counted against
+    /// powers of ten, then written from the last, two per division.
     static func writeDecimal(_ n: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var digits = 1
         var v = n.magnitude
-        while v >= 10 {
-            v /= 10
+        var digits = 1
+        var bound: UInt = 10
+        while v >= bound {
             digits += 1
+            if digits == 20 { break }  // 10^19 is the last power of ten a UInt holds
+            bound &*= 10
         }
-        v = n.magnitude
-        for i in stride(from: digits - 1, through: 0, by: -1) {
-            p[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
+        let zero = UInt8(ascii: "0")
+        var end = digits
+        while v >= 100 {
+            let q = v / 100
+            let r = v &- q &* 100
+            end -= 2
+            p[end] = zero &+ UInt8(r / 10)
+            p[end + 1] = zero &+ UInt8(r % 10)
+            v = q
+        }
+        if v >= 10 {
+            p[0] = zero &+ UInt8(v / 10)
+            p[1] = zero &+ UInt8(v % 10)
+        } else {
+            p[0] = zero &+ UInt8(v)
         }
         return digits
     }
