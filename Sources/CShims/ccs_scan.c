@@ -105,10 +105,17 @@ int ccs_normaliser_finds(const uint8_t *text, size_t length, int fold) {
     for (; i + 18 <= length; i += 16) {
         if (normaliser_block(text + i, fold)) return 1;
     }
-    /* The last bytes (fewer than eighteen) from a zero-padded copy: a zero byte is part of no
-     * character looked for, so the padding finds nothing that the text does not hold. */
+    if (length >= 18) {
+        /* The positions left, from one more block over the text's last eighteen bytes (it
+         * repeats some positions), up to the third byte from the end; the second from the end
+         * can only start U+0085, the one two-byte character looked for. */
+        if (i < length && normaliser_block(text + length - 18, fold)) return 1;
+        return text[length - 2] == 0xC2 && text[length - 1] == 0x85;
+    }
+    /* A short text from a zero-padded copy: a zero byte is part of no character looked for,
+     * so the padding finds nothing that the text does not hold. */
     uint8_t tail[34] = {0};
-    memcpy(tail, text + i, length - i);
+    memcpy(tail, text, length);
     return normaliser_block(tail, fold) || normaliser_block(tail + 16, fold);
 }
 #else
