@@ -251,35 +251,41 @@ public final class LineReader {
         var size = 0
         var lines = 0
         while lines < maxLines {
-            let nl = findNewline()
-            if nl == nil, !eof {
-                chunk.append(contentsOf: buffer[copied..<start])
-                try refill()
-                copied = start
-                continue
+            // The whole lines in the buffer, under one borrow of it (a borrow per line cost a
+            // retain and a release of the buffer each).
+            let needsMore = try buffer.withUnsafeBufferPointer { p -> Bool in
+                guard let base = p.baseAddress else { return !eof }
+                while lines < maxLines {
+                    guard start < end else { return !eof }
+                    let nl = memchr(base + start, 0x0A, end - start).map {
+                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                    }
+                    if nl == nil, !eof { return true }
+                    let terminator = nl ?? end
+                    let next = nl.map { $0 + 1 } ?? end
+                    let line = Self.line(p, from: start, to: terminator, number: lineNumber + 1, offset: consumed)
+                    if size >= minBytes, cutBefore(line) { return false }
+                    scan(line)
+                    lineNumber += 1
+                    lines += 1
+                    consumed += UInt64(next - start)
+                    // Past `minBytes` each line taken was a cut refused: a chunk that grows so
+                    // past the longest record found no place to end (a `.conv` session with no
+                    // `E` line after it), and is refused rather than held whole, however long
+                    // it runs.
+                    let refusedCut = size >= minBytes
+                    size += next - start
+                    start = next
+                    if refusedCut, size > maxLineBytes {
+                        throw FormatsError.recordTooLong(path: source.path, line: firstLine, limit: maxLineBytes)
+                    }
+                }
+                return false
             }
-            guard start < end else { break }
-            let terminator = nl ?? end
-            let next = nl.map { $0 + 1 } ?? end
-            let taken = buffer.withUnsafeBufferPointer { p -> Bool in
-                let line = Self.line(p, from: start, to: terminator, number: lineNumber + 1, offset: consumed)
-                if size >= minBytes, cutBefore(line) { return false }
-                scan(line)
-                return true
-            }
-            guard taken else { break }
-            lineNumber += 1
-            lines += 1
-            consumed += UInt64(next - start)
-            // Past `minBytes` each line taken was a cut refused: a chunk that grows so past the
-            // longest record found no place to end (a `.conv` session with no `E` line after
-            // it), and is refused rather than held whole, however long it runs.
-            let refusedCut = size >= minBytes
-            size += next - start
-            start = next
-            if refusedCut, size > maxLineBytes {
-                throw FormatsError.recordTooLong(path: source.path, line: firstLine, limit: maxLineBytes)
-            }
+            guard needsMore else { break }
+            chunk.append(contentsOf: buffer[copied..<start])
+            try refill()
+            copied = start
         }
         guard lines > 0 else { return nil }
         // Room after the lines for simdjson's padding (see ``LineChunk/isPadded``).
