@@ -126,10 +126,11 @@ public final class ShardWriter {
         try put(UnsafeBufferPointer(rebasing: bytes[from..<(ends.last.map { $0 - offset } ?? 0)]))
     }
 
-    /// Writes `bytes` to the open shard after what the buffer holds: through the buffer when
-    /// they are few, else straight to zstd (or the file).
+    /// Writes `bytes` to the open shard after what the buffer holds: straight to zstd, which
+    /// buffers its input itself (a copy into the buffer first would be a second copy); to the
+    /// file through the buffer when they are few, so that small writes share a system call.
     private func put(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        guard bytes.count >= 1 << 16, file != nil else {
+        guard bytes.count >= 1 << 16 || zstd != nil, file != nil else {
             buffer.append(contentsOf: bytes)
             if buffer.count >= 1 << 18 { try drain() }
             return
