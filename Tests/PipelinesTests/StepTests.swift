@@ -181,4 +181,26 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         #expect(s.steps[0].modified == 2)
         #expect(s.steps[1].modified == 1)
     }
+
+    /// A batch's tally of passed records counts the steps as counting each record's outcome
+    /// does, for masks with no bit, one, several, and the last step's.
+    @Test func passedTallyCountsAsEachOutcomeDoes() {
+        let steps: [any PipelineStep] = [TextNormalizeStep(), EmptyTurnFilter(), TemplatePlaceholderFilter()]
+        let masks: [UInt64] = [0, 0b001, 0b010, 0b101, 0b111, 0, 0b100, 0b011]
+        var each = Pipeline(steps: steps)
+        var once = Pipeline(steps: steps)
+        var tally = Pipeline.PassedTally()
+        for m in masks {
+            each.countBytes(.passed(modified: m))
+            tally.add(modified: m)
+        }
+        once.countPassed(tally)
+        #expect(tally.records == masks.count)
+        #expect(once.stats.steps == each.stats.steps)
+        #expect(once.stats.steps.map(\.modified) == [4, 3, 3])
+        #expect(once.stats.steps.map(\.input) == [8, 8, 8])
+        // An empty tally counts nothing.
+        once.countPassed(Pipeline.PassedTally())
+        #expect(once.stats.steps == each.stats.steps)
+    }
 }

@@ -31,6 +31,13 @@ public struct LaneBatch {
         return false
     }
 
+    /// The steps that modified record `r` (bit `i` for step `i`), while it is on the lane.
+    @inline(__always)
+    public func modifiedSteps(_ r: Int) -> UInt64 {
+        if case .passed(let m) = outcomes[r] { return m }
+        preconditionFailure("record \(r) is not on the lane")
+    }
+
     /// Records what the running step did to record `r`.
     public mutating func record(_ verdict: ByteVerdict, for r: Int) {
         switch verdict {

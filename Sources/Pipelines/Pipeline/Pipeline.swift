@@ -205,6 +205,43 @@ public struct Pipeline {
         }
     }
 
+    /// Records that every step passed on the byte lane, counted over a batch and added to the
+    /// steps' counts at once (``countPassed(_:)``): the same counts as ``countBytes(_:)`` of
+    /// each record's `.passed` outcome, without the work per record and step.
+    public struct PassedTally {
+        public private(set) var records = 0
+        /// Bit `i` of each record's mask, summed: how many step `i` modified.
+        private var modified: [Int] = []
+
+        public init() {}
+
+        /// Counts one record that every step passed; bit `i` of `mask` is set when step `i`
+        /// modified it.
+        @inline(__always)
+        public mutating func add(modified mask: UInt64) {
+            records += 1
+            guard mask != 0 else { return }
+            if modified.isEmpty { modified = Array(repeating: 0, count: 64) }
+            var bits = mask
+            while bits != 0 {
+                modified[bits.trailingZeroBitCount] += 1
+                bits &= bits - 1
+            }
+        }
+
+        func modified(by step: Int) -> Int { modified.isEmpty ? 0 : modified[step] }
+    }
+
+    /// Counts the steps for the records of `tally`, as ``countBytes(_:)`` would for each.
+    public mutating func countPassed(_ tally: PassedTally) {
+        guard tally.records > 0 else { return }
+        for i in plain.indices {
+            stats.steps[i].input += tally.records
+            stats.steps[i].output += tally.records
+            stats.steps[i].modified += tally.modified(by: i)
+        }
+    }
+
     /// Counts one input record whose conversations ended as `results` (`nil` = kept): kept when
     /// any was kept, otherwise rejected with the first one's reason.
     public mutating func countRecord(_ results: [Rejection?]) {

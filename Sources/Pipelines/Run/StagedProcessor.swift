@@ -523,6 +523,8 @@ final class StagedProcessor: @unchecked Sendable {
         var ends: [Int] = []
         var lines: [Int] = []
         var pending: [Int] = []
+        var passed = Pipeline.PassedTally()
+        defer { worker.pipeline.countPassed(passed) }
         func closeRun() {
             guard !pending.isEmpty else { return }
             ends.removeAll(keepingCapacity: true)
@@ -547,7 +549,7 @@ final class StagedProcessor: @unchecked Sendable {
                     return true
                 }
                 if keyed {
-                    worker.pipeline.countBytes(lane.outcomes[r])
+                    passed.add(modified: lane.modifiedSteps(r))
                     pending.append(r)
                     continue
                 }
