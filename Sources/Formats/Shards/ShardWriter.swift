@@ -19,8 +19,9 @@ public struct ShardInfo: Sendable, Codable, Equatable {
 /// Writes numbered shards `<prefix>-00000.<ext>[.zst]`, rotating every `shardRecords` records.
 ///
 /// Each shard is written under a hidden temporary name (`.<name>.partial`) and renamed when it
-/// is complete, so a reader never sees half a shard under its final name. Records are encoded
-/// into a buffer and handed to zstd (or the file) in large blocks.
+/// is complete, so a reader never sees half a shard under its final name. Records written one
+/// at a time are encoded into a buffer and handed to zstd (or the file) in large blocks;
+/// records encoded ahead (``write(encoded:ends:offset:lines:)``) go to zstd as they are.
 ///
 /// A complete shard waits for its bytes to reach the disk (`fsync`) before it is renamed. That
 /// wait, tens of milliseconds a shard, happens on a queue of the writer's own, while the next
@@ -102,9 +103,9 @@ public final class ShardWriter {
     /// output lines.
     ///
     /// The shards are the same as when each record is written in turn with ``write(_:)``: the
-    /// records between two shard ends go to zstd (or the file) in one piece, without a copy
-    /// into the buffer unless they are few (zstd's output does not depend on how its input is
-    /// cut).
+    /// records between two shard ends go to zstd in one piece, without a copy into the buffer
+    /// (zstd's output does not depend on how its input is cut), and to a file without zstd
+    /// through the buffer only when they are few.
     public func write(
         encoded bytes: UnsafeBufferPointer<UInt8>, ends: ArraySlice<Int>, offset: Int, lines: ArraySlice<Int>
     ) throws {
