@@ -10,7 +10,7 @@ Generates a synthetic raw corpus with ../shared/tools/gen_raw_corpus.py (cached 
     variable ORIGINAL_CORPUS_REPO names a checkout of it (codemayq/chinese_chatbot_corpus at
     a054526); best of --repeat runs, wall time of the whole process, peak RSS. Without the
     variable that column says "skipped" and the reason is printed;
-  * with --limits, a floor for each source: how fast zstd level 1 compresses the JSONL that
+  * with --limits, a limit for each source: how fast zstd level 1 compresses the JSONL that
     corpus-clean writes for it (`--compression none`), in memory on one core (`zstd -b1`),
     times the number of cores, in MB/s of the source's input. No run that writes zstd shards
     of that JSONL can be faster on this machine, whatever else it does; beside it, twenty
@@ -18,6 +18,12 @@ Generates a synthetic raw corpus with ../shared/tools/gen_raw_corpus.py (cached 
     the SHA-256 of the shards (hashlib's speed here) cost: spent now (the best run's CPU
     seconds, all threads) and left at twenty times the original (every core for the time
     the aim allows).
+  * with --floor, for Xiaohuangji and Qingyun, scripts/shard_floor.c: the least a run that writes
+    the same shards must do (one pass on one thread, zstd set up as corpus-clean sets it up,
+    SHA-256, fsync, rename; none of the normalising, filters, dedup, counts or manifest),
+    compiled with `cc -O2` and timed in-process as `corpus-clean bench` is, best of --repeat;
+    its MB/s, the least CPU time of its runs, its speed-up over the original and corpus-clean's
+    MB/s as a share of its. It runs in each round beside the two tools.
 
 With --rounds N (N > 1) the two tools run in turn, N rounds of --repeat runs each
 (corpus-clean, the original, corpus-clean, …), so that a machine whose speed drifts within
@@ -152,6 +158,29 @@ def original(source, raw, repeat, repo):
     return best
 
 
+FLOOR_SOURCES = ("xiaohuangji", "qingyun")
+
+
+def floor_binary():
+    """scripts/shard_floor.c compiled into .bench/shard_floor (cc, libzstd and libcrypto, as corpus-clean links)."""
+    out = os.path.join(ROOT, ".bench", "shard_floor")
+    src = os.path.join(ROOT, "scripts", "shard_floor.c")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        subprocess.run(["cc", "-O2", "-o", out, src, "-lzstd", "-lcrypto"], check=True)
+    return out
+
+
+def floor(binary, source, raw, repeat):
+    """The floor's best run over the source's one file: {"mb", "s", "mbps", "cpu"}."""
+    folder_path = os.path.join(raw, folder(source))
+    files = sorted(f for f in os.listdir(folder_path) if not f.startswith("."))
+    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, ".bench")) as tmp:
+        cols = subprocess.run([binary, source, os.path.join(folder_path, files[0]), tmp, str(repeat)],
+                              check=True, capture_output=True, text=True).stdout.split("\t")
+    s, c, size = float(cols[0]), float(cols[1]), int(cols[3]) / 1e6
+    return {"mb": size, "s": s, "mbps": size / s, "cpu": c}
+
+
 def zstd_limit(source, raw):
     """Input MB/s at which zstd level 1 alone, on every core, compresses the JSONL written for `source`."""
     with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, ".bench")) as tmp:
@@ -213,6 +242,8 @@ def main():
                     "of --repeat runs each, and print each round's speed-up and their median")
     ap.add_argument("--process", action="store_true", help="also time whole `corpus-clean run` processes, "
                     "as the original is timed")
+    ap.add_argument("--floor", action="store_true", help="also time scripts/shard_floor.c, the least a run "
+                    "writing the same shards must do, for xiaohuangji and qingyun, in each round")
     ap.add_argument("--dirt", default="0", help="gen_raw_corpus.py --dirt (default 0: the original "
                     "crashes on some dirty inputs, e.g. a Douban label-1 line with one utterance)")
     args = ap.parse_args()
@@ -234,20 +265,26 @@ def main():
                  " shards MB | CPU ns per record now, less zstd -1 and SHA-256 | the same, left at 20x |")
         sha = sha256_mbps()
         print(f"SHA-256 here: {sha:.0f} MB/s on one core", file=sys.stderr)
+    floor_bin = floor_binary() if args.floor else None
+    if args.floor:
+        head += " floor MB/s | floor CPU ms | floor speed-up | corpus-clean / floor |"
     print(head)
     print("|---" + "|---:" * (head.count("|") - 2) + "|")
     rounds = {}
     for s in sources:
-        o, p, w = None, None, None
+        o, p, w, f = None, None, None, None
         for _ in range(max(1, args.rounds)):
             oi = ours(s, raw, args.repeat, ["--compression", args.compression])
             pi = original(s, raw, args.repeat, repo) if repo and s in ORIGINAL else None
             wi = process(s, raw, args.repeat) if args.process else None
+            fi = floor(floor_bin, s, raw, args.repeat) if floor_bin and s in FLOOR_SOURCES else None
             if pi and "error" not in pi:
-                rounds.setdefault(s, []).append((oi["mbps"] / pi["mbps"], wi and oi["mb"] / wi[0] / pi["mbps"]))
+                rounds.setdefault(s, []).append((oi["mbps"] / pi["mbps"], wi and oi["mb"] / wi[0] / pi["mbps"],
+                                                 fi and fi["mbps"] / pi["mbps"]))
             o = oi if o is None or oi["mbps"] > o["mbps"] else o
             p = pi if p is None or "error" in p or (pi and "error" not in pi and pi["mbps"] > p["mbps"]) else p
             w = wi if w is None or wi[0] < w[0] else w
+            f = fi if f is None or (fi and fi["mbps"] > f["mbps"]) else f
         if p and "error" not in p:
             cols = [f"{p['mbps']:.1f}", f"{p['rss']:.0f}", f"{o['mbps'] / p['mbps']:.1f}x"]
         else:
@@ -261,6 +298,10 @@ def main():
             cols += [f"{z['out_mb']:.1f}", f"{z['mbps']:.1f}", f"{20 * p['mbps']:.1f}" if met else "",
                      f"{o['shards_mb']:.1f}", f"{per_record(o, z, sha, o['cpu']):,.0f}",
                      f"{per_record(o, z, sha, aim):,.0f}" if met else ""]
+        if args.floor:
+            met = p and "error" not in p
+            cols += [f"{f['mbps']:.1f}", f"{f['cpu'] * 1e3:.1f}", f"{f['mbps'] / p['mbps']:.1f}x" if met else "",
+                     f"{o['mbps'] / f['mbps']:.0%}"] if f else ["(xiaohuangji and qingyun only)", "", "", ""]
         print(f"| {s} | {o['mb']:.1f} | {o['mbps']:.1f} | {o['rss']:.0f} | " + " | ".join(cols) + " |")
     if args.rounds > 1:
         print()
@@ -270,6 +311,9 @@ def main():
             if args.process:
                 line += ("; whole processes: " + ", ".join(f"{r[1]:.1f}x" for r in rs)
                          + f" (median {statistics.median(r[1] for r in rs):.1f}x)")
+            if rs[0][2]:
+                line += ("; the floor: " + ", ".join(f"{r[2]:.1f}x" for r in rs)
+                         + f" (median {statistics.median(r[2] for r in rs):.1f}x)")
             print(line)
 
 
