@@ -249,17 +249,25 @@ size_t ccs_find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, i
     size_t i = 0;
     for (;;) {
         unsigned hits;
+        size_t from = i; /* bit j of `hits` stands for position `from + j` */
         if (i + 17 <= n) {
             hits = find_block(hay + i, b0, or0, b1, or1, two);
+        } else if (n >= 17) {
+            /* The last positions, from one more block that ends with the hay: over its last
+             * seventeen bytes for a needle of two or more (whose match cannot start at the
+             * last byte), its last sixteen for one byte (`find_block` then reads sixteen). The
+             * block starts at or before `i`; the positions before `i` were looked at already. */
+            from = two ? n - 17 : n - 16;
+            hits = find_block(hay + from, b0, or0, b1, or1, two) & (0xFFFFu << (i - from));
         } else {
-            /* The last bytes, from a copy with room after them: a hit there past `last` is
-             * dropped below, and one before it lies on real bytes. */
+            /* A short hay, from a copy with room after it: a hit there past `last` is dropped
+             * below, and one before it lies on real bytes. */
             uint8_t pad[33] = {0};
             memcpy(pad, hay + i, n - i);
             hits = find_block(pad, b0, or0, b1, or1, two);
         }
         while (hits) {
-            size_t at = i + (size_t)__builtin_ctz(hits);
+            size_t at = from + (size_t)__builtin_ctz(hits);
             if (at > last) return n;
             if (find_at(hay + at, needle, m, fold)) return at;
             hits &= hits - 1;

@@ -4,8 +4,9 @@
  * time where the compiler targets it, one byte at a time otherwise. Each has a `_portable`
  * twin with the same contract, compiled on every target: it is what a target without SSE2
  * runs (Apple Silicon, say), the SSE2 converter scan and escaper hand it a text's last bytes
- * (the other two finish on a zero-padded copy), and the tests compare the two on random
- * inputs, so the one-byte path is checked on SSE2 machines too. */
+ * (the other two finish on one more block over a text's last bytes, or on a zero-padded copy
+ * of a text shorter than a block), and the tests compare the two on random inputs, so the
+ * one-byte path is checked on SSE2 machines too. */
 #include <stddef.h>
 #include <stdint.h>
 
