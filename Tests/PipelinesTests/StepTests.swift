@@ -184,6 +184,35 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
 
     /// A batch's tally of passed records counts the steps as counting each record's outcome
     /// does, for masks with no bit, one, several, and the last step's.
+    /// A run of records decided at once (one keyed step takes its own path there, two the
+    /// general one) rejects and counts what deciding record by record does.
+    @Test(arguments: [1, 2]) func runDecideMatchesRecordByRecord(steps count: Int) {
+        let steps: [any PipelineStep] =
+            count == 1 ? [ExactDeduplicator()] : [DuplicateIDFilter(), FirstExchangeDeduplicator()]
+        // Keys repeat within the run (record 3 repeats record 0; record 5 repeats 1 on the
+        // second step only), and the origins carry each record's line and ordinal.
+        let perRecord: [[UInt64]] = [[1, 10], [2, 20], [3, 30], [1, 40], [4, 50], [5, 20], [2, 20], [6, 60]]
+        let keys = perRecord.flatMap { $0.prefix(count).map { StableHash(lo: $0, hi: 7) } }
+        let origins = perRecord.indices.map { (line: 10 * $0 + 1, ordinal: $0 + 1) }
+        var each = Pipeline(steps: steps)
+        var expected: [(Int, Rejection)] = []
+        for k in origins.indices {
+            let record = RecordIdentity(
+                source: "qingyun", origin: RecordOrigin(file: "a.csv", line: origins[k].line, ordinal: origins[k].ordinal))
+            let rejection = each.decide(keys: keys[(k * count)..<((k + 1) * count)], record: record)
+            each.countRecord(rejection)
+            if let rejection { expected.append((k, rejection)) }
+        }
+        var run = Pipeline(steps: steps)
+        let rejected = run.decide(
+            keys: keys[...], source: "qingyun", file: "a.csv", origins: origins, prefetchDistance: 3)
+        #expect(rejected.map(\.0) == expected.map(\.0))
+        #expect(rejected.map(\.1) == expected.map(\.1))
+        #expect(rejected.map(\.0) == (count == 1 ? [3, 6] : [3, 5, 6]))
+        #expect(run.stats == each.stats)
+        #expect(run.stats.read == origins.count && run.stats.kept == origins.count - rejected.count)
+    }
+
     @Test func passedTallyCountsAsEachOutcomeDoes() {
         let steps: [any PipelineStep] = [TextNormalizeStep(), EmptyTurnFilter(), TemplatePlaceholderFilter()]
         let masks: [UInt64] = [0, 0b001, 0b010, 0b101, 0b111, 0, 0b100, 0b011]

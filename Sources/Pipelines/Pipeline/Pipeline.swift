@@ -81,6 +81,15 @@ public struct Pipeline {
             return rejected
         }
         var record = RecordIdentity(source: source, origin: RecordOrigin(file: file, line: 0, ordinal: 0))
+        if stride == 1 {
+            // One keyed step, the usual case (exact dedup): its existential is opened once for
+            // the run, not once per record, which copied the step's state every time.
+            rejected = Self.decide(
+                &keyed[0], stats: &stats, keys: keys, record: record, origins: origins, prefetchDistance: distance)
+            stats.read += origins.count - rejected.count
+            stats.kept += origins.count - rejected.count
+            return rejected
+        }
         let base = keys.startIndex
         func prefetch(_ k: Int) {
             guard k < origins.count else { return }
@@ -97,6 +106,28 @@ public struct Pipeline {
         }
         stats.read += origins.count - rejected.count
         stats.kept += origins.count - rejected.count
+        return rejected
+    }
+
+    /// The one-step case of ``decide(keys:source:file:origins:prefetchDistance:)``, on the step
+    /// itself: counts the step, and the rejected records (not the kept ones).
+    private static func decide<Step: KeyedStep>(
+        _ step: inout Step, stats: inout PipelineStats, keys: ArraySlice<StableHash>, record: RecordIdentity,
+        origins: [(line: Int, ordinal: Int)], prefetchDistance distance: Int
+    ) -> [(Int, Rejection)] {
+        var record = record
+        var rejected: [(Int, Rejection)] = []
+        let base = keys.startIndex
+        for k in 0..<min(distance, origins.count) { step.prefetch(key: keys[base + k]) }
+        for k in origins.indices {
+            if k + distance < origins.count { step.prefetch(key: keys[base + k + distance]) }
+            (record.origin.line, record.origin.ordinal) = origins[k]
+            stats.steps[0].input += 1
+            if let rejection = count(step.decide(key: keys[base + k], record: record), at: 0, in: &stats) {
+                rejected.append((k, rejection))
+                countRecord(rejection, in: &stats)
+            }
+        }
         return rejected
     }
 
@@ -257,6 +288,10 @@ public struct Pipeline {
 
     /// Counts one input record with one conversation: kept (`nil`) or rejected.
     public mutating func countRecord(_ result: Rejection?) {
+        Self.countRecord(result, in: &stats)
+    }
+
+    private static func countRecord(_ result: Rejection?, in stats: inout PipelineStats) {
         stats.read += 1
         if let why = result {
             stats.rejected[why.reason.rawValue, default: 0] += 1
@@ -285,6 +320,10 @@ public struct Pipeline {
 
     /// Counts step `i`'s verdict; returns the rejection it makes, if any.
     private mutating func count(_ verdict: StepVerdict, at i: Int) -> Rejection? {
+        Self.count(verdict, at: i, in: &stats)
+    }
+
+    private static func count(_ verdict: StepVerdict, at i: Int, in stats: inout PipelineStats) -> Rejection? {
         switch verdict {
         case .unchanged:
             stats.steps[i].output += 1
