@@ -182,8 +182,6 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         #expect(s.steps[1].modified == 1)
     }
 
-    /// A batch's tally of passed records counts the steps as counting each record's outcome
-    /// does, for masks with no bit, one, several, and the last step's.
     /// A run of records decided at once (one keyed step takes its own path there, two the
     /// general one) rejects and counts what deciding record by record does.
     @Test(arguments: [1, 2]) func runDecideMatchesRecordByRecord(steps count: Int) {
@@ -197,8 +195,8 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         var each = Pipeline(steps: steps)
         var expected: [(Int, Rejection)] = []
         for k in origins.indices {
-            let record = RecordIdentity(
-                source: "qingyun", origin: RecordOrigin(file: "a.csv", line: origins[k].line, ordinal: origins[k].ordinal))
+            let origin = RecordOrigin(file: "a.csv", line: origins[k].line, ordinal: origins[k].ordinal)
+            let record = RecordIdentity(source: "qingyun", origin: origin)
             let rejection = each.decide(keys: keys[(k * count)..<((k + 1) * count)], record: record)
             each.countRecord(rejection)
             if let rejection { expected.append((k, rejection)) }
@@ -213,6 +211,8 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         #expect(run.stats.read == origins.count && run.stats.kept == origins.count - rejected.count)
     }
 
+    /// A batch's tally of passed records counts the steps as counting each record's outcome
+    /// does, for masks with no bit, one, several, and the last step's.
     @Test func passedTallyCountsAsEachOutcomeDoes() {
         let steps: [any PipelineStep] = [TextNormalizeStep(), EmptyTurnFilter(), TemplatePlaceholderFilter()]
         let masks: [UInt64] = [0, 0b001, 0b010, 0b101, 0b111, 0, 0b100, 0b011]
