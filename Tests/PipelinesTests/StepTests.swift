@@ -182,8 +182,8 @@ private func conv(_ texts: [String], file: String = "f", ordinal: Int = 1) -> Co
         #expect(s.steps[1].modified == 1)
     }
 
-    /// A run of records decided at once (one keyed step takes its own path there, two the
-    /// general one) rejects and counts what deciding record by record does.
+    /// A run of records decided at once (step by step over the run) rejects and counts what
+    /// deciding record by record does, with one keyed step and with two.
     @Test(arguments: [1, 2]) func runDecideMatchesRecordByRecord(steps count: Int) {
         let steps: [any PipelineStep] =
             count == 1 ? [ExactDeduplicator()] : [DuplicateIDFilter(), FirstExchangeDeduplicator()]

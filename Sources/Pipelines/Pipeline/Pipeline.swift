@@ -66,69 +66,75 @@ public struct Pipeline {
     /// comes from `origins[k]`.
     ///
     /// One call for many records, so that the pipeline is reached once (it is a stored property
-    /// of the runner's), and the steps' slots are asked for `distance` records ahead.
+    /// of the runner's), and the steps' slots are asked for `distance` records ahead. The steps
+    /// take the run one after another, each over the records the steps before it kept, in
+    /// order: each step sees what it would see record by record, and its existential is opened
+    /// once for the run, not once per record (which copied the step's state every time).
     ///
     /// - Returns: the rejected records, by index, in order.
     public mutating func decide(
         keys: ArraySlice<StableHash>, source: String, file: String, origins: [(line: Int, ordinal: Int)],
         prefetchDistance distance: Int
     ) -> [(Int, Rejection)] {
-        let stride = keyed.count
+        let record = RecordIdentity(source: source, origin: RecordOrigin(file: file, line: 0, ordinal: 0))
         var rejected: [(Int, Rejection)] = []
-        guard stride > 0 else {
-            stats.read += origins.count
-            stats.kept += origins.count
-            return rejected
-        }
-        var record = RecordIdentity(source: source, origin: RecordOrigin(file: file, line: 0, ordinal: 0))
-        if stride == 1 {
-            // One keyed step, the usual case (exact dedup): its existential is opened once for
-            // the run, not once per record, which copied the step's state every time.
+        for i in keyed.indices {
+            let before = rejected
             rejected = Self.decide(
-                &keyed[0], stats: &stats, keys: keys, record: record, origins: origins, prefetchDistance: distance)
-            stats.read += origins.count - rejected.count
-            stats.kept += origins.count - rejected.count
-            return rejected
+                &keyed[i], at: i, stride: keyed.count, stats: &stats, keys: keys, record: record, origins: origins,
+                prefetchDistance: distance, skipping: before)
+            if !before.isEmpty { rejected = Self.merged(before, rejected) }
         }
-        let base = keys.startIndex
-        func prefetch(_ k: Int) {
-            guard k < origins.count else { return }
-            for i in keyed.indices { keyed[i].prefetch(key: keys[base + k * stride + i]) }
-        }
-        for k in 0..<min(distance, origins.count) { prefetch(k) }
-        for k in origins.indices {
-            prefetch(k + distance)
-            (record.origin.line, record.origin.ordinal) = origins[k]
-            if let rejection = decide(keys: keys[(base + k * stride)..<(base + (k + 1) * stride)], record: record) {
-                rejected.append((k, rejection))
-                countRecord(rejection)
-            }
-        }
+        for (_, rejection) in rejected { countRecord(rejection) }
         stats.read += origins.count - rejected.count
         stats.kept += origins.count - rejected.count
         return rejected
     }
 
-    /// The one-step case of ``decide(keys:source:file:origins:prefetchDistance:)``, on the step
-    /// itself: counts the step, and the rejected records (not the kept ones).
+    /// Keyed step `i` (of `stride`) of ``decide(keys:source:file:origins:prefetchDistance:)``,
+    /// on the step itself, over the run's records but those in `skipping` (by index, in order):
+    /// counts the step, and returns the records it rejects, in order.
     private static func decide<Step: KeyedStep>(
-        _ step: inout Step, stats: inout PipelineStats, keys: ArraySlice<StableHash>, record: RecordIdentity,
-        origins: [(line: Int, ordinal: Int)], prefetchDistance distance: Int
+        _ step: inout Step, at i: Int, stride: Int, stats: inout PipelineStats, keys: ArraySlice<StableHash>,
+        record: RecordIdentity, origins: [(line: Int, ordinal: Int)], prefetchDistance distance: Int,
+        skipping: [(Int, Rejection)]
     ) -> [(Int, Rejection)] {
         var record = record
         var rejected: [(Int, Rejection)] = []
-        let base = keys.startIndex
-        for k in 0..<min(distance, origins.count) { step.prefetch(key: keys[base + k]) }
+        let base = keys.startIndex + i
+        var skip = 0  // the next of `skipping`
+        for k in 0..<min(distance, origins.count) { step.prefetch(key: keys[base + k * stride]) }
         for k in origins.indices {
-            if k + distance < origins.count { step.prefetch(key: keys[base + k + distance]) }
+            if k + distance < origins.count { step.prefetch(key: keys[base + (k + distance) * stride]) }
+            if skip < skipping.count, skipping[skip].0 == k {
+                skip += 1
+                continue
+            }
             (record.origin.line, record.origin.ordinal) = origins[k]
-            stats.steps[0].input += 1
-            if let rejection = count(step.decide(key: keys[base + k], record: record), at: 0, in: &stats) {
+            stats.steps[i].input += 1
+            if let rejection = count(step.decide(key: keys[base + k * stride], record: record), at: i, in: &stats) {
                 rejected.append((k, rejection))
-                countRecord(rejection, in: &stats)
             }
         }
         return rejected
+    }
+
+    /// Two lists of rejected records, each by index and in order, with no index in both, as one.
+    private static func merged(_ a: [(Int, Rejection)], _ b: [(Int, Rejection)]) -> [(Int, Rejection)] {
+        guard !b.isEmpty else { return a }
+        var out: [(Int, Rejection)] = []
+        out.reserveCapacity(a.count + b.count)
+        var (x, y) = (0, 0)
+        while x < a.count || y < b.count {
+            if y == b.count || (x < a.count && a[x].0 < b[y].0) {
+                out.append(a[x])
+                x += 1
+            } else {
+                out.append(b[y])
+                y += 1
+            }
+        }
+        return out
     }
 
     /// Runs every step on `conversation`, in place, and counts the record as kept or rejected.
@@ -288,10 +294,6 @@ public struct Pipeline {
 
     /// Counts one input record with one conversation: kept (`nil`) or rejected.
     public mutating func countRecord(_ result: Rejection?) {
-        Self.countRecord(result, in: &stats)
-    }
-
-    private static func countRecord(_ result: Rejection?, in stats: inout PipelineStats) {
         stats.read += 1
         if let why = result {
             stats.rejected[why.reason.rawValue, default: 0] += 1
