@@ -27,6 +27,20 @@ import Testing
         #expect(index.insertIfAbsent(big, value: 0) == HashIndex.maxValue)
     }
 
+    /// The table is made at the first insert, at the size asked for, so copies of an index
+    /// taken before it (a pipeline's steps are copied before a run) share no table.
+    @Test func theTableIsMadeAtTheFirstInsert() {
+        let fresh = HashIndex(capacity: 1000)
+        #expect(fresh.slotCount == 0)
+        fresh.prefetch(StableHash(lo: 3, hi: 4))  // nothing to prefetch yet
+        var copy = fresh
+        #expect(copy.insertIfAbsent(StableHash(lo: 3, hi: 4), value: 9) == nil)
+        #expect(copy.slotCount == 1024)
+        #expect(fresh.slotCount == 0)
+        #expect(copy.insertIfAbsent(StableHash(lo: 3, hi: 4), value: 0) == 9)
+        #expect(HashIndex().slotCount == 0)
+    }
+
     /// An index is a value: a copy and the original go on apart, before and after either grows.
     @Test func aCopyIsAnIndexOfItsOwn() {
         var original = HashIndex(capacity: 16)

@@ -10,6 +10,11 @@ import Formats
 /// The table is a power of two, at most 80% full (linear probing stays short with four slots to
 /// a cache line), and only grows: about 21 to 40 bytes per key. Values are stored plus one, so 0
 /// marks an empty slot.
+///
+/// The table is made at the first insert, not with the index: a pipeline's steps are copied
+/// before a run (the run's description keeps the steps as given), and a table made before that
+/// was shared by the copies, so the first insert copied all of it (a megabyte, every page of it
+/// a fault) in every run.
 struct HashIndex {
     /// The largest value a slot holds.
     static let maxValue: UInt64 = 1 << 40 - 2
@@ -20,14 +25,19 @@ struct HashIndex {
         var tagged: UInt64
     }
 
-    private var slots: [Slot]
+    private var slots: [Slot] = []
     private(set) var count = 0
+    /// The slots of the table the first insert makes.
+    private let firstSlots: Int
 
     init(capacity: Int = 1 << 16) {
         var n = 16
         while n < capacity { n <<= 1 }
-        slots = Self.emptySlots(n)
+        firstSlots = n
     }
+
+    /// The slots of the table (0 before the first insert).
+    var slotCount: Int { slots.count }
 
     /// `n` empty slots; a table of megabytes asks for huge pages before it is first written.
     private static func emptySlots(_ n: Int) -> [Slot] {
@@ -49,7 +59,7 @@ struct HashIndex {
     /// lookup a little later does not wait for memory (the table is far larger than the cache).
     func prefetch(_ key: StableHash) {
         slots.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return }
+            guard let base = s.baseAddress, s.count > 0 else { return }
             ccs_prefetch(base + (Int(truncatingIfNeeded: key.lo) & (s.count - 1)))
         }
     }
@@ -71,7 +81,7 @@ struct HashIndex {
     }
 
     private mutating func grow() {
-        var bigger = Self.emptySlots(slots.count * 2)
+        var bigger = Self.emptySlots(slots.isEmpty ? firstSlots : slots.count * 2)
         var n = 0
         for slot in slots where slot.tagged != 0 {
             _ = Self.insert(
