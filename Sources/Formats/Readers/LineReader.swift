@@ -138,7 +138,10 @@ public final class LineReader {
     public init(source: ByteSource, bufferSize: Int = 1 << 20, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.source = source
         self.maxLineBytes = max(1, maxLineBytes)
-        self.buffer = [UInt8](repeating: 0, count: min(bufferSize, self.maxLineBytes))
+        // Not zeroed: only the bytes reads put there are looked at, and a run reading a small file
+        // then touches only the pages it fills.
+        let size = min(bufferSize, self.maxLineBytes)
+        self.buffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
     }
 
     /// Opens `path` (zstd or plain) and reads it line by line.
