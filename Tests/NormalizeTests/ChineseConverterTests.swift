@@ -140,6 +140,29 @@ enum Converters {
         }
     }
 
+    /// Lines end at `\n`, a `\r` before it is not part of the line (a file saved on Windows
+    /// reads as the same file), and a line of white space only (ASCII or Unicode's, such as
+    /// U+3000) is blank; numbering counts every line.
+    @Test func dictionaryLinesEndAtLineFeedsWithOrWithoutCarriageReturns() throws {
+        let sections = try PhraseDictionary.parseSections(
+            "# 註\r\n[common]\r\n\u{3000} \t\r\n後來\t后来\r\n\r\n[tw]\n軟體\t软件", path: "x")
+        func rows(_ entries: [PhraseDictionary.Entry]?) -> [String] {
+            (entries ?? []).map { "\($0.line) \($0.key)=\($0.value)" }
+        }
+        #expect(rows(sections["common"]) == ["4 後來=后来"])
+        #expect(rows(sections["tw"]) == ["7 軟體=软件"])
+        #expect(sections.count == 2)
+        #expect(rows(try PhraseDictionary.parseOpenCC("說\t说 説\r\n\r\n著\t  着\r\n", path: "y")) == ["1 說=说", "3 著=着"])
+        // A character other than white space is no blank line, even where it looks empty.
+        #expect(throws: NormalizeError.dictionary(path: "x", line: 2, reason: "expected key<TAB>value")) {
+            _ = try PhraseDictionary.parseSections("[common]\n\u{200B}\n", path: "x")
+        }
+        // A lone `\r` ends no line.
+        #expect(throws: NormalizeError.dictionary(path: "y", line: 1, reason: "the value is empty or contains a TAB")) {
+            _ = try PhraseDictionary.parseOpenCC("甲\t乙\r丙\t丁\n", path: "y")
+        }
+    }
+
     /// Expects `needsConversion` of `text` to say whether the conversion changes it, and counts
     /// which it was.
     private func checkForWork(_ conv: ChineseConverter, _ text: String, _ seen: inout (changed: Int, unchanged: Int)) {

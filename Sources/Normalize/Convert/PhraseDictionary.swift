@@ -25,15 +25,13 @@ public enum PhraseDictionary {
         var result: [String: [Entry]] = [:]
         var section: String?
         var seen: Set<String> = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = i + 1
-            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if content.trimmingCharacters(in: .whitespaces).isEmpty || content.hasPrefix("#") { continue }
-            if content.hasPrefix("[") {
-                guard content.hasSuffix("]") else {
+        try forEachLine(of: text) { content, line in
+            if isBlank(content) || content.first == UInt8(ascii: "#") { return }
+            if content.first == UInt8(ascii: "[") {
+                guard content.count >= 2, content.last == UInt8(ascii: "]") else {
                     throw NormalizeError.dictionary(path: path, line: line, reason: "a section header must end with ]")
                 }
-                let name = String(content.dropFirst().dropLast())
+                let name = String(decoding: content.dropFirst().dropLast(), as: UTF8.self)
                 guard sections.contains(name) else {
                     throw NormalizeError.dictionary(
                         path: path, line: line,
@@ -42,7 +40,7 @@ public enum PhraseDictionary {
                 }
                 section = name
                 seen = Set(result[name, default: []].map(\.key))
-                continue
+                return
             }
             guard let name = section else {
                 throw NormalizeError.dictionary(path: path, line: line, reason: "an entry before any [section]")
@@ -60,10 +58,9 @@ public enum PhraseDictionary {
     /// Parses an OpenCC text dictionary; blank lines are skipped.
     public static func parseOpenCC(_ text: String, path: String) throws -> [Entry] {
         var result: [Entry] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if content.isEmpty { continue }
-            result.append(try parseEntry(content, path: path, line: i + 1, firstValueOnly: true))
+        try forEachLine(of: text) { content, line in
+            if content.isEmpty { return }
+            result.append(try parseEntry(content, path: path, line: line, firstValueOnly: true))
         }
         return result
     }
@@ -79,21 +76,52 @@ public enum PhraseDictionary {
         return try parseOpenCC(text, path: path)
     }
 
-    private static func parseEntry(_ content: Substring, path: String, line: Int, firstValueOnly: Bool) throws -> Entry
+    /// Calls `body` with each line's UTF-8 bytes (without its `\n`, nor the `\r` of a `\r\n`)
+    /// and its number, from 1.
+    ///
+    /// On bytes, not characters: a dictionary is read by every process that converts, and
+    /// splitting it as a `String` (by grapheme clusters, in which `\r\n` is one character and
+    /// no `\n`) took most of that time, and kept a file with Windows line ends as one line.
+    private static func forEachLine(of text: String, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+        let bytes = Array(text.utf8)
+        var start = 0
+        var line = 1
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var content = bytes[start..<end]
+            if content.last == UInt8(ascii: "\r") { content = content.dropLast() }
+            try body(content, line)
+            start = end + 1
+            line += 1
+        }
+    }
+
+    /// Whether the line holds only white space (Unicode's space separators and TAB, as
+    /// `CharacterSet.whitespaces` has them).
+    private static func isBlank(_ content: ArraySlice<UInt8>) -> Bool {
+        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+        guard content.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(decoding: content, as: UTF8.self).unicodeScalars.allSatisfy {
+            $0 == "\t" || $0.properties.generalCategory == .spaceSeparator
+        }
+    }
+
+    private static func parseEntry(_ content: ArraySlice<UInt8>, path: String, line: Int, firstValueOnly: Bool)
+        throws -> Entry
     {
-        let parts = content.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else {
+        guard let tab = content.firstIndex(of: 0x09) else {
             throw NormalizeError.dictionary(path: path, line: line, reason: "expected key<TAB>value")
         }
-        let key = String(parts[0])
-        var value = String(parts[1])
-        if firstValueOnly { value = String(value.split(separator: " ").first ?? "") }
-        guard !key.isEmpty, !key.contains(" ") else {
+        let key = content[..<tab]
+        var value = content[(tab + 1)...]
+        if firstValueOnly { value = value.split(separator: 0x20).first ?? value[value.endIndex...] }
+        guard !key.isEmpty, !key.contains(0x20) else {
             throw NormalizeError.dictionary(path: path, line: line, reason: "the key is empty or contains a space")
         }
-        guard !value.isEmpty, !value.contains("\t") else {
+        guard !value.isEmpty, !value.contains(0x09) else {
             throw NormalizeError.dictionary(path: path, line: line, reason: "the value is empty or contains a TAB")
         }
-        return Entry(key: key, value: value, line: line)
+        return Entry(
+            key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self), line: line)
     }
 }
