@@ -64,7 +64,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(configuration: .release))]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "CShims"], path: "Tests/FormatsTests"),
         .testTarget(
-            name: "NormalizeTests", dependencies: ["Normalize", "CLibXML2"], path: "Tests/NormalizeTests",
+            name: "NormalizeTests", dependencies: ["Normalize", "Formats", "CLibXML2"], path: "Tests/NormalizeTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "TokenizeTests", dependencies: ["Tokenize", "Formats"], path: "Tests/TokenizeTests",

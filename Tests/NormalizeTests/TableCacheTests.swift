@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 
@@ -69,6 +70,26 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let loaded = TableCache.load(path) != nil
         #expect(!loaded)
+    }
+
+    /// A replacement that is not UTF-8 makes no table, even in a file whose sum matches.
+    @Test func aReplacementThatIsNotUTF8IsNoTable() throws {
+        let bytes = try TableCache.encode(try Self.compiled())
+        // The first mapping's replacement starts after the format line, the count, its code
+        // point and its length.
+        let first = Array("\(TableCache.format)\n".utf8).count + 12
+        #expect(bytes[first - 4] >= 2 && bytes[first] >= 0xC0)  // a character of two bytes or more
+        let body = bytes.count - 64
+        func decodes(changing offset: Int, to byte: UInt8) throws -> Bool {
+            var changed = bytes
+            changed[offset] = byte
+            changed.replaceSubrange(body..., with: Array(try SHA256Digest.hex(of: Array(changed[..<body])).utf8))
+            return TableCache.decode(changed) != nil
+        }
+        #expect(try !decodes(changing: first, to: 0xFF))
+        // A lead byte followed by no continuation byte is no UTF-8 either.
+        #expect(try !decodes(changing: first + 1, to: 0x41))
+        #expect(try decodes(changing: first + 4, to: bytes[first + 4]))
     }
 
     /// The file name changes with everything the table depends on, and only with that.

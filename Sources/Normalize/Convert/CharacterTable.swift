@@ -93,7 +93,12 @@ public struct CharacterTable: Sendable {
 
     /// Maps `cp` to `output` (no-op when `output` is the character itself).
     public mutating func set(_ cp: UInt32, _ output: String) {
-        let scalars = Array(output.unicodeScalars)
+        set(cp, scalars: Array(output.unicodeScalars), output: output)
+    }
+
+    /// ``set(_:_:)`` given `output`'s scalars; `output` is made from them only when there are
+    /// several (a table read back from its cache file is mostly single scalars).
+    mutating func set(_ cp: UInt32, scalars: [Unicode.Scalar], output: String? = nil) {
         if scalars.count == 1 && scalars[0].value == cp { return }
         let had = lookup(cp) != nil
         if scalars.count == 1 {
@@ -101,7 +106,7 @@ public struct CharacterTable: Sendable {
             multi[cp] = nil
         } else {
             if cp < 0x10000 { bmp[Int(cp)] = Self.multiMarker } else { supplementary[cp] = Self.multiMarker }
-            multi[cp] = output
+            multi[cp] = output ?? String(String.UnicodeScalarView(scalars))
         }
         if !had { count += 1 }
     }

@@ -111,23 +111,35 @@ public enum TableCache {
         var digest = SHA256Digest()
         bytes.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<body])) }
         guard let sum = try? digest.finish(), Array(sum.utf8) == Array(bytes[body...]) else { return nil }
-        var i = head.count
-        func take() -> UInt32? {
-            guard i + 4 <= body else { return nil }
-            defer { i += 4 }
-            return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt32.self)) }
+        return bytes.withUnsafeBytes { raw -> CharacterTable? in
+            var i = head.count
+            func take() -> UInt32? {
+                guard i + 4 <= body else { return nil }
+                defer { i += 4 }
+                return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            }
+            guard let count = take() else { return nil }
+            // Built straight from each replacement's scalars (one, nearly always), with no string
+            // made per mapping: this runs at the start of every process that converts.
+            var table = CharacterTable()
+            var scalars: [Unicode.Scalar] = []
+            for _ in 0..<count {
+                guard let cp = take(), Unicode.Scalar(cp) != nil, let n = take(), i + Int(n) <= body else { return nil }
+                scalars.removeAll(keepingCapacity: true)
+                var parser = Unicode.UTF8.ForwardParser()
+                var it = raw[i..<(i + Int(n))].makeIterator()
+                decoding: while true {
+                    switch parser.parseScalar(from: &it) {
+                    case .valid(let unit): scalars.append(Unicode.UTF8.decode(unit))
+                    case .emptyInput: break decoding
+                    case .error: return nil
+                    }
+                }
+                i += Int(n)
+                table.set(cp, scalars: scalars)
+            }
+            guard i == body else { return nil }
+            return table
         }
-        guard let count = take() else { return nil }
-        var mappings: [(UInt32, String)] = []
-        mappings.reserveCapacity(Int(min(count, 1 << 20)))
-        for _ in 0..<count {
-            guard let cp = take(), Unicode.Scalar(cp) != nil, let n = take(), i + Int(n) <= body,
-                let replacement = String(validating: bytes[i..<(i + Int(n))], as: UTF8.self)
-            else { return nil }
-            i += Int(n)
-            mappings.append((cp, replacement))
-        }
-        guard i == body else { return nil }
-        return CharacterTable(mappings: mappings)
     }
 }
