@@ -100,7 +100,7 @@ enum Converters {
 
     /// Once a profile's converter is built, the next pending converter of that profile and quote
     /// style (another source's, a later run's) is ready at once, and converts the same; one with
-    /// a dictionary of its own is built anew.
+    /// a dictionary of its own is built anew, at once too, since the table is in memory.
     @Test func aBuiltConverterServesTheNextSourceAtOnce() throws {
         let dictionary = try DictionaryFile("說\t讲\n")
         defer { withExtendedLifetime(dictionary) {} }
@@ -111,6 +111,7 @@ enum Converters {
             #expect(next.isReady, "\(profile)")
             #expect(try next.converter().convert("他說：「好」") == first.convert("他說：「好」"))
             let own = try PendingConverter(profile: profile, quotes: .mainland, dictionaries: [path])
+            #expect(own.isReady, "\(profile)")
             #expect(try own.converter().convert("說") == "讲")
         }
     }

@@ -242,6 +242,12 @@ public struct ChineseConverter: Sendable {
         try SharedTable.shared.get()
     }
 
+    /// The ICU table when this process has it or its cache file holds it (see ``TableCache``);
+    /// `nil` when it must be compiled.
+    static func baseTableWithoutCompiling() -> CharacterTable? {
+        SharedTable.shared.fromMemoryOrCache()
+    }
+
     /// The built-in phrase resource, parsed and validated once per process (each source's
     /// converter reads it).
     static func builtinSections() throws -> [String: [PhraseDictionary.Entry]] {
@@ -259,9 +265,14 @@ public struct ChineseConverter: Sendable {
     }
 }
 
-/// A ``ChineseConverter`` whose ICU table is read or compiled on a thread of its own, so that a run
-/// can start on its records meanwhile: the phrase layers are read (and any error in them
-/// thrown) when it is made, and ``converter()`` waits for the rest.
+/// A ``ChineseConverter`` whose ICU table is compiled on a thread of its own, so that a run can
+/// start on its records meanwhile: the phrase layers are read (and any error in them thrown)
+/// when it is made, and ``converter()`` waits for the rest.
+///
+/// A table this process has, or one its cache file holds (see ``TableCache``), is taken at
+/// once instead, and the converter is ready when made: reading the file takes well under a
+/// millisecond, while the records that reach the converter before it is ready take a slower
+/// path (see ``PipelineStep/isReady``), which cost a short run more than the wait.
 public final class PendingConverter: @unchecked Sendable {
     public let profile: ConversionProfile
     public let quotes: QuoteStyle
@@ -272,7 +283,7 @@ public final class PendingConverter: @unchecked Sendable {
     private var result: Result<ChineseConverter, any Error>?
 
     /// Reads the phrase layers, and starts compiling the ICU table (or takes it, when
-    /// another converter compiled it already).
+    /// another converter compiled it already or it is in the cache).
     ///
     /// - Throws: ``NormalizeError`` for a missing resource or a bad dictionary line.
     public init(profile: ConversionProfile = .t2s, quotes: QuoteStyle = .keep, dictionaries: [String] = []) throws {
@@ -285,6 +296,13 @@ public final class PendingConverter: @unchecked Sendable {
         let key = dictionaries.isEmpty ? "\(profile.rawValue) \(quotes.rawValue)" : nil
         if let key, let built = Self.built.converter(for: key) {
             result = .success(built)
+            done.signal()
+            return
+        }
+        if let base = ChineseConverter.baseTableWithoutCompiling() {
+            let converter = ChineseConverter(layers: layers, base: base)
+            if let key { Self.built.keep(converter, for: key) }
+            result = .success(converter)
             done.signal()
             return
         }
@@ -366,21 +384,38 @@ private final class SharedTable: @unchecked Sendable {
     static let shared = SharedTable()
     private let lock = NSLock()
     private var table: CharacterTable?
+    /// Whether the cache file was looked for (and its path, when there is a cache).
+    private var lookedUp = false
+    private var cached: String?
+
+    /// The table when it is in memory or in the cache file (read now); `nil` when it must be
+    /// compiled.
+    func fromMemoryOrCache() -> CharacterTable? {
+        lock.lock()
+        defer { lock.unlock() }
+        return lookUp()
+    }
 
     func get() throws -> CharacterTable {
         lock.lock()
         defer { lock.unlock() }
-        if let table { return table }
-        let id = "Traditional-Simplified"
-        let excluded = Set(ChineseConverter.cornerBrackets.keys)
-        let cached = TableCache.directory().flatMap { TableCache.path(transformID: id, excluding: excluded, in: $0) }
-        if let cached, let read = TableCache.load(cached) {
-            table = read
-            return read
-        }
-        let compiled = try CharacterTable(compiling: try ICUTransform(id: id), excluding: excluded)
+        if let table = lookUp() { return table }
+        let compiled = try CharacterTable(compiling: try ICUTransform(id: Self.id), excluding: Self.excluded)
         if let cached { TableCache.store(compiled, at: cached) }
         table = compiled
         return compiled
+    }
+
+    private static let id = "Traditional-Simplified"
+    private static let excluded = Set(ChineseConverter.cornerBrackets.keys)
+
+    /// Under the lock.
+    private func lookUp() -> CharacterTable? {
+        if let table { return table }
+        guard !lookedUp else { return nil }
+        lookedUp = true
+        cached = TableCache.directory().flatMap { TableCache.path(transformID: Self.id, excluding: Self.excluded, in: $0) }
+        if let cached, let read = TableCache.load(cached) { table = read }
+        return table
     }
 }
