@@ -414,7 +414,9 @@ private final class SharedTable: @unchecked Sendable {
         if let table { return table }
         guard !lookedUp else { return nil }
         lookedUp = true
-        cached = TableCache.directory().flatMap { TableCache.path(transformID: Self.id, excluding: Self.excluded, in: $0) }
+        cached = TableCache.directory().flatMap {
+            TableCache.path(transformID: Self.id, excluding: Self.excluded, in: $0)
+        }
         if let cached, let read = TableCache.load(cached) { table = read }
         return table
     }
