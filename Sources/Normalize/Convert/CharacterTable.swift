@@ -68,13 +68,6 @@ public struct CharacterTable: Sendable {
         }
     }
 
-    /// A table holding `mappings` (as ``mappings`` lists them), such as one read back from
-    /// ``TableCache``.
-    public init(mappings: [(UInt32, String)]) {
-        self.init()
-        for (cp, output) in mappings { set(cp, output) }
-    }
-
     /// Every code point that maps to something else, with what it becomes, in code point order.
     public var mappings: [(UInt32, String)] {
         var out: [(UInt32, String)] = []

@@ -390,6 +390,9 @@ private final class SharedTable: @unchecked Sendable {
 
     /// The table when it is in memory or in the cache file (read now); `nil` when it must be
     /// compiled.
+    ///
+    /// While another thread compiles it (the first source's converter does, in `all` with the
+    /// cache off), this waits for that compile and returns its table.
     func fromMemoryOrCache() -> CharacterTable? {
         lock.lock()
         defer { lock.unlock() }
